@@ -6,9 +6,6 @@
  * The data is binary (no neutral class), so a neutral verdict counts as wrong in "accuracy";
  * "polar accuracy" is measured on the sentences that got a positive/negative label.
  */
-import amazon from 'sentiment/test/fixtures/amazon.json' with { type: 'json' };
-import imdb from 'sentiment/test/fixtures/imdb.json' with { type: 'json' };
-import yelp from 'sentiment/test/fixtures/yelp.json' with { type: 'json' };
 import { analyzeSentiment, SENTIMENT_THRESHOLDS } from '../src/analysis/sentiment.ts';
 import type { SentimentLabel } from '../src/analysis/sentiment.ts';
 
@@ -21,7 +18,17 @@ interface Row {
   gold: 'positive' | 'negative';
 }
 
-function load(data: readonly Fixture[]): Row[] {
+// Read the files rather than `import … with { type: 'json' }`: Node requires that attribute for
+// JSON modules but the project's tsconfig (module es2022) rejects it. The project has no
+// @types/node, so declare the one Node API used here (process.getBuiltinModule, Node ≥ 22.3).
+interface NodeFs {
+  readFileSync(path: URL, encoding: 'utf8'): string;
+}
+const { process } = globalThis as unknown as { process: { getBuiltinModule(id: 'node:fs'): NodeFs } };
+const { url: here } = import.meta as unknown as { url: string };
+function load(source: string): Row[] {
+  const file = new URL(`../node_modules/sentiment/test/fixtures/${source}.json`, here);
+  const data = JSON.parse(process.getBuiltinModule('node:fs').readFileSync(file, 'utf8')) as Fixture[];
   // Each file ends with an empty record ({"text": "", "class": null}).
   return data
     .filter((r) => r.text !== '' && (r.class === 0 || r.class === 1))
@@ -29,9 +36,9 @@ function load(data: readonly Fixture[]): Row[] {
 }
 
 const sources: ReadonlyArray<[string, Row[]]> = [
-  ['amazon', load(amazon as Fixture[])],
-  ['imdb', load(imdb as Fixture[])],
-  ['yelp', load(yelp as Fixture[])],
+  ['amazon', load('amazon')],
+  ['imdb', load('imdb')],
+  ['yelp', load('yelp')],
 ];
 
 type Confusion = Record<'positive' | 'negative', Record<SentimentLabel, number>>;
