@@ -1,0 +1,111 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
+import { ConfigError, loadConfig } from '../config.ts';
+import { REGISTERED_TYPES } from '../handlers/registry.ts';
+import { isTransient, log } from '../log.ts';
+import { requireApiKey } from './auth.ts';
+import type { AppEnv } from './context.ts';
+import { ApiError, errorEnvelope, fieldErrors, type ErrorCode } from './errors.ts';
+import { jobRoutes } from './routes/jobs.ts';
+
+function respond(c: Context<AppEnv>, error: ApiError): Response {
+  if (error.retryAfterSec !== undefined) c.header('Retry-After', String(error.retryAfterSec));
+  return c.json(errorEnvelope(error), error.status);
+}
+
+/** Validation failures of any request part, in the contract's words. */
+function validationError(c: Context<AppEnv>, target: string, issues: Parameters<typeof fieldErrors>[0]): ApiError {
+  if (target === 'param') return new ApiError('JOB_NOT_FOUND', 'Job not found', { jobId: c.req.param('id') ?? '' });
+  if (target === 'json' && c.req.path === '/api/v1/jobs') {
+    if (issues.some((issue) => issue.path.length === 1 && issue.path[0] === 'type')) {
+      return new ApiError('INVALID_JOB_TYPE', 'Invalid job type', { allowedTypes: REGISTERED_TYPES });
+    }
+    return new ApiError('INVALID_JOB_DATA', 'Invalid job data', { errors: fieldErrors(issues) });
+  }
+  const what = target === 'query' ? 'query parameters' : 'request body';
+  return new ApiError('INVALID_REQUEST', `Invalid ${what}`, { errors: fieldErrors(issues) });
+}
+
+const HTTP_EXCEPTION_CODES: Record<number, ErrorCode> = {
+  400: 'INVALID_JSON',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
+function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof HTTPException) {
+    const code = HTTP_EXCEPTION_CODES[error.status];
+    if (code === 'INVALID_JSON') return new ApiError(code, 'The request body is not valid JSON');
+    if (code === 'UNSUPPORTED_MEDIA_TYPE') return new ApiError(code, 'Send the body as application/json');
+    if (code) return new ApiError(code, error.message);
+  }
+  if (error instanceof ConfigError) return new ApiError('SERVICE_UNAVAILABLE', 'The service is misconfigured', {}, 30);
+  if (isTransient(error)) return new ApiError('SERVICE_UNAVAILABLE', 'The service is busy; retry shortly', {}, 1);
+  return new ApiError('INTERNAL_ERROR', 'Internal error');
+}
+
+export function createApp(): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) return respond(c, validationError(c, result.target, result.error.issues));
+      return undefined;
+    },
+  });
+
+  app.use(
+    requestId({
+      generator: () => crypto.randomUUID(),
+      limitLength: 128,
+    }),
+  );
+  app.use(async (c, next) => {
+    const started = Date.now();
+    await next();
+    log(c.res.status >= 500 ? 'error' : 'info', {
+      event: 'request',
+      requestId: c.get('requestId'),
+      tenant: c.get('tenant'),
+      method: c.req.method,
+      route: c.req.routePath,
+      status: c.res.status,
+      ms: Date.now() - started,
+    });
+  });
+
+  // Public, so registered before auth; it documents every route registered below.
+  app.doc31('/api/v1/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'DataCloak Job Queue API', version: '1.0.0' },
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
+
+  app.use('/api/v1/*', requireApiKey);
+  app.use('/api/v1/*', async (c, next) =>
+    bodyLimit({
+      maxSize: loadConfig(c.env).maxBodyBytes,
+      onError: () => {
+        throw new ApiError('PAYLOAD_TOO_LARGE', 'The request body is too large', { limitBytes: loadConfig(c.env).maxBodyBytes });
+      },
+    })(c, next),
+  );
+
+  app.route('/api/v1', jobRoutes);
+
+  app.notFound((c) => respond(c, new ApiError('NOT_FOUND', 'No such route', { path: c.req.path })));
+  app.onError((error, c) => {
+    const apiError = toApiError(error);
+    if (apiError.status >= 500) {
+      log('error', {
+        event: 'unhandled_error',
+        requestId: c.get('requestId'),
+        errorName: error instanceof Error ? error.name : typeof error,
+      });
+    }
+    return respond(c, apiError);
+  });
+  return app;
+}

@@ -1,0 +1,87 @@
+import type { z } from 'zod';
+
+/** The one error vocabulary: every code the API answers with, and its HTTP status. */
+export const ERROR_STATUS = {
+  INVALID_JOB_TYPE: 400,
+  INVALID_JOB_DATA: 400,
+  INVALID_REQUEST: 400,
+  INVALID_JSON: 400,
+  UNAUTHORIZED: 401,
+  JOB_NOT_FOUND: 404,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  JOB_TIMEOUT: 408,
+  JOB_NOT_CANCELLABLE: 409,
+  RESULT_NOT_READY: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  QUEUE_FULL: 429,
+  RATE_LIMITED: 429,
+  INTERNAL_ERROR: 500,
+  AUTH_NOT_CONFIGURED: 503,
+  SERVICE_UNAVAILABLE: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+export type ErrorStatus = (typeof ERROR_STATUS)[ErrorCode];
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+type DetailValue = string | number | boolean | null | readonly string[] | readonly FieldError[];
+
+/** An expected failure on its way to the client; `onError` turns it into the envelope. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  readonly code: ErrorCode;
+  readonly details: Record<string, DetailValue>;
+  readonly retryAfterSec: number | undefined;
+
+  constructor(code: ErrorCode, message: string, details: Record<string, DetailValue> = {}, retryAfterSec?: number) {
+    super(message);
+    this.code = code;
+    this.details = details;
+    this.retryAfterSec = retryAfterSec;
+  }
+
+  get status(): ErrorStatus {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export interface ErrorEnvelope {
+  success: false;
+  error: string;
+  details: { code: ErrorCode } & Record<string, DetailValue>;
+  timestamp: string;
+}
+
+export function errorEnvelope(error: ApiError): ErrorEnvelope {
+  return {
+    success: false,
+    error: error.message,
+    details: { code: error.code, ...error.details },
+    timestamp: new Date().toISOString(),
+  };
+}
+
+/** `['data', 'texts', 3]` → `texts[3]`: fields are named as the user wrote them, relative to `data`. */
+export function fieldName(path: readonly PropertyKey[]): string {
+  const parts = path[0] === 'data' && path.length > 1 ? path.slice(1) : path;
+  let name = '';
+  for (const part of parts) {
+    if (typeof part === 'number') name += `[${part}]`;
+    else name += name ? `.${String(part)}` : String(part);
+  }
+  return name || '(body)';
+}
+
+export function fieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
+  return issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ field: fieldName([...issue.path, key]), message: 'Unknown field' }))
+      : [{ field: fieldName(issue.path), message: issue.message }],
+  );
+}

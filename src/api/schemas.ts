@@ -1,0 +1,140 @@
+import { z } from '@hono/zod-openapi';
+import { JOB_PRIORITIES, JOB_STATUSES, JOB_TYPES, type JobPriority, type JobType } from '../core/job-types.ts';
+import { registeredHandlers } from '../handlers/registry.ts';
+
+export const MAX_WAIT_MS = 300_000;
+export const DEFAULT_WAIT_MS = 30_000;
+
+export const JobPrioritySchema = z.enum(JOB_PRIORITIES).openapi('JobPriority');
+export const JobStatusSchema = z.enum(JOB_STATUSES).openapi('JobStatus');
+export const JobTypeSchema = z.enum(JOB_TYPES).openapi('JobType');
+
+export interface CreateJobInput {
+  type: JobType;
+  data: unknown;
+  priority: JobPriority;
+}
+
+/** One body schema per registered handler, so validation and the OpenAPI document agree. */
+export const CreateJobBody = (z
+  .discriminatedUnion(
+    'type',
+    registeredHandlers().map((handler) =>
+      z.strictObject({
+        type: z.literal(handler.type),
+        data: handler.dataSchema,
+        priority: JobPrioritySchema.default('medium'),
+      }),
+    ) as unknown as readonly [z.ZodObject, ...z.ZodObject[]],
+  ) as unknown as z.ZodType<CreateJobInput>)
+  .openapi('CreateJobRequest');
+
+export const JobIdParams = z.object({
+  id: z.string().openapi({ param: { name: 'id', in: 'path' }, format: 'uuid', example: '550e8400-e29b-41d4-a716-446655440000' }),
+});
+
+export const ListJobsQuery = z.strictObject({
+  status: JobStatusSchema.optional(),
+  type: JobTypeSchema.optional(),
+  priority: JobPrioritySchema.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
+});
+
+export const WaitBody = z
+  .strictObject({
+    timeout: z.number().int().min(1).max(MAX_WAIT_MS).default(DEFAULT_WAIT_MS).openapi({ description: 'Milliseconds to wait (max 300000)' }),
+  })
+  .openapi('WaitForJobRequest');
+
+export const ResultPageQuery = z.strictObject({
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+const ProcessingStats = z
+  .object({
+    totalItems: z.number().int(),
+    processedItems: z.number().int(),
+    failedItems: z.number().int(),
+    averageProcessingTime: z.number().openapi({ description: 'Milliseconds per item' }),
+    currentSpeed: z.string().openapi({ example: '22 items/second' }),
+  })
+  .openapi('ProcessingStats');
+
+const ErrorDetails = z
+  .object({ code: z.string(), stage: z.string(), attempts: z.number().int(), retryable: z.boolean() })
+  .openapi('JobErrorDetails');
+
+const JsonObject = z.record(z.string(), z.unknown());
+
+export const JobSummary = z
+  .object({
+    id: z.string(),
+    type: JobTypeSchema,
+    status: JobStatusSchema,
+    priority: JobPrioritySchema,
+    progress: z.number().min(0).max(100),
+    createdAt: z.string(),
+    startedAt: z.string().optional(),
+    completedAt: z.string().optional(),
+    failedAt: z.string().optional(),
+    cancelledAt: z.string().optional(),
+  })
+  .openapi('JobSummary');
+
+export const JobView = JobSummary.extend({
+  attempts: z.number().int(),
+  maxAttempts: z.number().int(),
+  cancelRequested: z.boolean().optional(),
+  nextAttemptAt: z.string().optional(),
+  estimatedCompletion: z.string().optional(),
+  expiresAt: z.string().optional(),
+  processingStats: ProcessingStats,
+  result: JsonObject.optional(),
+  error: z.string().optional(),
+  errorDetails: ErrorDetails.optional(),
+}).openapi('Job');
+
+export const CreatedJob = z
+  .object({ jobId: z.string(), type: JobTypeSchema, status: JobStatusSchema, priority: JobPrioritySchema, createdAt: z.string() })
+  .openapi('CreatedJob');
+
+const PerTypeStats = z.object({ total: z.number(), completed: z.number(), failed: z.number(), cancelled: z.number() });
+
+export const StatsView = z
+  .object({
+    total: z.number(),
+    pending: z.number(),
+    running: z.number(),
+    completed: z.number(),
+    failed: z.number(),
+    cancelled: z.number(),
+    performance: z.object({
+      averageProcessingTime: z.number().openapi({ description: 'Mean run time of completed jobs, ms' }),
+      throughput: z.string().openapi({ example: '25 jobs/minute' }),
+      throughputWindowMinutes: z.number(),
+      successRate: z.number().openapi({ description: 'completed / (completed + failed), percent' }),
+      peakConcurrency: z.number(),
+    }),
+    byType: z.record(z.string(), PerTypeStats),
+    byPriority: z.record(z.string(), z.number()),
+  })
+  .openapi('QueueStats');
+
+export const ResultPage = z
+  .object({ offset: z.number(), limit: z.number(), total: z.number(), results: z.array(z.unknown()), nextOffset: z.number().nullable() })
+  .openapi('ResultPage');
+
+export function envelope<T extends z.ZodType>(data: T) {
+  return z.object({ success: z.literal(true), data, timestamp: z.string() });
+}
+
+export const ErrorEnvelopeSchema = z
+  .object({
+    success: z.literal(false),
+    error: z.string(),
+    details: z.object({ code: z.string() }).catchall(z.unknown()),
+    timestamp: z.string(),
+  })
+  .openapi('Error');

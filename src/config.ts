@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+const positiveInt = z.coerce.number().int().positive();
+const nonNegativeInt = z.coerce.number().int().nonnegative();
+
+/** Every setting arrives as a string ([vars], --var or secrets); one schema parses them all. */
+const ConfigSchema = z.object({
+  MAX_CONCURRENT_JOBS: positiveInt,
+  MAX_QUEUE_SIZE: positiveInt,
+  MAX_JOBS_PER_MINUTE: positiveInt,
+  MAX_JOBS_PER_HOUR: positiveInt,
+  MAX_RETRIES: nonNegativeInt,
+  RETRY_BASE_DELAY_MS: nonNegativeInt,
+  RETRY_MAX_DELAY_MS: nonNegativeInt,
+  LEASE_MS: positiveInt,
+  PROGRESS_INTERVAL_MS: nonNegativeInt,
+  SLICE_BUDGET_MS: nonNegativeInt,
+  COMPLETED_JOB_TTL_MS: positiveInt,
+  FAILED_JOB_TTL_MS: positiveInt,
+  MAX_BODY_BYTES: positiveInt,
+  RESULT_INLINE_LIMIT: positiveInt.max(10_000),
+});
+
+export interface Config {
+  maxConcurrentJobs: number;
+  maxQueueSize: number;
+  maxJobsPerMinute: number;
+  maxJobsPerHour: number;
+  maxRetries: number;
+  retryBaseDelayMs: number;
+  retryMaxDelayMs: number;
+  leaseMs: number;
+  progressIntervalMs: number;
+  sliceBudgetMs: number;
+  completedJobTtlMs: number;
+  failedJobTtlMs: number;
+  maxBodyBytes: number;
+  resultInlineLimit: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const cache = new WeakMap<object, Config>();
+
+export function loadConfig(env: Env): Config {
+  const cached = cache.get(env);
+  if (cached) return cached;
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const names = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
+    throw new ConfigError(`invalid settings: ${names}`);
+  }
+  const v = parsed.data;
+  const config: Config = {
+    maxConcurrentJobs: v.MAX_CONCURRENT_JOBS,
+    maxQueueSize: v.MAX_QUEUE_SIZE,
+    maxJobsPerMinute: v.MAX_JOBS_PER_MINUTE,
+    maxJobsPerHour: v.MAX_JOBS_PER_HOUR,
+    maxRetries: v.MAX_RETRIES,
+    retryBaseDelayMs: v.RETRY_BASE_DELAY_MS,
+    retryMaxDelayMs: v.RETRY_MAX_DELAY_MS,
+    leaseMs: v.LEASE_MS,
+    progressIntervalMs: v.PROGRESS_INTERVAL_MS,
+    sliceBudgetMs: v.SLICE_BUDGET_MS,
+    completedJobTtlMs: v.COMPLETED_JOB_TTL_MS,
+    failedJobTtlMs: v.FAILED_JOB_TTL_MS,
+    maxBodyBytes: v.MAX_BODY_BYTES,
+    resultInlineLimit: v.RESULT_INLINE_LIMIT,
+  };
+  cache.set(env, config);
+  return config;
+}

@@ -1,0 +1,50 @@
+import type { JobPriority, JobStatus, JobType } from './job-types.ts';
+
+/** A job failure as the API shows it: a message safe to show, never raw input or a stack. */
+export interface JobErrorInfo {
+  code: string;
+  message: string;
+  stage: string;
+  retryable: boolean;
+}
+
+/** Where a finished job's per-item results live: R2 parts of `partSize` items each. */
+export interface ResultItems {
+  total: number;
+  partSize: number;
+}
+
+/** The handler's result: a small summary kept by the coordinator, items paged from R2. */
+export interface StoredResult {
+  summary: Record<string, string | number | boolean | null | object>;
+  items: ResultItems | null;
+}
+
+/**
+ * The coordinator's view of one job, as it crosses RPC. JSON-valued fields travel as strings:
+ * recursive JSON types do not survive the RPC type mapping.
+ */
+export interface JobRecord {
+  id: string;
+  type: JobType;
+  priority: JobPriority;
+  status: JobStatus;
+  attempt: number;
+  maxAttempts: number;
+  cancelRequested: boolean;
+  totalItems: number;
+  processedItems: number;
+  failedItems: number;
+  /** items/second between the last two progress reports */
+  speed: number | null;
+  estimatedMs: number;
+  estimatedMemoryBytes: number;
+  createdMs: number;
+  startedMs: number | null;
+  runStartedMs: number | null;
+  lastProgressMs: number | null;
+  finishedMs: number | null;
+  notBeforeMs: number;
+  errorJson: string | null;
+  resultJson: string | null;
+}

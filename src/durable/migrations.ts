@@ -1,0 +1,51 @@
+/**
+ * The coordinator's schema, as an append-only list: entry N is applied once, in order, when the
+ * object starts. Never edit or reorder an entry that has shipped; add a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE jobs (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     id TEXT NOT NULL UNIQUE,
+     type TEXT NOT NULL,
+     priority_rank INTEGER NOT NULL CHECK (priority_rank BETWEEN 0 AND 3),
+     state TEXT NOT NULL CHECK (state IN ('pending', 'running', 'completed', 'failed', 'cancelled')),
+     attempt INTEGER NOT NULL DEFAULT 0,
+     max_attempts INTEGER NOT NULL,
+     lease_token TEXT,
+     claimed INTEGER NOT NULL DEFAULT 0,
+     lease_until_ms INTEGER,
+     not_before_ms INTEGER NOT NULL DEFAULT 0,
+     cancel_requested INTEGER NOT NULL DEFAULT 0,
+     total_items INTEGER NOT NULL,
+     processed_items INTEGER NOT NULL DEFAULT 0,
+     failed_items INTEGER NOT NULL DEFAULT 0,
+     speed REAL,
+     checkpoint TEXT,
+     estimated_ms INTEGER NOT NULL,
+     estimated_memory INTEGER NOT NULL,
+     error TEXT,
+     result TEXT,
+     created_ms INTEGER NOT NULL,
+     started_ms INTEGER,
+     run_started_ms INTEGER,
+     last_progress_ms INTEGER,
+     finished_ms INTEGER
+   );
+   CREATE INDEX jobs_ready ON jobs (priority_rank, seq) WHERE state = 'pending';
+   CREATE INDEX jobs_state ON jobs (state, finished_ms);
+   CREATE TABLE admissions (ts_ms INTEGER NOT NULL);
+   CREATE INDEX admissions_ts ON admissions (ts_ms);
+   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+];
+
+export function applyMigrations(sql: SqlStorage): void {
+  sql.exec('CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY, applied_ms INTEGER NOT NULL)');
+  const row = sql.exec<{ v: number | null }>('SELECT MAX(version) AS v FROM _migrations').one();
+  const applied = row.v ?? 0;
+  for (let version = applied + 1; version <= MIGRATIONS.length; version++) {
+    const statement = MIGRATIONS[version - 1];
+    if (statement === undefined) break;
+    sql.exec(statement);
+    sql.exec('INSERT INTO _migrations (version, applied_ms) VALUES (?, ?)', version, Date.now());
+  }
+}

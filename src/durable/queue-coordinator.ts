@@ -1,0 +1,626 @@
+import { DurableObject } from 'cloudflare:workers';
+import { decideAdmission, HOUR_MS, MINUTE_MS } from '../core/admission.ts';
+import { retryDelayMs } from '../core/backoff.ts';
+import type { JobErrorInfo, JobRecord, StoredResult } from '../core/job-record.ts';
+import {
+  JOB_PRIORITIES,
+  JOB_STATUSES,
+  JOB_TYPES,
+  isTerminal,
+  priorityFromRank,
+  priorityRank,
+  type JobPriority,
+  type JobStatus,
+  type JobType,
+} from '../core/job-types.ts';
+import { loadConfig, type Config } from '../config.ts';
+import { deleteJobBlobs } from '../storage/job-blobs.ts';
+import { applyMigrations } from './migrations.ts';
+
+/** What the queue carries: ids and a token, never a payload. */
+export interface WorkMessage {
+  tenant: string;
+  jobId: string;
+  token: string;
+  attempt: number;
+}
+
+export interface NewJob {
+  id: string;
+  type: JobType;
+  priority: JobPriority;
+  totalItems: number;
+  estimatedMs: number;
+  estimatedMemoryBytes: number;
+}
+
+export type EnqueueResult =
+  | { ok: true; job: JobRecord }
+  | { ok: false; code: 'QUEUE_FULL'; limit: number; retryAfterSec: number }
+  | { ok: false; code: 'RATE_LIMITED'; limit: number; window: 'minute' | 'hour'; retryAfterSec: number };
+
+export interface ListFilter {
+  status?: JobStatus | undefined;
+  type?: JobType | undefined;
+  priority?: JobPriority | undefined;
+  limit: number;
+  offset: number;
+}
+
+export type CancelResult =
+  | { ok: true; job: JobRecord }
+  | { ok: false; code: 'JOB_NOT_FOUND' }
+  | { ok: false; code: 'JOB_NOT_CANCELLABLE'; currentStatus: JobStatus };
+
+export type WaitResult = { ok: true; job: JobRecord; terminal: boolean } | { ok: false; code: 'JOB_NOT_FOUND' };
+
+/** A lease-holding call that no longer holds the lease: an old attempt, a duplicate, a finished job. */
+export type Stale = { ok: false; code: 'STALE' };
+/** The job was cancelled at this checkpoint: stop, record nothing more. */
+export type Cancelled = { ok: false; code: 'CANCELLED' };
+
+export type ClaimResult =
+  | { ok: true; token: string; job: JobRecord; checkpoint: string | null }
+  | Stale;
+
+export interface ProgressReport {
+  processedItems: number;
+  failedItems: number;
+  checkpoint: string;
+  /** Hand the rest to a new queue message: this invocation's budget is spent. */
+  yield: boolean;
+}
+
+export type CheckpointResult = { ok: true } | Stale | Cancelled;
+
+export interface Completion {
+  processedItems: number;
+  failedItems: number;
+  result: StoredResult;
+}
+
+export interface FailureReport {
+  code: string;
+  message: string;
+  stage: string;
+  retryable: boolean;
+}
+
+export type FinishResult = { ok: true; status: JobStatus } | Stale;
+
+export interface QueueStats {
+  total: number;
+  pending: number;
+  running: number;
+  completed: number;
+  failed: number;
+  cancelled: number;
+  performance: {
+    averageProcessingTime: number;
+    throughput: string;
+    throughputWindowMinutes: number;
+    successRate: number;
+    peakConcurrency: number;
+  };
+  byType: Record<string, { total: number; completed: number; failed: number; cancelled: number }>;
+  byPriority: Record<string, number>;
+}
+
+export interface CleanupReport {
+  deletedJobs: number;
+  deletedObjects: number;
+}
+
+interface JobRow extends Record<string, SqlStorageValue> {
+  id: string;
+  type: string;
+  priority_rank: number;
+  state: string;
+  attempt: number;
+  max_attempts: number;
+  lease_token: string | null;
+  claimed: number;
+  lease_until_ms: number | null;
+  not_before_ms: number;
+  cancel_requested: number;
+  total_items: number;
+  processed_items: number;
+  failed_items: number;
+  speed: number | null;
+  checkpoint: string | null;
+  estimated_ms: number;
+  estimated_memory: number;
+  error: string | null;
+  result: string | null;
+  created_ms: number;
+  started_ms: number | null;
+  run_started_ms: number | null;
+  last_progress_ms: number | null;
+  finished_ms: number | null;
+}
+
+const THROUGHPUT_WINDOW_MINUTES = 60;
+const CLEANUP_BATCH = 50;
+
+function toRecord(row: JobRow): JobRecord {
+  return {
+    id: row.id,
+    type: row.type as JobType,
+    priority: priorityFromRank(row.priority_rank),
+    status: row.state as JobStatus,
+    attempt: row.attempt,
+    maxAttempts: row.max_attempts,
+    cancelRequested: row.cancel_requested === 1,
+    totalItems: row.total_items,
+    processedItems: row.processed_items,
+    failedItems: row.failed_items,
+    speed: row.speed,
+    estimatedMs: row.estimated_ms,
+    estimatedMemoryBytes: row.estimated_memory,
+    createdMs: row.created_ms,
+    startedMs: row.started_ms,
+    runStartedMs: row.run_started_ms,
+    lastProgressMs: row.last_progress_ms,
+    finishedMs: row.finished_ms,
+    notBeforeMs: row.not_before_ms,
+    errorJson: row.error,
+    resultJson: row.result,
+  };
+}
+
+/**
+ * One per tenant. SQLite here is the only source of truth for job state; queue messages are
+ * nudges that carry a lease token, so every lease-holding call is checked against the row and
+ * duplicates, stale attempts and zombies change nothing.
+ */
+export class QueueCoordinator extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  private readonly config: Config;
+  private readonly waiters = new Map<string, Set<(job: JobRecord) => void>>();
+  private armedAlarmMs: number | null = null;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.config = loadConfig(env);
+    void ctx.blockConcurrencyWhile(async () => {
+      applyMigrations(this.sql);
+      this.armedAlarmMs = await ctx.storage.getAlarm();
+    });
+  }
+
+  // ---- client-facing calls -------------------------------------------------------------------
+
+  async enqueue(tenant: string, job: NewJob): Promise<EnqueueResult> {
+    this.rememberTenant(tenant);
+    const now = Date.now();
+    const decision = decideAdmission(
+      {
+        nowMs: now,
+        queued: this.count("state IN ('pending', 'running')"),
+        lastMinute: this.admissionWindow(now - MINUTE_MS),
+        lastHour: this.admissionWindow(now - HOUR_MS),
+      },
+      {
+        maxQueueSize: this.config.maxQueueSize,
+        maxPerMinute: this.config.maxJobsPerMinute,
+        maxPerHour: this.config.maxJobsPerHour,
+      },
+    );
+    if (!decision.ok) return decision;
+    this.sql.exec('INSERT INTO admissions (ts_ms) VALUES (?)', now);
+    this.sql.exec(
+      `INSERT INTO jobs (id, type, priority_rank, state, max_attempts, total_items, estimated_ms,
+                         estimated_memory, created_ms)
+       VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?)`,
+      job.id,
+      job.type,
+      priorityRank(job.priority),
+      this.config.maxRetries + 1,
+      job.totalItems,
+      job.estimatedMs,
+      job.estimatedMemoryBytes,
+      now,
+    );
+    await this.dispatch();
+    return { ok: true, job: this.mustGet(job.id) };
+  }
+
+  getJob(id: string): JobRecord | null {
+    const row = this.row(id);
+    return row ? toRecord(row) : null;
+  }
+
+  listJobs(filter: ListFilter): { jobs: JobRecord[]; total: number } {
+    const clauses: string[] = [];
+    const params: SqlStorageValue[] = [];
+    if (filter.status) {
+      clauses.push('state = ?');
+      params.push(filter.status);
+    }
+    if (filter.type) {
+      clauses.push('type = ?');
+      params.push(filter.type);
+    }
+    if (filter.priority) {
+      clauses.push('priority_rank = ?');
+      params.push(priorityRank(filter.priority));
+    }
+    const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+    const total = this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM jobs ${where}`, ...params).one().n;
+    const rows = this.sql
+      .exec<JobRow>(`SELECT * FROM jobs ${where} ORDER BY seq DESC LIMIT ? OFFSET ?`, ...params, filter.limit, filter.offset)
+      .toArray();
+    return { jobs: rows.map(toRecord), total };
+  }
+
+  async cancel(id: string): Promise<CancelResult> {
+    const row = this.row(id);
+    if (!row) return { ok: false, code: 'JOB_NOT_FOUND' };
+    const status = row.state as JobStatus;
+    if (isTerminal(status)) return { ok: false, code: 'JOB_NOT_CANCELLABLE', currentStatus: status };
+    if (status === 'pending') {
+      this.finish(id, 'cancelled', Date.now());
+      await this.dispatch();
+    } else {
+      // Running: the handler stops at its next checkpoint, which makes the transition.
+      this.sql.exec('UPDATE jobs SET cancel_requested = 1 WHERE id = ?', id);
+    }
+    return { ok: true, job: this.mustGet(id) };
+  }
+
+  /** Answers as soon as the job is terminal, or with its current state at the deadline. */
+  wait(id: string, timeoutMs: number): Promise<WaitResult> {
+    const job = this.getJob(id);
+    if (!job) return Promise.resolve({ ok: false, code: 'JOB_NOT_FOUND' });
+    if (isTerminal(job.status)) return Promise.resolve({ ok: true, job, terminal: true });
+    return new Promise((resolve) => {
+      const set = this.waiters.get(id) ?? new Set();
+      this.waiters.set(id, set);
+      const onTerminal = (finished: JobRecord): void => {
+        clearTimeout(timer);
+        resolve({ ok: true, job: finished, terminal: true });
+      };
+      const timer = setTimeout(() => {
+        set.delete(onTerminal);
+        if (set.size === 0) this.waiters.delete(id);
+        const current = this.getJob(id);
+        resolve(current ? { ok: true, job: current, terminal: isTerminal(current.status) } : { ok: false, code: 'JOB_NOT_FOUND' });
+      }, timeoutMs);
+      set.add(onTerminal);
+    });
+  }
+
+  stats(): QueueStats {
+    const now = Date.now();
+    const byStatus = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
+    const byType = Object.fromEntries(
+      JOB_TYPES.map((t) => [t, { total: 0, completed: 0, failed: 0, cancelled: 0 }]),
+    ) as QueueStats['byType'];
+    const byPriority = Object.fromEntries(JOB_PRIORITIES.map((p) => [p, 0])) as Record<JobPriority, number>;
+    let total = 0;
+    const groups = this.sql.exec<{ type: string; priority_rank: number; state: string; n: number }>(
+      'SELECT type, priority_rank, state, COUNT(*) AS n FROM jobs GROUP BY type, priority_rank, state',
+    );
+    for (const g of groups) {
+      const status = g.state as JobStatus;
+      total += g.n;
+      byStatus[status] += g.n;
+      byPriority[priorityFromRank(g.priority_rank)] += g.n;
+      const t = byType[g.type];
+      if (t) {
+        t.total += g.n;
+        if (status === 'completed' || status === 'failed' || status === 'cancelled') t[status] += g.n;
+      }
+    }
+    const avg = this.sql
+      .exec<{ avg: number | null }>(
+        "SELECT AVG(finished_ms - started_ms) AS avg FROM jobs WHERE state = 'completed' AND started_ms IS NOT NULL",
+      )
+      .one().avg;
+    const recent = this.count(
+      "state = 'completed' AND finished_ms >= ?",
+      now - THROUGHPUT_WINDOW_MINUTES * MINUTE_MS,
+    );
+    const ended = byStatus.completed + byStatus.failed;
+    return {
+      total,
+      ...byStatus,
+      performance: {
+        averageProcessingTime: Math.round(avg ?? 0),
+        throughput: `${Math.round((recent / THROUGHPUT_WINDOW_MINUTES) * 10) / 10} jobs/minute`,
+        throughputWindowMinutes: THROUGHPUT_WINDOW_MINUTES,
+        successRate: ended === 0 ? 100 : Math.round((byStatus.completed / ended) * 1000) / 10,
+        peakConcurrency: Number(this.meta('peak_concurrency') ?? 0),
+      },
+      byType,
+      byPriority,
+    };
+  }
+
+  // ---- consumer-facing calls (each checks the lease token) -----------------------------------
+
+  /** Takes the lease a queue message offers; a second delivery of the same message is stale. */
+  claim(jobId: string, token: string): ClaimResult {
+    const row = this.row(jobId);
+    if (!row || row.state !== 'running' || row.lease_token !== token || row.claimed === 1) {
+      return { ok: false, code: 'STALE' };
+    }
+    const claimToken = crypto.randomUUID();
+    this.sql.exec(
+      'UPDATE jobs SET lease_token = ?, claimed = 1, lease_until_ms = ? WHERE id = ?',
+      claimToken,
+      Date.now() + this.config.leaseMs,
+      jobId,
+    );
+    this.rearm();
+    return { ok: true, token: claimToken, job: this.mustGet(jobId), checkpoint: row.checkpoint };
+  }
+
+  async checkpoint(jobId: string, token: string, report: ProgressReport): Promise<CheckpointResult> {
+    const row = this.leased(jobId, token);
+    if (!row) return { ok: false, code: 'STALE' };
+    const now = Date.now();
+    if (row.cancel_requested === 1) {
+      this.finish(jobId, 'cancelled', now);
+      await this.dispatch();
+      return { ok: false, code: 'CANCELLED' };
+    }
+    const done = report.processedItems + report.failedItems;
+    const before = row.processed_items + row.failed_items;
+    const since = row.last_progress_ms ?? row.run_started_ms ?? now;
+    const speed = now > since && done > before ? ((done - before) * 1000) / (now - since) : row.speed;
+    this.sql.exec(
+      `UPDATE jobs SET processed_items = ?, failed_items = ?, checkpoint = ?, speed = ?, last_progress_ms = ?,
+                       lease_until_ms = ? WHERE id = ?`,
+      report.processedItems,
+      report.failedItems,
+      report.checkpoint,
+      speed,
+      now,
+      now + this.config.leaseMs,
+      jobId,
+    );
+    if (report.yield) {
+      const next = crypto.randomUUID();
+      this.sql.exec('UPDATE jobs SET lease_token = ?, claimed = 0 WHERE id = ?', next, jobId);
+      await this.send({ jobId, token: next, attempt: row.attempt });
+    }
+    this.rearm();
+    return { ok: true };
+  }
+
+  async complete(jobId: string, token: string, completion: Completion): Promise<FinishResult> {
+    const row = this.leased(jobId, token);
+    if (!row) return { ok: false, code: 'STALE' };
+    const now = Date.now();
+    if (row.cancel_requested === 1) {
+      this.finish(jobId, 'cancelled', now);
+    } else {
+      this.sql.exec(
+        'UPDATE jobs SET processed_items = ?, failed_items = ?, result = ?, checkpoint = NULL WHERE id = ?',
+        completion.processedItems,
+        completion.failedItems,
+        JSON.stringify(completion.result),
+        jobId,
+      );
+      this.finish(jobId, 'completed', now);
+    }
+    await this.dispatch();
+    return { ok: true, status: this.mustGet(jobId).status };
+  }
+
+  async fail(jobId: string, token: string, failure: FailureReport): Promise<FinishResult> {
+    const row = this.leased(jobId, token);
+    if (!row) return { ok: false, code: 'STALE' };
+    this.failOrRetry(row, failure, Date.now());
+    await this.dispatch();
+    return { ok: true, status: this.mustGet(jobId).status };
+  }
+
+  // ---- time-driven work ----------------------------------------------------------------------
+
+  override async alarm(): Promise<void> {
+    this.armedAlarmMs = null;
+    const now = Date.now();
+    const lapsed = this.sql
+      .exec<JobRow>("SELECT * FROM jobs WHERE state = 'running' AND lease_until_ms <= ?", now)
+      .toArray();
+    for (const row of lapsed) {
+      if (row.cancel_requested === 1) {
+        this.finish(row.id, 'cancelled', now);
+        continue;
+      }
+      this.failOrRetry(
+        row,
+        { code: 'LEASE_EXPIRED', message: 'The worker running this job stopped reporting progress', stage: 'processing', retryable: true },
+        now,
+      );
+    }
+    await this.dispatch();
+  }
+
+  /** Deletes terminal jobs past their TTL with their R2 objects. Safe to run twice or concurrently. */
+  async cleanup(): Promise<CleanupReport> {
+    const tenant = this.meta('tenant');
+    const now = Date.now();
+    const report: CleanupReport = { deletedJobs: 0, deletedObjects: 0 };
+    this.sql.exec('DELETE FROM admissions WHERE ts_ms < ?', now - HOUR_MS);
+    if (tenant === null) return report;
+    for (;;) {
+      const expired = this.sql
+        .exec<{ id: string }>(
+          `SELECT id FROM jobs
+           WHERE (state IN ('completed', 'cancelled') AND finished_ms < ?) OR (state = 'failed' AND finished_ms < ?)
+           LIMIT ?`,
+          now - this.config.completedJobTtlMs,
+          now - this.config.failedJobTtlMs,
+          CLEANUP_BATCH,
+        )
+        .toArray();
+      if (expired.length === 0) return report;
+      for (const { id } of expired) {
+        report.deletedObjects += await deleteJobBlobs(this.env.BLOBS, tenant, id);
+        // Re-checked after the await: only a still-terminal row goes.
+        const gone = this.sql.exec("DELETE FROM jobs WHERE id = ? AND state IN ('completed', 'cancelled', 'failed')", id);
+        report.deletedJobs += gone.rowsWritten > 0 ? 1 : 0;
+      }
+    }
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  private failOrRetry(row: JobRow, failure: FailureReport, now: number): void {
+    if (row.cancel_requested === 1) {
+      this.finish(row.id, 'cancelled', now);
+      return;
+    }
+    const error: JobErrorInfo & { attempts: number } = { ...failure, attempts: row.attempt };
+    if (failure.retryable && row.attempt < row.max_attempts) {
+      const delay = retryDelayMs(row.attempt, {
+        baseDelayMs: this.config.retryBaseDelayMs,
+        maxDelayMs: this.config.retryMaxDelayMs,
+      });
+      this.sql.exec(
+        `UPDATE jobs SET state = 'pending', lease_token = NULL, claimed = 0, lease_until_ms = NULL,
+                         not_before_ms = ?, error = ? WHERE id = ?`,
+        now + delay,
+        JSON.stringify(error),
+        row.id,
+      );
+      return;
+    }
+    this.sql.exec('UPDATE jobs SET error = ? WHERE id = ?', JSON.stringify(error), row.id);
+    this.finish(row.id, 'failed', now);
+  }
+
+  /** The one terminal transition: frees the slot and answers every waiter. */
+  private finish(id: string, status: 'completed' | 'failed' | 'cancelled', now: number): void {
+    this.sql.exec(
+      `UPDATE jobs SET state = ?, finished_ms = ?, lease_token = NULL, claimed = 0, lease_until_ms = NULL
+       WHERE id = ?`,
+      status,
+      now,
+      id,
+    );
+    const job = this.mustGet(id);
+    const set = this.waiters.get(id);
+    if (set) {
+      this.waiters.delete(id);
+      for (const resolve of set) resolve(job);
+    }
+  }
+
+  /** Fills free slots in priority order (FIFO within a priority). Write first, send second. */
+  private async dispatch(): Promise<void> {
+    const now = Date.now();
+    const started: Omit<WorkMessage, 'tenant'>[] = [];
+    let running = this.count("state = 'running'");
+    while (running < this.config.maxConcurrentJobs) {
+      const next = this.sql
+        .exec<{ id: string; attempt: number }>(
+          "SELECT id, attempt FROM jobs WHERE state = 'pending' AND not_before_ms <= ? ORDER BY priority_rank, seq LIMIT 1",
+          now,
+        )
+        .toArray()[0];
+      if (!next) break;
+      const token = crypto.randomUUID();
+      const attempt = next.attempt + 1;
+      this.sql.exec(
+        `UPDATE jobs SET state = 'running', attempt = ?, lease_token = ?, claimed = 0, lease_until_ms = ?,
+                         started_ms = COALESCE(started_ms, ?), run_started_ms = ?, last_progress_ms = NULL
+         WHERE id = ?`,
+        attempt,
+        token,
+        now + this.config.leaseMs,
+        now,
+        now,
+        next.id,
+      );
+      running += 1;
+      started.push({ jobId: next.id, token, attempt });
+    }
+    if (running > Number(this.meta('peak_concurrency') ?? 0)) this.setMeta('peak_concurrency', String(running));
+    await Promise.all(started.map((m) => this.send(m)));
+    this.rearm();
+  }
+
+  /**
+   * Sends a work message. If the send fails, the job goes back to pending at once, keeping its
+   * attempt count, instead of waiting out a lease that no message will ever renew.
+   */
+  private async send(message: Omit<WorkMessage, 'tenant'>): Promise<void> {
+    const tenant = this.meta('tenant');
+    if (tenant === null) throw new Error('coordinator has no tenant');
+    try {
+      await this.env.JOB_QUEUE.send({ ...message, tenant } satisfies WorkMessage, { contentType: 'json' });
+    } catch (error) {
+      console.error(JSON.stringify({ event: 'queue_send_failed', jobId: message.jobId, error: String(error) }));
+      this.sql.exec(
+        `UPDATE jobs SET state = 'pending', attempt = attempt - 1, lease_token = NULL, claimed = 0,
+                         lease_until_ms = NULL, not_before_ms = ?
+         WHERE id = ? AND lease_token = ? AND claimed = 0`,
+        Date.now() + 1000,
+        message.jobId,
+        message.token,
+      );
+    }
+  }
+
+  /** One alarm, at the earliest lease expiry or backoff deadline. */
+  private rearm(): void {
+    const now = Date.now();
+    const next = this.sql
+      .exec<{ t: number | null }>(
+        `SELECT MIN(t) AS t FROM (
+           SELECT MIN(lease_until_ms) AS t FROM jobs WHERE state = 'running'
+           UNION ALL
+           SELECT MIN(not_before_ms) AS t FROM jobs WHERE state = 'pending' AND not_before_ms > ?
+         )`,
+        now,
+      )
+      .one().t;
+    if (next === null || next === this.armedAlarmMs) return;
+    this.armedAlarmMs = next;
+    void this.ctx.storage.setAlarm(next);
+  }
+
+  private leased(jobId: string, token: string): JobRow | null {
+    const row = this.row(jobId);
+    if (!row || row.state !== 'running' || row.claimed !== 1 || row.lease_token !== token) return null;
+    return row;
+  }
+
+  private row(id: string): JobRow | null {
+    return this.sql.exec<JobRow>('SELECT * FROM jobs WHERE id = ?', id).toArray()[0] ?? null;
+  }
+
+  private mustGet(id: string): JobRecord {
+    const row = this.row(id);
+    if (!row) throw new Error(`job ${id} vanished`);
+    return toRecord(row);
+  }
+
+  private count(where: string, ...params: SqlStorageValue[]): number {
+    return this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM jobs WHERE ${where}`, ...params).one().n;
+  }
+
+  private admissionWindow(sinceMs: number): { count: number; oldestMs: number | null } {
+    const row = this.sql
+      .exec<{ n: number; oldest: number | null }>('SELECT COUNT(*) AS n, MIN(ts_ms) AS oldest FROM admissions WHERE ts_ms > ?', sinceMs)
+      .one();
+    return { count: row.n, oldestMs: row.oldest };
+  }
+
+  private rememberTenant(tenant: string): void {
+    if (this.meta('tenant') === null) this.setMeta('tenant', tenant);
+  }
+
+  private meta(key: string): string | null {
+    return this.sql.exec<{ value: string }>('SELECT value FROM meta WHERE key = ?', key).toArray()[0]?.value ?? null;
+  }
+
+  private setMeta(key: string, value: string): void {
+    this.sql.exec('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', key, value);
+  }
+}

@@ -1,0 +1,16 @@
+import type { JobType } from '../core/job-types.ts';
+import { sentimentAnalysisBatch } from './sentiment-analysis-batch.ts';
+import type { JobHandler } from './types.ts';
+
+/** Only job types that fully work are registered; creating any other answers INVALID_JOB_TYPE. */
+const HANDLERS = [sentimentAnalysisBatch] as const;
+
+export const REGISTERED_TYPES: readonly JobType[] = HANDLERS.map((h) => h.type);
+
+export function handlerFor(type: string): JobHandler | undefined {
+  return HANDLERS.find((h) => h.type === type) as JobHandler | undefined;
+}
+
+export function registeredHandlers(): readonly JobHandler[] {
+  return HANDLERS as readonly JobHandler[];
+}

@@ -1,0 +1,62 @@
+import type { z } from 'zod';
+import type { StoredResult } from '../core/job-record.ts';
+import type { JobType } from '../core/job-types.ts';
+
+/** What a slice may do next, as the coordinator answered its progress report. */
+export type ReportAnswer = 'continue' | 'yield' | 'stop';
+
+export interface Progress<C> {
+  processedItems: number;
+  failedItems: number;
+  /** Handler-defined resume point; committed with the progress, handed back on the next slice. */
+  checkpoint: C;
+}
+
+export interface JobRun<D, C> {
+  jobId: string;
+  tenant: string;
+  attempt: number;
+  data: D;
+  /** Where the last committed slice stopped, or null on a fresh start. */
+  checkpoint: C | null;
+  env: Env;
+  /**
+   * Call after each bounded unit of work, once its side effects are written (idempotently:
+   * a retry resumes from the last committed checkpoint and writes the same objects again).
+   * 'continue': go on; 'yield': this invocation's budget is spent and the rest continues in
+   * a new message; 'stop': cancelled or no longer the lease holder, write nothing more.
+   */
+  report(progress: Progress<C>): Promise<ReportAnswer>;
+}
+
+export type ExecuteOutcome =
+  | { done: true; processedItems: number; failedItems: number; result: StoredResult }
+  | { done: false };
+
+/** An expected failure a handler raises on purpose; `retryable` decides between retry and fail. */
+export class JobFailure extends Error {
+  override name = 'JobFailure';
+  readonly code: string;
+  readonly retryable: boolean;
+  readonly stage: string;
+
+  constructor(code: string, message: string, retryable: boolean, stage = 'processing') {
+    super(message);
+    this.code = code;
+    this.retryable = retryable;
+    this.stage = stage;
+  }
+}
+
+/** One per job type, as the seed sketches it: validate, execute, estimateTime, estimateMemory. */
+export interface JobHandler<D = unknown, C = unknown> {
+  readonly type: JobType;
+  /** Validates and fills defaults; the single source for the API, its errors and the OpenAPI doc. */
+  readonly dataSchema: z.ZodType<D>;
+  totalItems(data: D): number;
+  /** Expected wall time in ms. */
+  estimateTime(data: D): number;
+  /** Expected peak memory in bytes. */
+  estimateMemory(data: D): number;
+  execute(run: JobRun<D, C>): Promise<ExecuteOutcome>;
+}

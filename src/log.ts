@@ -1,0 +1,20 @@
+type Level = 'debug' | 'info' | 'warn' | 'error';
+type Field = string | number | boolean | null | undefined;
+
+/**
+ * Structured JSON lines. Callers pass ids, codes and counts only: never bodies, keys or texts,
+ * so nothing a user sent can reach the logs.
+ */
+export function log(level: Level, fields: Record<string, Field>): void {
+  const line = JSON.stringify({ level, time: new Date().toISOString(), ...fields });
+  if (level === 'error') console.error(line);
+  else if (level === 'warn') console.warn(line);
+  else console.log(line);
+}
+
+/** Platform errors (Durable Objects, R2) flagged retryable or overloaded: worth trying again. */
+export function isTransient(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const flags = error as { retryable?: unknown; overloaded?: unknown };
+  return flags.retryable === true || flags.overloaded === true;
+}

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { loadConfig } from '../config.ts';
+import type { FailureReport, QueueCoordinator, WorkMessage } from '../durable/queue-coordinator.ts';
+import { handlerFor } from '../handlers/registry.ts';
+import { JobFailure, type Progress, type ReportAnswer } from '../handlers/types.ts';
+import { jobInputKey } from '../storage/job-blobs.ts';
+import { isTransient, log } from '../log.ts';
+
+const WorkMessageSchema = z.object({
+  tenant: z.string().min(1),
+  jobId: z.string().uuid(),
+  token: z.string().min(1),
+  attempt: z.number().int().positive(),
+});
+
+export function coordinatorFor(env: Env, tenant: string): DurableObjectStub<QueueCoordinator> {
+  return env.QUEUE_COORDINATOR.get(env.QUEUE_COORDINATOR.idFromName(tenant));
+}
+
+/** Maps anything a handler throws to what the coordinator records: safe words, never raw input. */
+export function toFailure(error: unknown): FailureReport {
+  if (error instanceof JobFailure) {
+    return { code: error.code, message: error.message, stage: error.stage, retryable: error.retryable };
+  }
+  if (isTransient(error)) {
+    return { code: 'TEMPORARY_FAILURE', message: 'A storage or network dependency was unavailable', stage: 'processing', retryable: true };
+  }
+  return { code: 'JOB_PROCESSING_ERROR', message: 'The job handler failed unexpectedly', stage: 'processing', retryable: false };
+}
+
+/**
+ * Runs one slice of one job. Safe to run twice: `claim` refuses a second delivery of the same
+ * message, and every later call carries the claim's token.
+ */
+export async function runWorkMessage(body: unknown, env: Env): Promise<void> {
+  const parsed = WorkMessageSchema.safeParse(body);
+  if (!parsed.success) {
+    log('warn', { event: 'message_dropped', reason: 'malformed' });
+    return;
+  }
+  const message: WorkMessage = parsed.data;
+  const coordinator = coordinatorFor(env, message.tenant);
+  const claim = await coordinator.claim(message.jobId, message.token);
+  if (!claim.ok) {
+    log('info', { event: 'message_stale', jobId: message.jobId, attempt: message.attempt });
+    return;
+  }
+  const { token, job } = claim;
+  const config = loadConfig(env);
+  const invocationStart = Date.now();
+  let lastCommit = invocationStart;
+
+  try {
+    const handler = handlerFor(job.type);
+    if (!handler) throw new JobFailure('INVALID_JOB_TYPE', `No handler is registered for ${job.type}`, false, 'dispatch');
+    const input = await env.BLOBS.get(jobInputKey(message.tenant, job.id));
+    if (!input) throw new JobFailure('INPUT_MISSING', 'The job input is missing', false, 'loading');
+    const data = handler.dataSchema.parse(await input.json());
+
+    const report = async (progress: Progress<unknown>): Promise<ReportAnswer> => {
+      const now = Date.now();
+      const budgetSpent = now - invocationStart >= config.sliceBudgetMs;
+      if (!budgetSpent && now - lastCommit < config.progressIntervalMs) return 'continue';
+      const answer = await coordinator.checkpoint(job.id, token, {
+        processedItems: progress.processedItems,
+        failedItems: progress.failedItems,
+        checkpoint: JSON.stringify(progress.checkpoint),
+        yield: budgetSpent,
+      });
+      lastCommit = now;
+      if (!answer.ok) return 'stop';
+      return budgetSpent ? 'yield' : 'continue';
+    };
+
+    const outcome = await handler.execute({
+      jobId: job.id,
+      tenant: message.tenant,
+      attempt: job.attempt,
+      data,
+      checkpoint: claim.checkpoint === null ? null : (JSON.parse(claim.checkpoint) as unknown),
+      env,
+      report,
+    });
+    if (!outcome.done) return;
+    const finished = await coordinator.complete(job.id, token, {
+      processedItems: outcome.processedItems,
+      failedItems: outcome.failedItems,
+      result: outcome.result,
+    });
+    log('info', { event: 'job_finished', jobId: job.id, type: job.type, status: finished.ok ? finished.status : 'stale', ms: Date.now() - invocationStart });
+  } catch (error) {
+    const failure = toFailure(error);
+    if (!(error instanceof JobFailure)) {
+      log('error', { event: 'handler_error', jobId: job.id, type: job.type, errorName: error instanceof Error ? error.name : typeof error });
+    }
+    await coordinator.fail(job.id, token, failure);
+  }
+}
+
+export async function handleQueueBatch(batch: MessageBatch, env: Env): Promise<void> {
+  await Promise.all(
+    batch.messages.map(async (message) => {
+      try {
+        await runWorkMessage(message.body, env);
+        message.ack();
+      } catch (error) {
+        // The coordinator or storage was unreachable: let the queue deliver it again.
+        log('warn', { event: 'message_retry', messageId: message.id, errorName: error instanceof Error ? error.name : typeof error });
+        message.retry({ delaySeconds: Math.min(30, 2 ** message.attempts) });
+      }
+    }),
+  );
+}
