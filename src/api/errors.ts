@@ -25,10 +25,9 @@ export const ERROR_STATUS = {
 export type ErrorCode = keyof typeof ERROR_STATUS;
 export type ErrorStatus = (typeof ERROR_STATUS)[ErrorCode];
 
-export interface FieldError {
-  field: string;
-  message: string;
-}
+import type { FieldError } from '../handlers/types.ts';
+
+export type { FieldError };
 
 type DetailValue = string | number | boolean | null | readonly string[] | readonly FieldError[];
 

@@ -48,11 +48,22 @@ export class JobFailure extends Error {
   }
 }
 
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
 /** One per job type, as the seed sketches it: validate, execute, estimateTime, estimateMemory. */
 export interface JobHandler<D = unknown, C = unknown> {
   readonly type: JobType;
   /** Validates and fills defaults; the single source for the API, its errors and the OpenAPI doc. */
   readonly dataSchema: z.ZodType<D>;
+  /**
+   * Checks that need storage (a named file or dataset exists), run at creation after the schema
+   * passed, so a bad reference is a 400 now rather than a failed job later. Fields are named
+   * relative to `data`.
+   */
+  validate?(data: D, context: { env: Env; tenant: string }): Promise<FieldError[]>;
   totalItems(data: D): number;
   /** Expected wall time in ms. */
   estimateTime(data: D): number;

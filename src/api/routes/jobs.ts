@@ -140,6 +140,8 @@ export const jobRoutes = new OpenAPIHono<AppEnv>()
     const handler = handlerFor(body.type);
     if (!handler) throw new ApiError('INTERNAL_ERROR', 'Internal error');
     const tenant = c.get('tenant');
+    const problems = (await handler.validate?.(body.data, { env: c.env, tenant })) ?? [];
+    if (problems.length > 0) throw new ApiError('INVALID_JOB_DATA', 'Invalid job data', { errors: problems });
     const id = crypto.randomUUID();
     await c.env.BLOBS.put(jobInputKey(tenant, id), JSON.stringify(body.data), {
       httpMetadata: { contentType: 'application/json' },
