@@ -1,4 +1,7 @@
 import type { z } from 'zod';
+import type { FieldError } from '../handlers/types.ts';
+
+export type { FieldError };
 
 /** The one error vocabulary: every code the API answers with, and its HTTP status. */
 export const ERROR_STATUS = {
@@ -25,9 +28,6 @@ export const ERROR_STATUS = {
 export type ErrorCode = keyof typeof ERROR_STATUS;
 export type ErrorStatus = (typeof ERROR_STATUS)[ErrorCode];
 
-import type { FieldError } from '../handlers/types.ts';
-
-export type { FieldError };
 
 type DetailValue = string | number | boolean | null | readonly string[] | readonly FieldError[];
 
