@@ -129,14 +129,17 @@ export function findEmails(text: string): PiiMatch[] {
 // ---------------------------------------------------------------------------------------------
 // Phone numbers: libphonenumber-js with VALID leniency, default country US.
 //
-// libphonenumber's own scanner is linear but slow on long digit/punctuation runs, so it only
-// sees short windows around clusters of digits that hold enough digits to be a phone number.
+// libphonenumber's own scanner is linear but slow (tens of µs per candidate), so it only sees
+// windows around "runs" that could hold a valid number. A run is digits joined by at most
+// 4 phone punctuation chars, the same rule as libphonenumber's candidate pattern, so the
+// pre-filter never drops a number libphonenumber would find in the whole text.
 
 // Shortest valid "+CC" number is 6 digits; without "+" the default country (US, NANP) needs 10.
 const PHONE_MIN_DIGITS_INTL = 6;
 const PHONE_MIN_DIGITS_NATIONAL = 10;
-const PHONE_CLUSTER_GAP = 12; // fits " extension " between a number and its extension
-const PHONE_CONTEXT = 6; // chars kept around a cluster for "+", "(" and boundary checks
+const PHONE_MAX_PUNCT = 4;
+const PHONE_BEFORE = 6; // room for "+", "(" and the char libphonenumber checks before a number
+const PHONE_AFTER = 16; // room for an extension label such as " extension: "
 
 // libphonenumber also accepts full-width and Arabic-Indic digits.
 function isPhoneDigitCode(c: number): boolean {
@@ -148,6 +151,11 @@ function isPhoneDigitCode(c: number): boolean {
   );
 }
 
+// libphonenumber VALID_PUNCTUATION plus "+" signs.
+const PHONE_PUNCT = new Set(
+  '-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30FC\uFF0D\uFF0F/\uFF0E. \u00A0\u00AD\u200B\u2060\u3000()\uFF08\uFF09\uFF3B\uFF3D[]~\u2053\u223C\uFF5E+\uFF0B',
+);
+
 function hasPlus(text: string, from: number, to: number): boolean {
   for (let k = from; k < to; k++) {
     const c = text.charCodeAt(k);
@@ -157,41 +165,45 @@ function hasPlus(text: string, from: number, to: number): boolean {
 }
 
 export function findPhones(text: string): PiiMatch[] {
-  const out: PiiMatch[] = [];
-  let i = 0;
   const n = text.length;
+  // Windows [start, end) around qualifying runs, merged when they touch.
+  const windows: number[] = [];
+  let i = 0;
   while (i < n) {
     if (!isPhoneDigitCode(text.charCodeAt(i))) {
       i++;
       continue;
     }
-    const clusterStart = i;
-    let lastDigit = i;
+    const runStart = i;
     let digits = 0;
+    let runEnd = i;
     let j = i;
-    while (j < n && j - lastDigit <= PHONE_CLUSTER_GAP) {
-      const c = text.charCodeAt(j);
-      if (c === 10 || c === 13) break; // libphonenumber never spans line breaks
-      if (isPhoneDigitCode(c)) {
+    while (j < n) {
+      if (isPhoneDigitCode(text.charCodeAt(j))) {
         digits++;
-        lastDigit = j;
+        runEnd = ++j;
+        continue;
       }
-      j++;
+      let k = j;
+      while (k < n && k - j < PHONE_MAX_PUNCT && PHONE_PUNCT.has(text.charAt(k))) k++;
+      if (k < n && k > j && isPhoneDigitCode(text.charCodeAt(k))) j = k;
+      else break;
     }
-    i = lastDigit + 1;
+    i = runEnd;
     if (digits < PHONE_MIN_DIGITS_INTL) continue;
-    const sliceStart = Math.max(0, clusterStart - PHONE_CONTEXT);
-    const sliceEnd = Math.min(n, lastDigit + 1 + PHONE_CONTEXT);
-    if (digits < PHONE_MIN_DIGITS_NATIONAL && !hasPlus(text, sliceStart, lastDigit)) continue;
-    const found = findPhoneNumbersInText(text.slice(sliceStart, sliceEnd), { defaultCountry: 'US' });
-    for (const f of found) {
-      const start = sliceStart + f.startsAt;
-      const end = sliceStart + f.endsAt;
-      const prev = out[out.length - 1];
-      // Windows can overlap by a few context chars; keep results disjoint.
-      if (prev && start < prev.end) continue;
-      out.push({ type: 'PHONE', start, end });
-    }
+    const start = Math.max(0, runStart - PHONE_BEFORE);
+    if (digits < PHONE_MIN_DIGITS_NATIONAL && !hasPlus(text, start, runEnd)) continue;
+    let end = Math.min(n, runEnd + PHONE_AFTER);
+    while (end < n && isPhoneDigitCode(text.charCodeAt(end))) end++; // whole extension
+    const last = windows.length - 1;
+    if (windows.length > 0 && start <= (windows[last] ?? -1)) windows[last] = end;
+    else windows.push(start, end);
+  }
+  const out: PiiMatch[] = [];
+  for (let w = 0; w + 1 < windows.length; w += 2) {
+    const ws = windows[w] ?? 0;
+    const found = findPhoneNumbersInText(text.slice(ws, windows[w + 1]), { defaultCountry: 'US' });
+    for (const f of found) out.push({ type: 'PHONE', start: ws + f.startsAt, end: ws + f.endsAt });
   }
   return out;
 }
@@ -661,14 +673,32 @@ function resolveCluster(cluster: PiiMatch[]): PiiMatch[] {
 
 /** All PII in `text`: sorted by start, non-overlapping (see `resolveOverlaps`). */
 export function detectPii(text: string): PiiMatch[] {
-  return resolveOverlaps([
+  const strong = [
     ...findEmails(text),
-    ...findPhones(text),
     ...findCreditCards(text),
     ...findSsns(text),
     ...findIbans(text),
     ...findIpAddresses(text),
-  ]);
+  ];
+  // PHONE loses every partial overlap anyway, so hide the other matches from the (slow) phone
+  // matcher: a log full of IP addresses then costs nothing there. Newlines keep offsets and
+  // are never part of a phone number.
+  return resolveOverlaps([...strong, ...findPhones(blankOut(text, strong))]);
+}
+
+function blankOut(text: string, spans: readonly PiiMatch[]): string {
+  if (spans.length === 0) return text;
+  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  const parts: string[] = [];
+  let pos = 0;
+  for (const m of sorted) {
+    if (m.end <= pos) continue;
+    const from = Math.max(pos, m.start);
+    parts.push(text.slice(pos, from), '\n'.repeat(m.end - from));
+    pos = m.end;
+  }
+  parts.push(text.slice(pos));
+  return parts.join('');
 }
 
 export function maskPii(text: string): MaskResult {
