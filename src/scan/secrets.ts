@@ -188,7 +188,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
 ];
 
 // ---------------------------------------------------------------------------------------------
-// Generic assignments: `api_key = "…"`, `"client_secret": "…"`, `DB_PASSWORD=…`.
+// Generic assignments: `api_key = "…"`, `"client_secret": "…"`, `DB_PASSWORD=…`. An unquoted
+// value stops at "=" (but keeps base64 padding): `token=token=…` is not a value.
 
 /** Last word of the name that makes an assignment a secret. */
 const SECRET_WORDS = new Set(['token', 'secret', 'password', 'passwd', 'pwd', 'pass', 'passphrase', 'apikey', 'credential', 'credentials']);
@@ -201,7 +202,7 @@ export const GENERIC_MIN_LENGTH = 8;
 export const GENERIC_MIN_ENTROPY = 3;
 
 const ASSIGNMENT =
-  /(?<![A-Za-z0-9_.$-])(?<k>[A-Za-z_][A-Za-z0-9_.-]{0,62})["']?\s{0,4}(?:=>|:=|==?|:)\s{0,4}(?:"(?<dq>[^"\\\r\n]{1,256})"|'(?<sq>[^'\\\r\n]{1,256})'|`(?<bq>[^`\\\r\n$]{1,256})`|(?<uq>[^\s"'`,;(){}<>[\]]{1,256}))/dg;
+  /(?<![A-Za-z0-9_.$-])(?<k>[A-Za-z_][A-Za-z0-9_.-]{0,62})["']?\s{0,4}(?:=>|:=|==?|:)\s{0,4}(?:"(?<dq>[^"\\\r\n]{1,256})"|'(?<sq>[^'\\\r\n]{1,256})'|`(?<bq>[^`\\\r\n$]{1,256})`|(?<uq>[^\s"'`,;(){}<>[\]=]{1,256}={0,2}))/dg;
 
 function nameWords(name: string): string[] {
   return (name.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+/g) ?? []).map((w) => w.toLowerCase());
