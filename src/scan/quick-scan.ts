@@ -11,8 +11,9 @@ export const QUICK_SCAN_MIDDLE_WINDOWS = 8;
 /**
  * What a quick scan reads of a `fileSize`-byte file: the whole file when it fits the budget,
  * else the head (budget/4), the tail (budget/4) and QUICK_SCAN_MIDDLE_WINDOWS windows sharing
- * the other half, evenly spaced with equal gaps between them. Sorted and disjoint; fed to the
- * scanner in order, the gaps make its result say `sampled`.
+ * the other half, evenly spaced with equal gaps between them. Sorted, never overlapping (just
+ * over the budget, neighbours may touch); fed to the scanner in order, the gaps make its result
+ * say `sampled`.
  */
 export function quickScanPlan(fileSize: number, budget: number = QUICK_SCAN_BUDGET): ByteRange[] {
   if (!Number.isSafeInteger(fileSize) || fileSize < 0) throw new RangeError('fileSize must be a non-negative integer');
