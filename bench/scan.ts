@@ -27,28 +27,33 @@ const filler = [
   () => `  "${pick(WORDS)}": { "enabled": true, "retries": ${Math.floor(rand() * 9)}, "color": "#${hex(6)}" },`,
   () => `data:image/png;base64,${Array.from({ length: 8 }, () => alnum(60) + '+/').join('')}==`,
 ];
-const planted = [
-  () => `aws_access_key_id = AKIA${alnum(16).toUpperCase().replace(/[018-9]/g, 'Q')}`,
-  () => `export GITHUB_TOKEN=ghp_${alnum(36)}`,
-  () => `Customer card 4111 1111 1111 1111 exp 12/27`,
-  () => `contact: ${pick(WORDS)}.${pick(WORDS)}@example.org, phone (415) 555-2671`,
-  () => `SSN on file: 123-45-6789`,
-  () => `DATABASE_URL=postgres://app:${alnum(16)}@db.internal:5432/prod`,
-  () => `client_secret: "${alnum(32)}"`,
+// [findings planted, line]
+const planted: Array<[number, () => string]> = [
+  [1, () => `aws_access_key_id = AKIA${alnum(16).toUpperCase().replace(/[018-9]/g, 'Q')}`],
+  [1, () => `export GITHUB_TOKEN=ghp_${alnum(36)}`],
+  [1, () => `Customer card 4111 1111 1111 1111 exp 12/27`],
+  [2, () => `contact: ${pick(WORDS)}.${pick(WORDS)}@example.org, phone (415) 555-2671`],
+  [1, () => `SSN on file: 123-45-6789`],
+  [1, () => `DATABASE_URL=postgres://app:${alnum(16)}@db.internal:5432/prod`],
+  [1, () => `client_secret: "${alnum(32)}"`],
 ];
 
 const lines: string[] = [];
 let bytes = 0;
 let plantedCount = 0;
+let expected = 0;
 while (bytes < size) {
-  const isPlanted = rand() < 0.02;
-  const line = (isPlanted ? pick(planted) : pick(filler))();
-  if (isPlanted) plantedCount++;
+  let line: string;
+  if (rand() < 0.02) {
+    const [n, make] = pick(planted);
+    line = make();
+    plantedCount++;
+    expected += n;
+  } else line = pick(filler)();
   lines.push(line);
   bytes += line.length + 1;
 }
 const data = new TextEncoder().encode(lines.join('\n'));
-if (process.env.DUMP) (await import("node:fs")).writeFileSync(process.env.DUMP, data);
 
 function run(): { ms: number; total: number; counts: string } {
   const t0 = performance.now();
@@ -64,5 +69,5 @@ const runs = [run(), run(), run()];
 const best = Math.min(...runs.map((r) => r.ms));
 const mb = data.length / MB;
 console.log(`input: ${mb.toFixed(1)} MiB, ${lines.length} lines, ${plantedCount} planted lines`);
-console.log(`findings: ${runs[0]?.total} (${runs[0]?.counts})`);
+console.log(`findings: ${runs[0]?.total}, planted: ${expected} (${runs[0]?.counts})`);
 console.log(`best of 3: ${best.toFixed(0)} ms, ${(mb / (best / 1000)).toFixed(1)} MiB/s`);
