@@ -55,6 +55,8 @@ export const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX audit_job ON audit (job_id, seq);
    CREATE INDEX audit_ts ON audit (ts_ms);`,
+  // Each published state gets the next number: the SSE event id, for Last-Event-ID resumes.
+  `ALTER TABLE jobs ADD COLUMN event_seq INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 export function applyMigrations(sql: SqlStorage): void {
