@@ -104,10 +104,11 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.notFound((c) => respond(c, new ApiError('NOT_FOUND', 'No such route', { path: c.req.path })));
   app.onError((error, c) => {
     const apiError = toApiError(error);
-    if (apiError.status >= 500) {
+    if (!(error instanceof ApiError) && !(error instanceof HTTPException)) {
       log('error', {
         event: 'unhandled_error',
         requestId: c.get('requestId'),
+        code: apiError.code,
         errorName: error instanceof Error ? error.name : typeof error,
       });
     }

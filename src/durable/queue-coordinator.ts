@@ -191,7 +191,7 @@ export class QueueCoordinator extends DurableObject<Env> {
 
   // ---- client-facing calls -------------------------------------------------------------------
 
-  async enqueue(tenant: string, job: NewJob): Promise<EnqueueResult> {
+  enqueue(tenant: string, job: NewJob): EnqueueResult {
     this.rememberTenant(tenant);
     const now = Date.now();
     const decision = decideAdmission(
@@ -222,7 +222,7 @@ export class QueueCoordinator extends DurableObject<Env> {
       job.estimatedMemoryBytes,
       now,
     );
-    await this.dispatch();
+    this.dispatch();
     return { ok: true, job: this.mustGet(job.id) };
   }
 
@@ -254,14 +254,14 @@ export class QueueCoordinator extends DurableObject<Env> {
     return { jobs: rows.map(toRecord), total };
   }
 
-  async cancel(id: string): Promise<CancelResult> {
+  cancel(id: string): CancelResult {
     const row = this.row(id);
     if (!row) return { ok: false, code: 'JOB_NOT_FOUND' };
     const status = row.state as JobStatus;
     if (isTerminal(status)) return { ok: false, code: 'JOB_NOT_CANCELLABLE', currentStatus: status };
     if (status === 'pending') {
       this.finish(id, 'cancelled', Date.now());
-      await this.dispatch();
+      this.dispatch();
     } else {
       // Running: the handler stops at its next checkpoint, which makes the transition.
       this.sql.exec('UPDATE jobs SET cancel_requested = 1 WHERE id = ?', id);
@@ -347,23 +347,29 @@ export class QueueCoordinator extends DurableObject<Env> {
       return { ok: false, code: 'STALE' };
     }
     const claimToken = crypto.randomUUID();
+    const now = Date.now();
+    // A job starts when a worker takes it, not when its message is sent.
     this.sql.exec(
-      'UPDATE jobs SET lease_token = ?, claimed = 1, lease_until_ms = ? WHERE id = ?',
+      `UPDATE jobs SET lease_token = ?, claimed = 1, lease_until_ms = ?, started_ms = COALESCE(started_ms, ?),
+                       run_started_ms = COALESCE(run_started_ms, ?)
+       WHERE id = ?`,
       claimToken,
-      Date.now() + this.config.leaseMs,
+      now + this.config.leaseMs,
+      now,
+      now,
       jobId,
     );
     this.rearm();
     return { ok: true, token: claimToken, job: this.mustGet(jobId), checkpoint: row.checkpoint };
   }
 
-  async checkpoint(jobId: string, token: string, report: ProgressReport): Promise<CheckpointResult> {
+  checkpoint(jobId: string, token: string, report: ProgressReport): CheckpointResult {
     const row = this.leased(jobId, token);
     if (!row) return { ok: false, code: 'STALE' };
     const now = Date.now();
     if (row.cancel_requested === 1) {
       this.finish(jobId, 'cancelled', now);
-      await this.dispatch();
+      this.dispatch();
       return { ok: false, code: 'CANCELLED' };
     }
     const done = report.processedItems + report.failedItems;
@@ -384,13 +390,13 @@ export class QueueCoordinator extends DurableObject<Env> {
     if (report.yield) {
       const next = crypto.randomUUID();
       this.sql.exec('UPDATE jobs SET lease_token = ?, claimed = 0 WHERE id = ?', next, jobId);
-      await this.send({ jobId, token: next, attempt: row.attempt });
+      this.ctx.waitUntil(this.send({ jobId, token: next, attempt: row.attempt }));
     }
     this.rearm();
     return { ok: true };
   }
 
-  async complete(jobId: string, token: string, completion: Completion): Promise<FinishResult> {
+  complete(jobId: string, token: string, completion: Completion): FinishResult {
     const row = this.leased(jobId, token);
     if (!row) return { ok: false, code: 'STALE' };
     const now = Date.now();
@@ -406,15 +412,15 @@ export class QueueCoordinator extends DurableObject<Env> {
       );
       this.finish(jobId, 'completed', now);
     }
-    await this.dispatch();
+    this.dispatch();
     return { ok: true, status: this.mustGet(jobId).status };
   }
 
-  async fail(jobId: string, token: string, failure: FailureReport): Promise<FinishResult> {
+  fail(jobId: string, token: string, failure: FailureReport): FinishResult {
     const row = this.leased(jobId, token);
     if (!row) return { ok: false, code: 'STALE' };
     this.failOrRetry(row, failure, Date.now());
-    await this.dispatch();
+    this.dispatch();
     return { ok: true, status: this.mustGet(jobId).status };
   }
 
@@ -437,7 +443,7 @@ export class QueueCoordinator extends DurableObject<Env> {
         now,
       );
     }
-    await this.dispatch();
+    this.dispatch();
   }
 
   /** Deletes terminal jobs past their TTL with their R2 objects. Safe to run twice or concurrently. */
@@ -511,8 +517,11 @@ export class QueueCoordinator extends DurableObject<Env> {
     }
   }
 
-  /** Fills free slots in priority order (FIFO within a priority). Write first, send second. */
-  private async dispatch(): Promise<void> {
+  /**
+   * Fills free slots in priority order (FIFO within a priority). Write first, send second: the
+   * state is committed synchronously and the sends finish after the caller has its answer.
+   */
+  private dispatch(): void {
     const now = Date.now();
     const started: Omit<WorkMessage, 'tenant'>[] = [];
     let running = this.count("state = 'running'");
@@ -528,20 +537,18 @@ export class QueueCoordinator extends DurableObject<Env> {
       const attempt = next.attempt + 1;
       this.sql.exec(
         `UPDATE jobs SET state = 'running', attempt = ?, lease_token = ?, claimed = 0, lease_until_ms = ?,
-                         started_ms = COALESCE(started_ms, ?), run_started_ms = ?, last_progress_ms = NULL
+                         run_started_ms = NULL, last_progress_ms = NULL
          WHERE id = ?`,
         attempt,
         token,
         now + this.config.leaseMs,
-        now,
-        now,
         next.id,
       );
       running += 1;
       started.push({ jobId: next.id, token, attempt });
     }
     if (running > Number(this.meta('peak_concurrency') ?? 0)) this.setMeta('peak_concurrency', String(running));
-    await Promise.all(started.map((m) => this.send(m)));
+    for (const message of started) this.ctx.waitUntil(this.send(message));
     this.rearm();
   }
 
@@ -564,6 +571,7 @@ export class QueueCoordinator extends DurableObject<Env> {
         message.jobId,
         message.token,
       );
+      this.rearm();
     }
   }
 

@@ -156,7 +156,7 @@ export const jobRoutes = new OpenAPIHono<AppEnv>()
     });
     if (!enqueued.ok) {
       c.executionCtx.waitUntil(deleteJobBlobs(c.env.BLOBS, tenant, id));
-      const { code, retryAfterSec, ...details } = enqueued;
+      const { ok: _ok, code, retryAfterSec, ...details } = enqueued;
       const message = code === 'QUEUE_FULL' ? 'The queue is full' : 'Too many jobs created; slow down';
       throw new ApiError(code, message, { ...details, retryAfter: retryAfterSec }, retryAfterSec);
     }
