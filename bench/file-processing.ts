@@ -8,32 +8,12 @@
  *     Against `npm run dev` on http://127.0.0.1:8787 (key `local-dev-key`, or BENCH_URL and
  *     BENCH_KEY): uploads, runs a job, waits; MB/s end to end and the worker process's peak RSS.
  */
+import * as fs from 'node:fs';
+import { tmpdir } from 'node:os';
 import { buildRecord, type Layout } from '../src/files/record-builder.ts';
 import { RecordSplitter, type RawRecord } from '../src/files/record-splitter.ts';
 
-// The project has no @types/node: declare the few Node APIs used (process.getBuiltinModule, Node ≥ 22.3).
-interface NodeFs {
-  existsSync(path: string): boolean;
-  statSync(path: string): { size: number };
-  readFileSync(path: string): Uint8Array;
-  readFileSync(path: string, encoding: 'utf8'): string;
-  writeFileSync(path: string, data: string): void;
-  appendFileSync(path: string, data: string): void;
-  openSync(path: string, flags: 'r'): number;
-  readSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: null): number;
-  closeSync(fd: number): void;
-  readdirSync(path: string): string[];
-}
-interface NodeProcess {
-  argv: string[];
-  env: Record<string, string | undefined>;
-  memoryUsage(): { rss: number; heapUsed: number };
-  getBuiltinModule(id: 'node:fs'): NodeFs;
-  getBuiltinModule(id: 'node:os'): { tmpdir(): string };
-}
-const { process } = globalThis as unknown as { process: NodeProcess };
-const fs = process.getBuiltinModule('node:fs');
-const tmp = process.getBuiltinModule('node:os').tmpdir();
+const tmp = tmpdir();
 
 const MB = 1_000_000;
 const [mode = 'pure', processingType = 'parse', ...sizeArgs] = process.argv.slice(2);

@@ -1,7 +1,10 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { SentimentLabel } from '../analysis/sentiment.ts';
+import type { FieldValue, RecordInput } from '../core/dataset-record.ts';
 import { datasetMarkerKey } from '../storage/file-keys.ts';
 import { applyMigrations } from './migrations.ts';
+
+export type { FieldValue, RecordInput };
 
 /**
  * The dataset's schema, append-only like the coordinator's. Both indexes end in `id` so keyset
@@ -27,21 +30,6 @@ export const DATASET_MIGRATIONS: readonly string[] = [
    CREATE TABLE sources (file TEXT PRIMARY KEY, format TEXT NOT NULL, job_id TEXT NOT NULL, updated_ms INTEGER NOT NULL);
    CREATE TABLE writers (job_id TEXT PRIMARY KEY, since_ms INTEGER NOT NULL);`,
 ];
-
-export type FieldValue = string | number | boolean | null;
-
-/** A record as a job writes it: `id` is deterministic (file + line), so writing it twice is harmless. */
-export interface RecordInput {
-  id: string;
-  text: string;
-  sentiment: SentimentLabel | null;
-  score: number | null;
-  confidence: number | null;
-  createdMs: number;
-  sourceFile: string;
-  sourceLine: number;
-  fields: Record<string, FieldValue>;
-}
 
 export interface DatasetRecord {
   id: string;

@@ -1,5 +1,5 @@
 import { analyzeSentiment, type SentimentLabel } from '../analysis/sentiment.ts';
-import type { FieldValue, RecordInput } from '../durable/dataset-store.ts';
+import type { FieldValue, RecordInput } from '../core/dataset-record.ts';
 import { maskPii } from '../pii/detectors.ts';
 import type { FileFormat, RawRecord } from './record-splitter.ts';
 
