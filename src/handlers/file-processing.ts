@@ -213,10 +213,11 @@ export const fileProcessing: JobHandler<FileProcessingData, Checkpoint> = {
   },
   // Progress counts bytes for this job type: processedItems is the offset reached.
   totalItems: (data) => measured.get(data) ?? 0,
-  // Measured with bench/file-processing.ts: see docs/files.md.
+  // bench/file-processing.ts under wrangler dev: parse ~1.8 MB/s end to end (bound by the dataset
+  // writes); analyze is bound by scoring, ~0.4 MB/s for the parser alone. See docs/files.md.
   estimateTime: (data) => {
     const bytes = measured.get(data) ?? 0;
-    return 200 + Math.ceil(bytes / (data.processingType === 'analyze' ? 2_000 : 20_000));
+    return 200 + Math.ceil(bytes / (data.processingType === 'analyze' ? 300 : 1_800));
   },
   // The model, a batch of records and the stream's buffers; independent of file and chunk size.
   estimateMemory: () => 16 * MiB,
