@@ -328,7 +328,7 @@ export class QueueCoordinator extends DurableObject<Env> {
       ...byStatus,
       performance: {
         averageProcessingTime: Math.round(avg ?? 0),
-        throughput: `${Math.round((recent / THROUGHPUT_WINDOW_MINUTES) * 10) / 10} jobs/minute`,
+        throughput: `${Math.round((recent / THROUGHPUT_WINDOW_MINUTES) * 100) / 100} jobs/minute`,
         throughputWindowMinutes: THROUGHPUT_WINDOW_MINUTES,
         successRate: ended === 0 ? 100 : Math.round((byStatus.completed / ended) * 1000) / 10,
         peakConcurrency: Number(this.meta('peak_concurrency') ?? 0),
