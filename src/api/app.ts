@@ -9,6 +9,7 @@ import { isTransient, log } from '../log.ts';
 import { requireApiKey } from './auth.ts';
 import type { AppEnv } from './context.ts';
 import { ApiError, errorEnvelope, fieldErrors, type ErrorCode } from './errors.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { datasetRoutes } from './routes/datasets.ts';
 import { fileRoutes } from './routes/files.ts';
 import { jobRoutes } from './routes/jobs.ts';
@@ -98,6 +99,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   });
 
   app.route('/api/v1', jobRoutes);
+  app.route('/api/v1', auditRoutes);
   app.route('/api/v1', fileRoutes);
   app.route('/api/v1', datasetRoutes);
 
