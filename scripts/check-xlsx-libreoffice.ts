@@ -99,7 +99,7 @@ const readCsv = (path: string): string[][] => parse(fs.readFileSync(path, 'utf8'
 
 /** What LibreOffice shows for a value: its text for CSV output with "as shown" formatting. */
 function shown(column: Column, value: FieldValue): string {
-  if (isEmpty(value)) return '';
+  if (value === null || isEmpty(value)) return '';
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
   // Spreadsheets show 15 significant digits: 0.6799999999999999 reads 0.68.
   if (typeof value === 'number') return String(Number(value.toPrecision(15)));
