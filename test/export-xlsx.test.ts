@@ -164,6 +164,8 @@ describe('xlsx writer', () => {
     expect(excelSerialDate('2024-03-01T12:00:00.000Z')).toBe(45_352.5);
     expect(excelSerialDate('2024-03-01T14:00:00+02:00')).toBe(45_352.5);
     expect(excelSerialDate('2024-03-01')).toBe(45_352);
+    expect(excelSerialDate('2024-03-01T12:00:00')).toBe(45_352.5); // no zone: UTC, not the host's
+    expect(excelSerialDate('2024-03-01 12:00:00')).toBeNull(); // Date.parse reads it in local time
     expect(excelSerialDate('March 1, 2024')).toBeNull();
     expect(excelSerialDate('2024-13-45T00:00:00Z')).toBeNull();
     expect(excelSerialDate('1899-12-31T00:00:00Z')).toBeNull();

@@ -18,7 +18,8 @@ const XLSX_MAX_COLUMNS = 16_384;
 /** Ends a cut cell, so the spreadsheet user sees the cut where it happened. */
 export const TRUNCATION_MARK = '… [truncated]';
 
-// A fixed entry time keeps the archive bytes deterministic (the zip format needs some time).
+// A fixed entry time keeps the archive bytes deterministic (the zip format needs some time;
+// fflate writes it in the host zone, which in Workers is always UTC).
 const ENTRY_MTIME = new Date('2000-01-01T00:00:00Z');
 const DATA_SHEET = 'data';
 const METADATA_SHEET = 'metadata';
@@ -62,12 +63,17 @@ const MS_PER_DAY = 86_400_000;
 const UNIX_EPOCH_SERIAL = 25_569;
 // Serials below 61 (before 1900-03-01) are off by Excel's phantom 1900-02-29.
 const FIRST_SAFE_SERIAL = 61;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+// Date, or date-time with an optional zone: the forms Date.parse reads the same everywhere.
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/;
 
-/** An ISO 8601 timestamp as an Excel serial date (UTC wall time), or null if it is not one. */
+/**
+ * An ISO 8601 timestamp as an Excel serial date (UTC wall time), or null if it is not one.
+ * A date-time without a zone is taken as UTC: Date.parse would use the host's zone.
+ */
 export function excelSerialDate(iso: string): number | null {
-  if (!ISO_DATE.test(iso)) return null;
-  const ms = Date.parse(iso);
+  const match = ISO_DATE.exec(iso);
+  if (match === null) return null;
+  const ms = Date.parse(iso.includes('T') && match[1] === undefined ? `${iso}Z` : iso);
   if (!Number.isFinite(ms)) return null;
   const serial = ms / MS_PER_DAY + UNIX_EPOCH_SERIAL;
   return serial >= FIRST_SAFE_SERIAL ? serial : null;
