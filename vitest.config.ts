@@ -14,6 +14,8 @@ const shared = {
 
 export default defineConfig({
   test: {
+    // Request logs are noise when a test passes and evidence when it fails.
+    silent: 'passed-only',
     projects: [
       {
         // The real queue delivers work to the consumer, as under `wrangler dev`.
@@ -27,7 +29,7 @@ export default defineConfig({
           cloudflareTest({
             wrangler,
             miniflare: {
-              bindings: { ...shared, MAX_QUEUE_SIZE: '8', MAX_JOBS_PER_MINUTE: '1000', MAX_RETRIES: '2' },
+              bindings: { ...shared, MAX_QUEUE_SIZE: '10', MAX_JOBS_PER_MINUTE: '1000', MAX_RETRIES: '2' },
               queueProducers: { JOB_QUEUE: { queueName: 'undelivered' } },
             },
           }),

@@ -4,20 +4,12 @@
  * dataset DO will page them), written, gathered into 5 MiB parts and dropped (as uploaded).
  * Run: node --experimental-strip-types bench/export.ts
  */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { PartBuffer } from '../src/export/part-buffer.ts';
 import { createExportWriter, EXPORT_FORMATS } from '../src/export/writer.ts';
 import type { ExportFormat } from '../src/export/writer.ts';
 import { FIELD_KEYS, generatedRecord } from '../test/support/export-records.ts';
-
-interface NodeProcess {
-  argv: string[];
-  execPath: string;
-  memoryUsage(): { heapUsed: number; arrayBuffers: number; rss: number };
-  getBuiltinModule(id: 'node:child_process'): {
-    spawnSync(cmd: string, args: string[], options: { encoding: 'utf8' }): { status: number | null; stdout: string; stderr: string };
-  };
-}
-const { process } = globalThis as unknown as { process: NodeProcess };
 
 const PAGE_SIZE = 500;
 const SIZES = [1_000, 100_000];
@@ -73,9 +65,7 @@ if (format !== undefined && records !== undefined) {
   // Child: one case, result as JSON on stdout.
   console.log(JSON.stringify(run(format as ExportFormat, Number(records))));
 } else {
-  const { spawnSync } = process.getBuiltinModule('node:child_process');
-  const { url } = import.meta as unknown as { url: string };
-  const self = new URL(url).pathname;
+  const self = fileURLToPath(import.meta.url);
   console.log(`page ${PAGE_SIZE} records, heap capped at 128 MB, ${FIELD_KEYS.length} field columns`);
   console.log('format  records      MiB  parts        ms   rec/s   peak heap MB  +buffers MB  peak rss MB');
   for (const f of EXPORT_FORMATS) {

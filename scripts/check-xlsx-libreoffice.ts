@@ -6,6 +6,8 @@
  * Run: node --experimental-strip-types scripts/check-xlsx-libreoffice.ts [records]
  * Exits 1 on any mismatch. LibreOffice: apt-get install -y libreoffice-calc.
  */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import readXlsxFile from 'read-excel-file/node';
 import { exportColumns } from '../src/export/columns.ts';
@@ -14,26 +16,6 @@ import { excelSerialDate } from '../src/export/xlsx-writer.ts';
 import { createExportWriter } from '../src/export/writer.ts';
 import type { ExportFormat } from '../src/export/writer.ts';
 import { concat, FIELD_KEYS, generatedRecord, TRICKY_RECORDS, writeAll } from '../test/support/export-records.ts';
-
-// The project has no @types/node: declare the few Node APIs used here.
-interface NodeFs {
-  mkdtempSync(prefix: string): string;
-  writeFileSync(path: string, data: Uint8Array): void;
-  readFileSync(path: string, encoding: 'utf8'): string;
-  existsSync(path: string): boolean;
-}
-interface NodeChildProcess {
-  spawnSync(cmd: string, args: string[], options: { encoding: 'utf8'; timeout: number }): { status: number | null; stderr: string; error?: Error };
-}
-interface NodeProcess {
-  getBuiltinModule(id: 'node:fs'): NodeFs;
-  getBuiltinModule(id: 'node:child_process'): NodeChildProcess;
-  argv: string[];
-  exitCode: number;
-}
-const { process } = globalThis as unknown as { process: NodeProcess };
-const fs = process.getBuiltinModule('node:fs');
-const { spawnSync } = process.getBuiltinModule('node:child_process');
 
 const count = Number(process.argv[2] ?? 20_000);
 const records: ExportRecord[] = [...TRICKY_RECORDS, ...Array.from({ length: count }, (_, i) => generatedRecord(i))];

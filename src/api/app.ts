@@ -9,6 +9,7 @@ import { isTransient, log } from '../log.ts';
 import { requireApiKey } from './auth.ts';
 import type { AppEnv } from './context.ts';
 import { ApiError, errorEnvelope, fieldErrors, type ErrorCode } from './errors.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { jobRoutes } from './routes/jobs.ts';
 
 function respond(c: Context<AppEnv>, error: ApiError): Response {
@@ -94,14 +95,16 @@ export function createApp(): OpenAPIHono<AppEnv> {
   );
 
   app.route('/api/v1', jobRoutes);
+  app.route('/api/v1', auditRoutes);
 
   app.notFound((c) => respond(c, new ApiError('NOT_FOUND', 'No such route', { path: c.req.path })));
   app.onError((error, c) => {
     const apiError = toApiError(error);
-    if (apiError.status >= 500) {
+    if (!(error instanceof ApiError) && !(error instanceof HTTPException)) {
       log('error', {
         event: 'unhandled_error',
         requestId: c.get('requestId'),
+        code: apiError.code,
         errorName: error instanceof Error ? error.name : typeof error,
       });
     }

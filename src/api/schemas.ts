@@ -138,3 +138,22 @@ export const ErrorEnvelopeSchema = z
     timestamp: z.string(),
   })
   .openapi('Error');
+
+export const AuditEventSchema = z
+  .object({
+    seq: z.number().int(),
+    at: z.string(),
+    jobId: z.string().nullable(),
+    action: z.string().openapi({ example: 'job.cancel' }),
+    actor: z.string().openapi({ description: '`key:<id>` (a digest prefix of the API key, never the key), `system` or `system:cron`' }),
+    requestId: z.string().nullable(),
+    outcome: z.string(),
+    detail: z.string().nullable(),
+  })
+  .openapi('AuditEvent');
+
+export const AuditQuery = z.strictObject({
+  since: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Only events at or after this time' }),
+  cursor: z.coerce.number().int().min(0).default(0).openapi({ description: 'nextCursor of the previous page' }),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});

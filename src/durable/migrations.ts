@@ -36,6 +36,25 @@ export const MIGRATIONS: readonly string[] = [
    CREATE TABLE admissions (ts_ms INTEGER NOT NULL);
    CREATE INDEX admissions_ts ON admissions (ts_ms);
    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  `CREATE TABLE idempotency_keys (
+     key TEXT PRIMARY KEY,
+     body_hash TEXT NOT NULL,
+     job_id TEXT NOT NULL,
+     created_ms INTEGER NOT NULL
+   );
+   CREATE INDEX idempotency_created ON idempotency_keys (created_ms);
+   CREATE TABLE audit (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     ts_ms INTEGER NOT NULL,
+     job_id TEXT,
+     action TEXT NOT NULL,
+     actor TEXT NOT NULL,
+     request_id TEXT,
+     outcome TEXT NOT NULL,
+     detail TEXT
+   );
+   CREATE INDEX audit_job ON audit (job_id, seq);
+   CREATE INDEX audit_ts ON audit (ts_ms);`,
 ];
 
 export function applyMigrations(sql: SqlStorage): void {

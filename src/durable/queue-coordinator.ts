@@ -34,8 +34,39 @@ export interface NewJob {
   estimatedMemoryBytes: number;
 }
 
+/** Who asked, for the audit trail: a key id (never the key) and the request id. */
+export interface Actor {
+  actor: string;
+  requestId: string | null;
+}
+
+export const SYSTEM: Actor = { actor: 'system', requestId: null };
+
+export interface AuditEvent {
+  seq: number;
+  at: string;
+  jobId: string | null;
+  action: string;
+  actor: string;
+  requestId: string | null;
+  outcome: string;
+  detail: string | null;
+}
+
+export interface AuditQuery {
+  sinceMs: number;
+  afterSeq: number;
+  limit: number;
+}
+
+export interface IdempotencyClaim {
+  key: string;
+  bodyHash: string;
+}
+
 export type EnqueueResult =
-  | { ok: true; job: JobRecord }
+  | { ok: true; job: JobRecord; replayed: boolean }
+  | { ok: false; code: 'IDEMPOTENCY_CONFLICT'; jobId: string }
   | { ok: false; code: 'QUEUE_FULL'; limit: number; retryAfterSec: number }
   | { ok: false; code: 'RATE_LIMITED'; limit: number; window: 'minute' | 'hour'; retryAfterSec: number };
 
@@ -140,7 +171,32 @@ interface JobRow extends Record<string, SqlStorageValue> {
 }
 
 const THROUGHPUT_WINDOW_MINUTES = 60;
+const IDEMPOTENCY_TTL_MS = 24 * HOUR_MS;
 const CLEANUP_BATCH = 50;
+
+interface AuditRow extends Record<string, SqlStorageValue> {
+  seq: number;
+  ts_ms: number;
+  job_id: string | null;
+  action: string;
+  actor: string;
+  request_id: string | null;
+  outcome: string;
+  detail: string | null;
+}
+
+function toAuditEvent(row: AuditRow): AuditEvent {
+  return {
+    seq: row.seq,
+    at: new Date(row.ts_ms).toISOString(),
+    jobId: row.job_id,
+    action: row.action,
+    actor: row.actor,
+    requestId: row.request_id,
+    outcome: row.outcome,
+    detail: row.detail,
+  };
+}
 
 function toRecord(row: JobRow): JobRecord {
   return {
@@ -191,9 +247,21 @@ export class QueueCoordinator extends DurableObject<Env> {
 
   // ---- client-facing calls -------------------------------------------------------------------
 
-  async enqueue(tenant: string, job: NewJob): Promise<EnqueueResult> {
+  enqueue(tenant: string, job: NewJob, who: Actor, idempotency: IdempotencyClaim | null): EnqueueResult {
     this.rememberTenant(tenant);
     const now = Date.now();
+    if (idempotency) {
+      const prior = this.sql
+        .exec<{ body_hash: string; job_id: string }>(
+          'SELECT body_hash, job_id FROM idempotency_keys WHERE key = ? AND created_ms > ?',
+          idempotency.key,
+          now - IDEMPOTENCY_TTL_MS,
+        )
+        .toArray()[0];
+      if (prior && prior.body_hash !== idempotency.bodyHash) return { ok: false, code: 'IDEMPOTENCY_CONFLICT', jobId: prior.job_id };
+      const original = prior ? this.getJob(prior.job_id) : null;
+      if (original) return { ok: true, job: original, replayed: true };
+    }
     const decision = decideAdmission(
       {
         nowMs: now,
@@ -207,7 +275,10 @@ export class QueueCoordinator extends DurableObject<Env> {
         maxPerHour: this.config.maxJobsPerHour,
       },
     );
-    if (!decision.ok) return decision;
+    if (!decision.ok) {
+      this.audit(null, 'job.create', who, `refused:${decision.code}`, null);
+      return decision;
+    }
     this.sql.exec('INSERT INTO admissions (ts_ms) VALUES (?)', now);
     this.sql.exec(
       `INSERT INTO jobs (id, type, priority_rank, state, max_attempts, total_items, estimated_ms,
@@ -222,8 +293,19 @@ export class QueueCoordinator extends DurableObject<Env> {
       job.estimatedMemoryBytes,
       now,
     );
-    await this.dispatch();
-    return { ok: true, job: this.mustGet(job.id) };
+    if (idempotency) {
+      this.sql.exec(
+        `INSERT INTO idempotency_keys (key, body_hash, job_id, created_ms) VALUES (?, ?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET body_hash = excluded.body_hash, job_id = excluded.job_id, created_ms = excluded.created_ms`,
+        idempotency.key,
+        idempotency.bodyHash,
+        job.id,
+        now,
+      );
+    }
+    this.audit(job.id, 'job.create', who, 'created', `${job.type} ${job.priority}`);
+    this.dispatch();
+    return { ok: true, job: this.mustGet(job.id), replayed: false };
   }
 
   getJob(id: string): JobRecord | null {
@@ -254,23 +336,28 @@ export class QueueCoordinator extends DurableObject<Env> {
     return { jobs: rows.map(toRecord), total };
   }
 
-  async cancel(id: string): Promise<CancelResult> {
+  cancel(id: string, who: Actor): CancelResult {
     const row = this.row(id);
     if (!row) return { ok: false, code: 'JOB_NOT_FOUND' };
     const status = row.state as JobStatus;
-    if (isTerminal(status)) return { ok: false, code: 'JOB_NOT_CANCELLABLE', currentStatus: status };
+    if (isTerminal(status)) {
+      this.audit(id, 'job.cancel', who, `refused:${status}`, null);
+      return { ok: false, code: 'JOB_NOT_CANCELLABLE', currentStatus: status };
+    }
     if (status === 'pending') {
+      this.audit(id, 'job.cancel', who, 'cancelled', null);
       this.finish(id, 'cancelled', Date.now());
-      await this.dispatch();
+      this.dispatch();
     } else {
       // Running: the handler stops at its next checkpoint, which makes the transition.
+      this.audit(id, 'job.cancel', who, 'requested', null);
       this.sql.exec('UPDATE jobs SET cancel_requested = 1 WHERE id = ?', id);
     }
     return { ok: true, job: this.mustGet(id) };
   }
 
   /** Answers as soon as the job is terminal, or with its current state at the deadline. */
-  wait(id: string, timeoutMs: number): Promise<WaitResult> {
+  wait(id: string, timeoutMs: number, who: Actor): Promise<WaitResult> {
     const job = this.getJob(id);
     if (!job) return Promise.resolve({ ok: false, code: 'JOB_NOT_FOUND' });
     if (isTerminal(job.status)) return Promise.resolve({ ok: true, job, terminal: true });
@@ -285,6 +372,7 @@ export class QueueCoordinator extends DurableObject<Env> {
         set.delete(onTerminal);
         if (set.size === 0) this.waiters.delete(id);
         const current = this.getJob(id);
+        if (current && !isTerminal(current.status)) this.audit(id, 'job.wait', who, 'timeout', `${timeoutMs} ms`);
         resolve(current ? { ok: true, job: current, terminal: isTerminal(current.status) } : { ok: false, code: 'JOB_NOT_FOUND' });
       }, timeoutMs);
       set.add(onTerminal);
@@ -328,7 +416,7 @@ export class QueueCoordinator extends DurableObject<Env> {
       ...byStatus,
       performance: {
         averageProcessingTime: Math.round(avg ?? 0),
-        throughput: `${Math.round((recent / THROUGHPUT_WINDOW_MINUTES) * 10) / 10} jobs/minute`,
+        throughput: `${Math.round((recent / THROUGHPUT_WINDOW_MINUTES) * 100) / 100} jobs/minute`,
         throughputWindowMinutes: THROUGHPUT_WINDOW_MINUTES,
         successRate: ended === 0 ? 100 : Math.round((byStatus.completed / ended) * 1000) / 10,
         peakConcurrency: Number(this.meta('peak_concurrency') ?? 0),
@@ -336,6 +424,26 @@ export class QueueCoordinator extends DurableObject<Env> {
       byType,
       byPriority,
     };
+  }
+
+  /** One job's trail, oldest first; null when nothing is known of it (never existed, or expired). */
+  history(jobId: string): AuditEvent[] | null {
+    const rows = this.sql.exec<AuditRow>('SELECT * FROM audit WHERE job_id = ? ORDER BY seq', jobId).toArray();
+    return rows.length ? rows.map(toAuditEvent) : null;
+  }
+
+  auditLog(query: AuditQuery): { events: AuditEvent[]; nextCursor: number | null } {
+    const rows = this.sql
+      .exec<AuditRow>('SELECT * FROM audit WHERE seq > ? AND ts_ms >= ? ORDER BY seq LIMIT ?', query.afterSeq, query.sinceMs, query.limit + 1)
+      .toArray();
+    const page = rows.slice(0, query.limit);
+    return { events: page.map(toAuditEvent), nextCursor: rows.length > query.limit ? (page[page.length - 1]?.seq ?? null) : null };
+  }
+
+  /** Client actions outside the job lifecycle (file upload, dataset delete, download). */
+  recordAudit(tenant: string, action: string, who: Actor, outcome: string, target: string | null): void {
+    this.rememberTenant(tenant);
+    this.audit(null, action, who, outcome, target);
   }
 
   // ---- consumer-facing calls (each checks the lease token) -----------------------------------
@@ -347,23 +455,30 @@ export class QueueCoordinator extends DurableObject<Env> {
       return { ok: false, code: 'STALE' };
     }
     const claimToken = crypto.randomUUID();
+    const now = Date.now();
+    // A job starts when a worker takes it, not when its message is sent.
     this.sql.exec(
-      'UPDATE jobs SET lease_token = ?, claimed = 1, lease_until_ms = ? WHERE id = ?',
+      `UPDATE jobs SET lease_token = ?, claimed = 1, lease_until_ms = ?, started_ms = COALESCE(started_ms, ?),
+                       run_started_ms = COALESCE(run_started_ms, ?)
+       WHERE id = ?`,
       claimToken,
-      Date.now() + this.config.leaseMs,
+      now + this.config.leaseMs,
+      now,
+      now,
       jobId,
     );
+    this.audit(jobId, 'job.start', SYSTEM, row.checkpoint === null ? 'started' : 'resumed', `attempt ${row.attempt}`);
     this.rearm();
     return { ok: true, token: claimToken, job: this.mustGet(jobId), checkpoint: row.checkpoint };
   }
 
-  async checkpoint(jobId: string, token: string, report: ProgressReport): Promise<CheckpointResult> {
+  checkpoint(jobId: string, token: string, report: ProgressReport): CheckpointResult {
     const row = this.leased(jobId, token);
     if (!row) return { ok: false, code: 'STALE' };
     const now = Date.now();
     if (row.cancel_requested === 1) {
       this.finish(jobId, 'cancelled', now);
-      await this.dispatch();
+      this.dispatch();
       return { ok: false, code: 'CANCELLED' };
     }
     const done = report.processedItems + report.failedItems;
@@ -384,13 +499,13 @@ export class QueueCoordinator extends DurableObject<Env> {
     if (report.yield) {
       const next = crypto.randomUUID();
       this.sql.exec('UPDATE jobs SET lease_token = ?, claimed = 0 WHERE id = ?', next, jobId);
-      await this.send({ jobId, token: next, attempt: row.attempt });
+      this.ctx.waitUntil(this.send({ jobId, token: next, attempt: row.attempt }));
     }
     this.rearm();
     return { ok: true };
   }
 
-  async complete(jobId: string, token: string, completion: Completion): Promise<FinishResult> {
+  complete(jobId: string, token: string, completion: Completion): FinishResult {
     const row = this.leased(jobId, token);
     if (!row) return { ok: false, code: 'STALE' };
     const now = Date.now();
@@ -406,15 +521,15 @@ export class QueueCoordinator extends DurableObject<Env> {
       );
       this.finish(jobId, 'completed', now);
     }
-    await this.dispatch();
+    this.dispatch();
     return { ok: true, status: this.mustGet(jobId).status };
   }
 
-  async fail(jobId: string, token: string, failure: FailureReport): Promise<FinishResult> {
+  fail(jobId: string, token: string, failure: FailureReport): FinishResult {
     const row = this.leased(jobId, token);
     if (!row) return { ok: false, code: 'STALE' };
     this.failOrRetry(row, failure, Date.now());
-    await this.dispatch();
+    this.dispatch();
     return { ok: true, status: this.mustGet(jobId).status };
   }
 
@@ -427,6 +542,7 @@ export class QueueCoordinator extends DurableObject<Env> {
       .exec<JobRow>("SELECT * FROM jobs WHERE state = 'running' AND lease_until_ms <= ?", now)
       .toArray();
     for (const row of lapsed) {
+      this.audit(row.id, 'job.lease', SYSTEM, 'expired', `attempt ${row.attempt}`);
       if (row.cancel_requested === 1) {
         this.finish(row.id, 'cancelled', now);
         continue;
@@ -437,7 +553,7 @@ export class QueueCoordinator extends DurableObject<Env> {
         now,
       );
     }
-    await this.dispatch();
+    this.dispatch();
   }
 
   /** Deletes terminal jobs past their TTL with their R2 objects. Safe to run twice or concurrently. */
@@ -446,6 +562,9 @@ export class QueueCoordinator extends DurableObject<Env> {
     const now = Date.now();
     const report: CleanupReport = { deletedJobs: 0, deletedObjects: 0 };
     this.sql.exec('DELETE FROM admissions WHERE ts_ms < ?', now - HOUR_MS);
+    this.sql.exec('DELETE FROM idempotency_keys WHERE created_ms < ?', now - IDEMPOTENCY_TTL_MS);
+    // The trail outlives every job it describes: kept for the longest job TTL.
+    this.sql.exec('DELETE FROM audit WHERE ts_ms < ?', now - Math.max(this.config.failedJobTtlMs, this.config.completedJobTtlMs));
     if (tenant === null) return report;
     for (;;) {
       const expired = this.sql
@@ -463,7 +582,10 @@ export class QueueCoordinator extends DurableObject<Env> {
         report.deletedObjects += await deleteJobBlobs(this.env.BLOBS, tenant, id);
         // Re-checked after the await: only a still-terminal row goes.
         const gone = this.sql.exec("DELETE FROM jobs WHERE id = ? AND state IN ('completed', 'cancelled', 'failed')", id);
-        report.deletedJobs += gone.rowsWritten > 0 ? 1 : 0;
+        if (gone.rowsWritten > 0) {
+          report.deletedJobs += 1;
+          this.audit(id, 'job.cleanup', { actor: 'system:cron', requestId: null }, 'deleted', null);
+        }
       }
     }
   }
@@ -488,6 +610,7 @@ export class QueueCoordinator extends DurableObject<Env> {
         JSON.stringify(error),
         row.id,
       );
+      this.audit(row.id, 'job.retry', SYSTEM, 'scheduled', `${failure.code} after attempt ${row.attempt}, in ${delay} ms`);
       return;
     }
     this.sql.exec('UPDATE jobs SET error = ? WHERE id = ?', JSON.stringify(error), row.id);
@@ -504,6 +627,8 @@ export class QueueCoordinator extends DurableObject<Env> {
       id,
     );
     const job = this.mustGet(id);
+    const error = status === 'failed' && job.errorJson ? (JSON.parse(job.errorJson) as JobErrorInfo).code : null;
+    this.audit(id, 'job.state', SYSTEM, status, error);
     const set = this.waiters.get(id);
     if (set) {
       this.waiters.delete(id);
@@ -511,8 +636,11 @@ export class QueueCoordinator extends DurableObject<Env> {
     }
   }
 
-  /** Fills free slots in priority order (FIFO within a priority). Write first, send second. */
-  private async dispatch(): Promise<void> {
+  /**
+   * Fills free slots in priority order (FIFO within a priority). Write first, send second: the
+   * state is committed synchronously and the sends finish after the caller has its answer.
+   */
+  private dispatch(): void {
     const now = Date.now();
     const started: Omit<WorkMessage, 'tenant'>[] = [];
     let running = this.count("state = 'running'");
@@ -528,20 +656,18 @@ export class QueueCoordinator extends DurableObject<Env> {
       const attempt = next.attempt + 1;
       this.sql.exec(
         `UPDATE jobs SET state = 'running', attempt = ?, lease_token = ?, claimed = 0, lease_until_ms = ?,
-                         started_ms = COALESCE(started_ms, ?), run_started_ms = ?, last_progress_ms = NULL
+                         run_started_ms = NULL, last_progress_ms = NULL
          WHERE id = ?`,
         attempt,
         token,
         now + this.config.leaseMs,
-        now,
-        now,
         next.id,
       );
       running += 1;
       started.push({ jobId: next.id, token, attempt });
     }
     if (running > Number(this.meta('peak_concurrency') ?? 0)) this.setMeta('peak_concurrency', String(running));
-    await Promise.all(started.map((m) => this.send(m)));
+    for (const message of started) this.ctx.waitUntil(this.send(message));
     this.rearm();
   }
 
@@ -564,6 +690,7 @@ export class QueueCoordinator extends DurableObject<Env> {
         message.jobId,
         message.token,
       );
+      this.rearm();
     }
   }
 
@@ -583,6 +710,19 @@ export class QueueCoordinator extends DurableObject<Env> {
     if (next === null || next === this.armedAlarmMs) return;
     this.armedAlarmMs = next;
     void this.ctx.storage.setAlarm(next);
+  }
+
+  private audit(jobId: string | null, action: string, who: Actor, outcome: string, detail: string | null): void {
+    this.sql.exec(
+      'INSERT INTO audit (ts_ms, job_id, action, actor, request_id, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      Date.now(),
+      jobId,
+      action,
+      who.actor,
+      who.requestId,
+      outcome,
+      detail,
+    );
   }
 
   private leased(jobId: string, token: string): JobRow | null {

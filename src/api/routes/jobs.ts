@@ -2,43 +2,54 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { loadConfig, type Config } from '../../config.ts';
 import type { JobRecord } from '../../core/job-record.ts';
+import type { Actor, IdempotencyClaim } from '../../durable/queue-coordinator.ts';
 import { coordinatorFor } from '../../queue/consumer.ts';
 import { handlerFor } from '../../handlers/registry.ts';
 import { deleteJobBlobs, jobInputKey, readResultItems } from '../../storage/job-blobs.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
+import { errors, json, security } from '../openapi.ts';
 import { presentJob, progressOf, storedResult, summarizeJob } from '../present.ts';
 import {
   CreatedJob,
-  CreateJobBody,
   envelope,
-  ErrorEnvelopeSchema,
+  CreateJobBody,
+  type CreateJobInput,
   JobIdParams,
   JobSummary,
   JobView,
   ListJobsQuery,
+  AuditEventSchema,
   ResultPage,
   ResultPageQuery,
   StatsView,
   WaitBody,
 } from '../schemas.ts';
 
-const errors = (...statuses: number[]) =>
-  Object.fromEntries(
-    statuses.map((status) => [status, { description: 'Error', content: { 'application/json': { schema: ErrorEnvelopeSchema } } }]),
-  );
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema: envelope(schema) } },
-});
-
-const security = [{ bearerAuth: [] }];
-
 function ttlFor(job: JobRecord, config: Config): number | null {
   if (job.status === 'completed' || job.status === 'cancelled') return config.completedJobTtlMs;
   if (job.status === 'failed') return config.failedJobTtlMs;
   return null;
+}
+
+/** The audit trail's view of the caller: the key's id and the request id, never the key. */
+export function actorOf(c: Context<AppEnv>): Actor {
+  return { actor: `key:${c.get('keyId')}`, requestId: c.get('requestId') };
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+async function idempotencyOf(c: Context<AppEnv>, body: CreateJobInput): Promise<IdempotencyClaim | null> {
+  const key = c.req.header('idempotency-key');
+  if (key === undefined) return null;
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    throw new ApiError('INVALID_REQUEST', 'Invalid Idempotency-Key header', {
+      errors: [{ field: 'Idempotency-Key', message: 'Use 1 to 255 visible ASCII characters' }],
+    });
+  }
+  // The validated body, defaults included: formatting and key order do not make a new request.
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify(body)));
+  return { key, bodyHash: [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('') };
 }
 
 function notFound(id: string): ApiError {
@@ -68,8 +79,19 @@ const createJob = createRoute({
   path: '/jobs',
   summary: 'Create a job',
   security,
-  request: { body: { required: true, content: { 'application/json': { schema: CreateJobBody } } } },
-  responses: { 201: json(CreatedJob, 'The job was accepted'), ...errors(400, 401, 413, 415, 429, 503) },
+  request: {
+    headers: z.object({
+      'idempotency-key': z.string().optional().openapi({
+        description: 'Same key and body within 24 h returns the original job (200, Idempotent-Replayed: true); a different body is 409',
+      }),
+    }),
+    body: { required: true, content: { 'application/json': { schema: CreateJobBody } } },
+  },
+  responses: {
+    200: json(CreatedJob, 'A replay of an earlier request with the same Idempotency-Key'),
+    201: json(CreatedJob, 'The job was accepted'),
+    ...errors(400, 401, 409, 413, 415, 429, 503),
+  },
 });
 
 const getJob = createRoute({
@@ -134,6 +156,15 @@ const resultPage = createRoute({
   responses: { 200: json(ResultPage, 'A page of results'), ...errors(400, 401, 404, 409) },
 });
 
+const history = createRoute({
+  method: 'get',
+  path: '/jobs/{id}/history',
+  summary: "A job's audit trail: every state change and client action, oldest first",
+  security,
+  request: { params: JobIdParams },
+  responses: { 200: json(z.object({ jobId: z.string(), events: z.array(AuditEventSchema) }), 'The trail'), ...errors(401, 404) },
+});
+
 export const jobRoutes = new OpenAPIHono<AppEnv>()
   .openapi(createJob, async (c) => {
     const body = c.req.valid('json');
@@ -146,30 +177,38 @@ export const jobRoutes = new OpenAPIHono<AppEnv>()
     await c.env.BLOBS.put(jobInputKey(tenant, id), JSON.stringify(body.data), {
       httpMetadata: { contentType: 'application/json' },
     });
-    const enqueued = await coordinatorFor(c.env, tenant).enqueue(tenant, {
-      id,
-      type: handler.type,
-      priority: body.priority,
-      totalItems: handler.totalItems(body.data),
-      estimatedMs: handler.estimateTime(body.data),
-      estimatedMemoryBytes: handler.estimateMemory(body.data),
-    });
+    const idempotency = await idempotencyOf(c, body);
+    const enqueued = await coordinatorFor(c.env, tenant).enqueue(
+      tenant,
+      {
+        id,
+        type: handler.type,
+        priority: body.priority,
+        totalItems: handler.totalItems(body.data),
+        estimatedMs: handler.estimateTime(body.data),
+        estimatedMemoryBytes: handler.estimateMemory(body.data),
+      },
+      actorOf(c),
+      idempotency,
+    );
+    if (!enqueued.ok || enqueued.replayed) c.executionCtx.waitUntil(deleteJobBlobs(c.env.BLOBS, tenant, id));
     if (!enqueued.ok) {
-      c.executionCtx.waitUntil(deleteJobBlobs(c.env.BLOBS, tenant, id));
-      const { code, retryAfterSec, ...details } = enqueued;
+      if (enqueued.code === 'IDEMPOTENCY_CONFLICT') {
+        throw new ApiError('IDEMPOTENCY_CONFLICT', 'This Idempotency-Key was used with a different request body', { jobId: enqueued.jobId });
+      }
+      const { ok: _ok, code, retryAfterSec, ...details } = enqueued;
       const message = code === 'QUEUE_FULL' ? 'The queue is full' : 'Too many jobs created; slow down';
       throw new ApiError(code, message, { ...details, retryAfter: retryAfterSec }, retryAfterSec);
     }
     const job = enqueued.job;
     c.header('Location', `/api/v1/jobs/${job.id}`);
-    return c.json(
-      {
-        success: true as const,
-        data: { jobId: job.id, type: job.type, status: job.status, priority: job.priority, createdAt: new Date(job.createdMs).toISOString() },
-        timestamp: new Date().toISOString(),
-      },
-      201,
-    );
+    const data = { jobId: job.id, type: job.type, status: job.status, priority: job.priority, createdAt: new Date(job.createdMs).toISOString() };
+    const timestamp = new Date().toISOString();
+    if (enqueued.replayed) {
+      c.header('Idempotent-Replayed', 'true');
+      return c.json({ success: true as const, data, timestamp }, 200);
+    }
+    return c.json({ success: true as const, data, timestamp }, 201);
   })
   .openapi(stats, async (c) => {
     const data = await coordinatorFor(c.env, c.get('tenant')).stats();
@@ -197,7 +236,7 @@ export const jobRoutes = new OpenAPIHono<AppEnv>()
   })
   .openapi(cancelJob, async (c) => {
     const { id } = c.req.valid('param');
-    const outcome = await coordinatorFor(c.env, c.get('tenant')).cancel(id);
+    const outcome = await coordinatorFor(c.env, c.get('tenant')).cancel(id, actorOf(c));
     if (!outcome.ok) {
       if (outcome.code === 'JOB_NOT_FOUND') throw notFound(id);
       throw new ApiError('JOB_NOT_CANCELLABLE', 'Job not found or cannot be cancelled', { currentStatus: outcome.currentStatus });
@@ -212,7 +251,7 @@ export const jobRoutes = new OpenAPIHono<AppEnv>()
   .openapi(waitJob, async (c) => {
     const { id } = c.req.valid('param');
     const { timeout } = WaitBody.parse(c.req.valid('json'));
-    const outcome = await coordinatorFor(c.env, c.get('tenant')).wait(id, timeout);
+    const outcome = await coordinatorFor(c.env, c.get('tenant')).wait(id, timeout, actorOf(c));
     if (!outcome.ok) throw notFound(id);
     if (!outcome.terminal) {
       throw new ApiError('JOB_TIMEOUT', 'Job timeout', {
@@ -237,4 +276,10 @@ export const jobRoutes = new OpenAPIHono<AppEnv>()
     const results = stored.items ? await readResultItems(c.env.BLOBS, tenant, id, stored.items, offset, limit) : [];
     const nextOffset = offset + results.length < total ? offset + results.length : null;
     return c.json({ success: true as const, data: { offset, limit, total, results, nextOffset }, timestamp: new Date().toISOString() }, 200);
+  })
+  .openapi(history, async (c) => {
+    const { id } = c.req.valid('param');
+    const events = await coordinatorFor(c.env, c.get('tenant')).history(id);
+    if (!events) throw notFound(id);
+    return c.json({ success: true as const, data: { jobId: id, events }, timestamp: new Date().toISOString() }, 200);
   });

@@ -1,0 +1,27 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { coordinatorFor } from '../../queue/consumer.ts';
+import type { AppEnv } from '../context.ts';
+import { errors, json, security } from '../openapi.ts';
+import { AuditEventSchema, AuditQuery } from '../schemas.ts';
+
+const auditLog = createRoute({
+  method: 'get',
+  path: '/audit',
+  summary: "The tenant's audit trail, oldest first, paged by cursor",
+  security,
+  request: { query: AuditQuery },
+  responses: {
+    200: json(z.object({ events: z.array(AuditEventSchema), nextCursor: z.number().nullable() }), 'A page of events'),
+    ...errors(400, 401),
+  },
+});
+
+export const auditRoutes = new OpenAPIHono<AppEnv>().openapi(auditLog, async (c) => {
+  const q = c.req.valid('query');
+  const page = await coordinatorFor(c.env, c.get('tenant')).auditLog({
+    sinceMs: q.since ? Date.parse(q.since) : 0,
+    afterSeq: q.cursor,
+    limit: q.limit,
+  });
+  return c.json({ success: true as const, data: page, timestamp: new Date().toISOString() }, 200);
+});

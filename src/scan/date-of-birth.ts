@@ -1,0 +1,60 @@
+// Dates of birth: a date is only personal data when something says whose birthday it is, so a
+// date counts only right after a context word ("DOB", "date of birth", "born", …).
+import type { WindowMatch } from './types.ts';
+
+const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const MONTHS = 'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?';
+const CONTEXT = String.raw`(?<![A-Za-z])(?:d\.?o\.?b\.?|date\s+of\s+birth|birth\s*date|birthday|born(?:\s+on)?)(?![A-Za-z])`;
+const DATE = [
+  String.raw`(?<y1>\d{4})[-/.](?<m1>\d{1,2})[-/.](?<d1>\d{1,2})`,
+  String.raw`(?<a2>\d{1,2})[-/.](?<b2>\d{1,2})[-/.](?<y2>\d{4}|\d{2})`,
+  String.raw`(?<mon3>${MONTHS})\.?\s{1,3}(?<d3>\d{1,2})(?:st|nd|rd|th)?,?\s{1,3}(?<y3>\d{4})`,
+  String.raw`(?<d4>\d{1,2})(?:st|nd|rd|th)?\s{1,3}(?:of\s{1,3})?(?<mon4>${MONTHS})\.?,?\s{1,3}(?<y4>\d{4})`,
+].join('|');
+// Up to 6 separators (": ", " - ", "=") and "is"/"was"/"on" between the word and the date.
+const DOB = new RegExp(
+  String.raw`${CONTEXT}[^A-Za-z0-9\n]{0,6}(?:(?:is|was|on)\s{1,3}){0,2}(?<v>${DATE})(?![0-9])`,
+  'dgi',
+);
+
+function validDate(year: number, month: number, day: number): boolean {
+  if (month < 1 || month > 12 || day < 1) return false;
+  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+function fullYear(y: string): number {
+  const n = Number(y);
+  // Two-digit years of birth: "85" is 1985, "05" is 2005 (within the last century).
+  if (y.length === 4) return n;
+  const now = new Date().getUTCFullYear() % 100;
+  return n <= now ? 2000 + n : 1900 + n;
+}
+
+function monthOf(name: string): number {
+  return MONTH_NAMES.indexOf(name.slice(0, 3).toLowerCase()) + 1;
+}
+
+function plausibleBirthDate(g: Record<string, string | undefined>): boolean {
+  let year: number;
+  let candidates: Array<[month: number, day: number]>;
+  if (g.y1) [year, candidates] = [Number(g.y1), [[Number(g.m1), Number(g.d1)]]];
+  else if (g.y2) {
+    // Numeric day/month order is ambiguous (US vs. European): either reading will do.
+    const a = Number(g.a2);
+    const b = Number(g.b2);
+    [year, candidates] = [fullYear(g.y2), [[a, b], [b, a]]];
+  } else if (g.y3) [year, candidates] = [Number(g.y3), [[monthOf(g.mon3 ?? ''), Number(g.d3)]]];
+  else [year, candidates] = [Number(g.y4), [[monthOf(g.mon4 ?? ''), Number(g.d4)]]];
+  if (year < 1900 || year > new Date().getUTCFullYear()) return false;
+  return candidates.some(([m, d]) => validDate(year, m, d));
+}
+
+export function findDatesOfBirth(text: string): WindowMatch[] {
+  const out: WindowMatch[] = [];
+  for (const m of text.matchAll(DOB)) {
+    const span = m.indices?.groups?.v;
+    if (!span || !plausibleBirthDate(m.groups ?? {})) continue;
+    out.push({ type: 'DATE_OF_BIRTH', category: 'pii', severity: 'medium', start: span[0], end: span[1] });
+  }
+  return out;
+}

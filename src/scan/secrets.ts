@@ -1,0 +1,264 @@
+// Secret detection: provider token formats (from each provider's published token shapes) plus
+// generic high-entropy `key = value` assignments. Pure string code, linear in the input: every
+// rule starts at a token edge (lookbehind) and has only bounded quantifiers, so a failed attempt
+// costs at most its longest match.
+import { addDisjoint } from './spans.ts';
+import type { Severity, WindowMatch } from './types.ts';
+
+export interface SecretRule {
+  type: string;
+  severity: Severity;
+  /** Global + hasIndices; the value is the named group `v` when present, else the whole match. */
+  pattern: RegExp;
+  /** Extra check on the value; `text` and `end` (of the whole match) give the surroundings. */
+  validate?: (value: string, text: string, end: number) => boolean;
+}
+
+/** No rule matches more than this many characters (the scanner's window overlap relies on it). */
+export const SECRET_MAX_LENGTH = 6100;
+
+const L = String.raw`(?<![A-Za-z0-9_-])`;
+const R = String.raw`(?![A-Za-z0-9_-])`;
+
+function rule(type: string, severity: Severity, body: string, validate?: SecretRule['validate'], flags = ''): SecretRule {
+  const pattern = new RegExp(L + body + R, `gd${flags}`);
+  return validate ? { type, severity, pattern, validate } : { type, severity, pattern };
+}
+
+/** Shannon entropy in bits per character. */
+export function shannonEntropy(s: string): number {
+  const freq = new Map<string, number>();
+  for (const ch of s) freq.set(ch, (freq.get(ch) ?? 0) + 1);
+  let h = 0;
+  for (const n of freq.values()) {
+    const p = n / s.length;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+
+const PLACEHOLDER =
+  /x{3,}|\*{3,}|\.{3}|change[_-]?me|example|placeholder|dummy|redacted|sample|your[_-]?|insert|replace|^<.*>$|\$\{|\{\{|%\(|\$\(|^\$|^%\w+%$|^(?:null|none|nil|true|false|undefined|empty|secret|token|password|passwd|pass|test|todo|fixme|string)$/i;
+
+/** Obvious non-secrets: template variables, documentation stand-ins, one repeated character. */
+export function isPlaceholder(value: string): boolean {
+  return PLACEHOLDER.test(value) || /^(.)\1*$/s.test(value);
+}
+
+const highEntropy = (min: number) => (v: string) => shannonEntropy(v) >= min;
+
+// Private keys: the armour line alone is often quoted in docs, so a key body must follow
+// (also when written as a JSON string with "\n" escapes).
+const PEM_BODY_WINDOW = 400;
+const PEM_BODY_MIN = 64;
+function pemBodyFollows(_value: string, text: string, end: number): boolean {
+  const after = text.slice(end, end + PEM_BODY_WINDOW).replace(/\\[rn]|\s/g, '');
+  let run = 0;
+  for (let i = 0; i < after.length; i++) {
+    const c = after.charCodeAt(i);
+    const b64 = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 47 || c === 61;
+    run = b64 ? run + 1 : 0;
+    if (run >= PEM_BODY_MIN) return true;
+  }
+  return false;
+}
+
+function base64UrlDecode(s: string): string | null {
+  try {
+    return atob(s.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(s.length / 4) * 4, '='));
+  } catch {
+    return null;
+  }
+}
+
+function jwtValid(value: string): boolean {
+  const header = base64UrlDecode(value.slice(0, value.indexOf('.')));
+  if (header === null) return false;
+  try {
+    const parsed: unknown = JSON.parse(header);
+    return typeof parsed === 'object' && parsed !== null && typeof (parsed as { alg?: unknown }).alg === 'string';
+  } catch {
+    return false;
+  }
+}
+
+const PEM_KINDS: ReadonlyArray<readonly [label: string, type: string, severity: Severity]> = [
+  ['RSA PRIVATE KEY', 'RSA_PRIVATE_KEY', 'critical'],
+  ['EC PRIVATE KEY', 'EC_PRIVATE_KEY', 'critical'],
+  ['DSA PRIVATE KEY', 'DSA_PRIVATE_KEY', 'critical'],
+  ['OPENSSH PRIVATE KEY', 'OPENSSH_PRIVATE_KEY', 'critical'],
+  ['PGP PRIVATE KEY BLOCK', 'PGP_PRIVATE_KEY', 'critical'],
+  ['PRIVATE KEY', 'PRIVATE_KEY', 'critical'], // PKCS #8
+  ['ENCRYPTED PRIVATE KEY', 'ENCRYPTED_PRIVATE_KEY', 'high'], // still needs its passphrase
+];
+
+const GITHUB_KINDS: ReadonlyArray<readonly [prefix: string, type: string, severity: Severity]> = [
+  ['ghp', 'GITHUB_PAT', 'critical'],
+  ['gho', 'GITHUB_OAUTH_TOKEN', 'high'],
+  ['ghu', 'GITHUB_USER_TO_SERVER_TOKEN', 'high'],
+  ['ghs', 'GITHUB_SERVER_TO_SERVER_TOKEN', 'high'],
+  ['ghr', 'GITHUB_REFRESH_TOKEN', 'high'],
+];
+
+const DB_SCHEMES =
+  'postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|rediss?|amqps?|mssql|sqlserver|oracle|cockroachdb|clickhouse|couchdbs?|neo4j(?:\\+s)?|nats|ldaps?|s?ftp|smtps?|jdbc:[a-z]+';
+
+/** Provider rules, most specific first; see `GENERIC_SECRET` for the catch-all. */
+export const SECRET_RULES: readonly SecretRule[] = [
+  rule('AWS_ACCESS_KEY_ID', 'high', '(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}'),
+  // A secret key is 40 base64 chars with no prefix of its own: only next to its usual names.
+  {
+    type: 'AWS_SECRET_ACCESS_KEY',
+    severity: 'critical',
+    pattern:
+      /(?<![A-Za-z0-9])(?:aws[A-Za-z0-9_.-]{0,20}secret[A-Za-z0-9_.-]{0,20}|secret[_.-]?access[_.-]?key)["']?\s{0,4}(?:=>|:=|[:=])\s{0,4}["']?(?<v>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/dgi,
+    validate: highEntropy(3.5),
+  },
+  ...GITHUB_KINDS.map(([prefix, type, severity]) => rule(type, severity, `${prefix}_[A-Za-z0-9]{36}`)),
+  rule('GITHUB_FINE_GRAINED_PAT', 'critical', 'github_pat_[A-Za-z0-9_]{82}'),
+  rule('GITLAB_PAT', 'critical', 'glpat-[A-Za-z0-9_-]{20,64}'),
+  rule('GITLAB_RUNNER_TOKEN', 'high', 'glrt-[A-Za-z0-9_-]{20,64}'),
+  rule('GITLAB_DEPLOY_TOKEN', 'high', 'gldt-[A-Za-z0-9_-]{20,64}'),
+  rule('GITLAB_PIPELINE_TRIGGER_TOKEN', 'medium', 'glptt-[0-9a-f]{40}'),
+  rule('SLACK_BOT_TOKEN', 'critical', 'xoxb-[0-9]{10,13}-[0-9]{10,13}-[A-Za-z0-9]{24,34}'),
+  rule('SLACK_USER_TOKEN', 'critical', 'xox[pe]-[0-9]{10,13}-[0-9]{10,13}-[0-9]{10,13}-[A-Za-z0-9]{28,34}'),
+  // Workspace app (xoxa), refresh (xoxr), legacy (xoxs, xoxo) tokens, and app-level tokens.
+  rule('SLACK_TOKEN', 'high', 'xox[aors]-[0-9]{1,13}(?:-[0-9A-Za-z]{1,100}){1,4}', (v) => v.length >= 30),
+  rule('SLACK_APP_TOKEN', 'high', 'xapp-[0-9]-[A-Z0-9]{9,11}-[0-9]{10,13}-[a-f0-9]{64}'),
+  rule(
+    'SLACK_WEBHOOK_URL',
+    'high',
+    'hooks\\.slack\\.com/(?:services/T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{24}|workflows/T[A-Z0-9]{8,12}/A[A-Z0-9]{8,12}/[0-9]{15,20}/[A-Za-z0-9]{32})',
+  ),
+  rule('STRIPE_LIVE_SECRET_KEY', 'critical', 'sk_live_[A-Za-z0-9]{24,247}'),
+  rule('STRIPE_LIVE_RESTRICTED_KEY', 'high', 'rk_live_[A-Za-z0-9]{24,247}'),
+  // Publishable keys ship in web pages by design; test-mode keys move no money.
+  rule('STRIPE_LIVE_PUBLISHABLE_KEY', 'low', 'pk_live_[A-Za-z0-9]{24,247}'),
+  rule('STRIPE_TEST_KEY', 'low', '[sr]k_test_[A-Za-z0-9]{24,247}'),
+  rule('STRIPE_WEBHOOK_SECRET', 'high', 'whsec_[A-Za-z0-9]{32,64}'),
+  rule('GOOGLE_API_KEY', 'high', 'AIza[0-9A-Za-z_-]{35}'),
+  rule('GOOGLE_OAUTH_CLIENT_SECRET', 'high', 'GOCSPX-[A-Za-z0-9_-]{28}'),
+  rule('GOOGLE_OAUTH_ACCESS_TOKEN', 'high', 'ya29\\.[0-9A-Za-z_-]{20,1024}'),
+  rule('ANTHROPIC_API_KEY', 'critical', 'sk-ant-[a-z]{3,8}[0-9]{2}-[A-Za-z0-9_-]{32,200}'),
+  rule(
+    'OPENAI_API_KEY',
+    'critical',
+    'sk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,250}|[A-Za-z0-9]{32,64})',
+    highEntropy(3.5),
+  ),
+  rule('TWILIO_API_KEY', 'high', 'SK[0-9a-fA-F]{32}'),
+  rule('TWILIO_ACCOUNT_SID', 'low', 'AC[0-9a-f]{32}'),
+  rule('SENDGRID_API_KEY', 'critical', 'SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}'),
+  rule('NPM_TOKEN', 'critical', 'npm_[A-Za-z0-9]{36}'),
+  rule('PYPI_TOKEN', 'critical', 'pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,1000}'),
+  rule('AZURE_STORAGE_ACCOUNT_KEY', 'critical', 'AccountKey=(?<v>[A-Za-z0-9+/]{86}==)'),
+  rule('SHOPIFY_TOKEN', 'high', 'shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}'),
+  rule('DIGITALOCEAN_TOKEN', 'high', 'do[opr]_v1_[a-f0-9]{64}'),
+  rule('HUGGINGFACE_TOKEN', 'high', 'hf_[A-Za-z]{34}'),
+  rule('MAILGUN_API_KEY', 'high', 'key-[0-9a-f]{32}'),
+  rule('MAILCHIMP_API_KEY', 'high', '[0-9a-f]{32}-us[0-9]{1,2}'),
+  rule('SQUARE_TOKEN', 'high', 'sq0(?:atp|csp)-[0-9A-Za-z_-]{22,43}'),
+  rule('DISCORD_WEBHOOK_URL', 'high', 'discord(?:app)?\\.com/api/webhooks/[0-9]{17,20}/[A-Za-z0-9_-]{60,68}'),
+  rule('TELEGRAM_BOT_TOKEN', 'high', '[0-9]{8,10}:AA[0-9A-Za-z_-]{33}'),
+  rule('DOCKER_HUB_PAT', 'high', 'dckr_pat_[A-Za-z0-9_-]{27}'),
+  rule('DATABRICKS_TOKEN', 'high', 'dapi[a-f0-9]{32}(?:-[0-9])?'),
+  rule('HASHICORP_VAULT_TOKEN', 'high', 'hv[sb]\\.[A-Za-z0-9_-]{24,200}'),
+  rule('POSTMAN_API_KEY', 'high', 'PMAK-[a-f0-9]{24}-[a-f0-9]{34}'),
+  rule('LINEAR_API_KEY', 'high', 'lin_api_[A-Za-z0-9]{40}'),
+  rule('NEW_RELIC_API_KEY', 'high', 'NRAK-[A-Z0-9]{27}'),
+  rule('GROQ_API_KEY', 'high', 'gsk_[A-Za-z0-9]{52}'),
+  rule('AGE_SECRET_KEY', 'critical', 'AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}'),
+  // Header, payload, signature (empty for alg "none"); the header must decode to JSON with "alg".
+  rule('JWT', 'high', 'eyJ[A-Za-z0-9_-]{1,1000}\\.[A-Za-z0-9_-]{2,4000}\\.[A-Za-z0-9_-]{0,1000}', jwtValid),
+  ...PEM_KINDS.map(
+    ([label, type, severity]): SecretRule => ({
+      type,
+      severity,
+      pattern: new RegExp(`-----BEGIN ${label}-----`, 'gd'),
+      validate: pemBodyFollows,
+    }),
+  ),
+  {
+    // scheme://user:password@host: the value is the password alone.
+    type: 'CONNECTION_STRING_PASSWORD',
+    severity: 'high',
+    pattern: new RegExp(`(?<![A-Za-z0-9+.-])(?:${DB_SCHEMES})://[^\\s:/@'"]{0,128}:(?<v>[^\\s:/@'"]{1,128})@[A-Za-z0-9[]`, 'dgi'),
+    validate: (v) => !isPlaceholder(v),
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Generic assignments: `api_key = "…"`, `"client_secret": "…"`, `DB_PASSWORD=…`. An unquoted
+// value stops at "=" (but keeps base64 padding): `token=token=…` is not a value.
+
+/** Last word of the name that makes an assignment a secret. */
+const SECRET_WORDS = new Set(['token', 'secret', 'password', 'passwd', 'pwd', 'pass', 'passphrase', 'apikey', 'credential', 'credentials']);
+/** "key" alone names too many things (sort keys, dict keys): only with one of these before it. */
+const KEY_QUALIFIERS = new Set(['api', 'secret', 'private', 'access', 'auth', 'client', 'signing', 'encryption', 'master', 'app', 'service', 'account', 'license', 'subscription']);
+/** Names that end in a secret word but hold none. */
+const NOT_SECRET_QUALIFIERS = new Set(['public', 'csrf', 'xsrf', 'next', 'page', 'continuation', 'cancellation', 'sync', 'max', 'min', 'num', 'count', 'type']);
+
+export const GENERIC_MIN_LENGTH = 8;
+export const GENERIC_MIN_ENTROPY = 3;
+
+const ASSIGNMENT =
+  /(?<![A-Za-z0-9_.$-])(?<k>[A-Za-z_][A-Za-z0-9_.-]{0,62})["']?\s{0,4}(?:=>|:=|==?|:)\s{0,4}(?:"(?<dq>[^"\\\r\n]{1,256})"|'(?<sq>[^'\\\r\n]{1,256})'|`(?<bq>[^`\\\r\n$]{1,256})`|(?<uq>[^\s"'`,;(){}<>[\]=]{1,256}={0,2}))/dg;
+
+function nameWords(name: string): string[] {
+  return (name.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+/g) ?? []).map((w) => w.toLowerCase());
+}
+
+export function isSecretName(name: string): boolean {
+  const words = nameWords(name);
+  const last = words[words.length - 1] ?? '';
+  const prev = words[words.length - 2] ?? '';
+  if (NOT_SECRET_QUALIFIERS.has(prev)) return false;
+  return SECRET_WORDS.has(last) || (last === 'key' && KEY_QUALIFIERS.has(prev));
+}
+
+function genericValueOk(value: string, quoted: boolean, next: string): boolean {
+  if (value.length < GENERIC_MIN_LENGTH || isPlaceholder(value)) return false;
+  if (/^[+-]?[0-9.]+$/.test(value)) return false;
+  // Unquoted, a name is code (`password = getenv("X")`, `token: config.token`), not a literal.
+  if (!quoted && (next === '(' || next === '[' || /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$/.test(value))) return false;
+  if (/^https?:\/\//i.test(value)) return false;
+  return shannonEntropy(value) >= GENERIC_MIN_ENTROPY;
+}
+
+export function findGenericSecrets(text: string): WindowMatch[] {
+  const out: WindowMatch[] = [];
+  for (const m of text.matchAll(ASSIGNMENT)) {
+    const g = m.groups ?? {};
+    if (!isSecretName(g.k ?? '')) continue;
+    const key = g.dq !== undefined ? 'dq' : g.sq !== undefined ? 'sq' : g.bq !== undefined ? 'bq' : 'uq';
+    const span = m.indices?.groups?.[key];
+    const value = g[key];
+    if (!span || value === undefined) continue;
+    if (!genericValueOk(value, key !== 'uq', text.charAt(span[1]))) continue;
+    out.push({ type: 'GENERIC_SECRET', category: 'secret', severity: 'medium', start: span[0], end: span[1] });
+  }
+  return out;
+}
+
+function findRuleMatches(text: string): WindowMatch[] {
+  const out: WindowMatch[] = [];
+  for (const r of SECRET_RULES) {
+    for (const m of text.matchAll(r.pattern)) {
+      const span = m.indices?.groups?.v ?? m.indices?.[0];
+      if (!span) continue;
+      const value = text.slice(span[0], span[1]);
+      if (r.validate && !r.validate(value, text, m.index + m[0].length)) continue;
+      out.push({ type: r.type, category: 'secret', severity: r.severity, start: span[0], end: span[1] });
+    }
+  }
+  return out;
+}
+
+/**
+ * All secrets in `text`, sorted by start and disjoint: of overlapping provider matches the
+ * earlier (then longer) wins, and a generic assignment only counts where no provider rule
+ * matched (`GITHUB_TOKEN=ghp_…` is a GitHub PAT, once).
+ */
+export function findSecrets(text: string): WindowMatch[] {
+  return addDisjoint(findGenericSecrets(text), addDisjoint(findRuleMatches(text), []));
+}

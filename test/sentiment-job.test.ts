@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { freshTenant, type Client } from './support/api.ts';
+
+interface Item {
+  text: string;
+  sentiment?: string;
+  score?: number;
+  confidence?: number;
+  piiTypes?: string[];
+  keywords?: string[];
+  error?: { code: string; message: string };
+}
+interface Result {
+  totalProcessed: number;
+  results: Item[];
+  summary: { successful: number; failed: number; averageScore: number; distribution: Record<string, number> };
+  resultsPage?: { offset: number; limit: number; total: number; nextOffset: number; next: string };
+}
+interface Job {
+  status: string;
+  progress: number;
+  processingStats: { totalItems: number; processedItems: number; failedItems: number; averageProcessingTime: number; currentSpeed: string };
+  result: Result;
+}
+
+async function run(client: Client, texts: string[], data: Record<string, unknown> = {}): Promise<{ id: string; job: Job; raw: string }> {
+  const id = await client.createSentiment(texts, data);
+  const res = await client.request('POST', `/api/v1/jobs/${id}/wait`, { timeout: 60_000 });
+  const raw = await res.text();
+  expect(res.status, raw.slice(0, 300)).toBe(200);
+  return { id, job: (JSON.parse(raw) as { data: Job }).data, raw };
+}
+
+describe('sentiment_analysis_batch', () => {
+  it('scores each text, summarises the batch and reports processing stats', async () => {
+    const texts = ['I love this product, it is wonderful!', 'This is terrible quality. I hate it.', 'The box is blue.'];
+    const { job } = await run(freshTenant(), texts);
+    expect(job.status).toBe('completed');
+    expect(job.progress).toBe(100);
+    expect(job.result.results.map((r) => r.sentiment)).toEqual(['positive', 'negative', 'neutral']);
+    for (const r of job.result.results) {
+      expect(r.score).toBeGreaterThanOrEqual(-1);
+      expect(r.score).toBeLessThanOrEqual(1);
+      expect(r.confidence).toBeGreaterThanOrEqual(0);
+      expect(r.confidence).toBeLessThanOrEqual(1);
+    }
+    expect(job.result.totalProcessed).toBe(3);
+    expect(job.result.summary).toMatchObject({ successful: 3, failed: 0, distribution: { positive: 1, negative: 1, neutral: 1 } });
+    const scores = job.result.results.map((r) => r.score ?? 0);
+    expect(job.result.summary.averageScore).toBeCloseTo(scores.reduce((a, b) => a + b, 0) / 3, 2);
+    expect(job.processingStats).toMatchObject({ totalItems: 3, processedItems: 3, failedItems: 0 });
+    expect(job.processingStats.currentSpeed).toMatch(/^\d+ items\/second$/);
+  });
+
+  it('masks PII before analysis and never echoes it back', async () => {
+    const pii = {
+      email: 'jane.doe@example.com',
+      phone: '+1 415-555-0132',
+      card: '4111 1111 1111 1111',
+      ssn: '123-45-6789',
+      iban: 'GB82 WEST 1234 5698 7654 32',
+      ip: '192.168.10.24',
+    };
+    const texts = [
+      `Great support from ${pii.email}, call ${pii.phone} anytime!`,
+      `Charge card ${pii.card} and note SSN ${pii.ssn}.`,
+      `Refund to ${pii.iban} from host ${pii.ip} was terrible.`,
+    ];
+    const { job, raw } = await run(freshTenant(), texts);
+    for (const value of Object.values(pii)) expect(raw).not.toContain(value);
+    const [first, second, third] = job.result.results;
+    expect(first?.text).toBe('Great support from [EMAIL], call [PHONE] anytime!');
+    expect(first?.piiTypes?.sort()).toEqual(['EMAIL', 'PHONE']);
+    expect(second?.text).toBe('Charge card [CREDIT_CARD] and note SSN [SSN].');
+    expect(third?.text).toBe('Refund to [IBAN] from host [IP_ADDRESS] was terrible.');
+    expect(third?.sentiment).toBe('negative');
+  });
+
+  it('leaves the text as sent when masking is off', async () => {
+    const { job } = await run(freshTenant(), ['Write to jane@example.com'], { enablePIIMasking: false });
+    expect(job.result.results[0]?.text).toBe('Write to jane@example.com');
+    expect(job.result.results[0]?.piiTypes).toBeUndefined();
+  });
+
+  it('adds keywords per text on request', async () => {
+    const client = freshTenant();
+    const { job } = await run(client, ['The battery life of this laptop is excellent, the battery lasts all day.'], { includeKeywords: true });
+    expect(job.result.results[0]?.keywords).toContain('battery');
+    const plain = await run(client, ['The battery life is excellent.']);
+    expect(plain.job.result.results[0]?.keywords).toBeUndefined();
+  });
+
+  it('counts a text that cannot be analysed as failed, and still completes', async () => {
+    const { job } = await run(freshTenant(), ['Brilliant!', '   ', 'Awful.']);
+    expect(job.status).toBe('completed');
+    expect(job.processingStats).toMatchObject({ processedItems: 2, failedItems: 1 });
+    expect(job.result.summary).toMatchObject({ successful: 2, failed: 1 });
+    expect(job.result.results[1]).toEqual({ text: '   ', error: { code: 'EMPTY_TEXT', message: expect.any(String) } });
+  });
+
+  it('inlines the first 1,000 results and pages the rest through /result', async () => {
+    const client = freshTenant();
+    const texts = Array.from({ length: 1234 }, (_, i) => `Item ${i} was ${i % 2 ? 'great' : 'bad'}.`);
+    const { id, job } = await run(client, texts);
+    expect(job.result.results).toHaveLength(1000);
+    expect(job.result.resultsPage).toMatchObject({ offset: 0, limit: 1000, total: 1234, nextOffset: 1000 });
+    expect(job.result.results[999]?.text).toBe('Item 999 was great.');
+
+    const page = await client.json<{ offset: number; total: number; results: Item[]; nextOffset: number | null }>(
+      'GET',
+      `/api/v1/jobs/${id}/result?offset=990&limit=200`,
+    );
+    expect(page.status).toBe(200);
+    expect(page.body.data).toMatchObject({ offset: 990, total: 1234, nextOffset: 1190 });
+    expect(page.body.data.results.map((r) => r.text)).toEqual(texts.slice(990, 1190));
+    const last = await client.json<{ results: Item[]; nextOffset: number | null }>('GET', `/api/v1/jobs/${id}/result?offset=1200&limit=100`);
+    expect(last.body.data.results).toHaveLength(34);
+    expect(last.body.data.nextOffset).toBeNull();
+    const bad = await client.json('GET', `/api/v1/jobs/${id}/result?limit=5000`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.details?.errors).toEqual([expect.objectContaining({ field: 'limit' })]);
+  });
+});
