@@ -3,6 +3,7 @@ import { runCleanup } from './cleanup.ts';
 import { handleQueueBatch } from './queue/consumer.ts';
 
 export { QueueCoordinator } from './durable/queue-coordinator.ts';
+export { DatasetStore } from './durable/dataset-store.ts';
 
 const app = createApp();
 

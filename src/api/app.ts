@@ -10,6 +10,8 @@ import { requireApiKey } from './auth.ts';
 import type { AppEnv } from './context.ts';
 import { ApiError, errorEnvelope, fieldErrors, type ErrorCode } from './errors.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { datasetRoutes } from './routes/datasets.ts';
+import { fileRoutes } from './routes/files.ts';
 import { jobRoutes } from './routes/jobs.ts';
 
 function respond(c: Context<AppEnv>, error: ApiError): Response {
@@ -85,17 +87,21 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
 
   app.use('/api/v1/*', requireApiKey);
-  app.use('/api/v1/*', async (c, next) =>
-    bodyLimit({
+  app.use('/api/v1/*', async (c, next) => {
+    // File bodies stream to R2 under their own cap (MAX_UPLOAD_BYTES in routes/files.ts).
+    if (c.req.method === 'PUT' && c.req.path.startsWith('/api/v1/files/')) return next();
+    return bodyLimit({
       maxSize: loadConfig(c.env).maxBodyBytes,
       onError: () => {
         throw new ApiError('PAYLOAD_TOO_LARGE', 'The request body is too large', { limitBytes: loadConfig(c.env).maxBodyBytes });
       },
-    })(c, next),
-  );
+    })(c, next);
+  });
 
   app.route('/api/v1', jobRoutes);
   app.route('/api/v1', auditRoutes);
+  app.route('/api/v1', fileRoutes);
+  app.route('/api/v1', datasetRoutes);
 
   app.notFound((c) => respond(c, new ApiError('NOT_FOUND', 'No such route', { path: c.req.path })));
   app.onError((error, c) => {

@@ -1,3 +1,4 @@
+import type { Config } from '../config.ts';
 import type { JobErrorInfo, JobRecord, StoredResult } from '../core/job-record.ts';
 import type { z } from '@hono/zod-openapi';
 import type { JobSummary, JobView } from './schemas.ts';
@@ -34,6 +35,13 @@ function estimatedCompletionMs(job: JobRecord): number | null {
     return Math.round(job.lastProgressMs + (remaining / job.speed) * 1000);
   }
   return job.runStartedMs + job.estimatedMs;
+}
+
+/** How long cleanup keeps a job once it has ended; null while it runs. */
+export function ttlFor(job: JobRecord, config: Config): number | null {
+  if (job.status === 'completed' || job.status === 'cancelled') return config.completedJobTtlMs;
+  if (job.status === 'failed') return config.failedJobTtlMs;
+  return null;
 }
 
 export interface PresentOptions {

@@ -55,14 +55,17 @@ export const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX audit_job ON audit (job_id, seq);
    CREATE INDEX audit_ts ON audit (ts_ms);`,
+  // Each published state gets the next number: the SSE event id, for Last-Event-ID resumes.
+  `ALTER TABLE jobs ADD COLUMN event_seq INTEGER NOT NULL DEFAULT 0;`,
 ];
 
-export function applyMigrations(sql: SqlStorage): void {
+/** Applies the entries of `migrations` not yet applied; any Durable Object's list works the same way. */
+export function applyMigrations(sql: SqlStorage, migrations: readonly string[] = MIGRATIONS): void {
   sql.exec('CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY, applied_ms INTEGER NOT NULL)');
   const row = sql.exec<{ v: number | null }>('SELECT MAX(version) AS v FROM _migrations').one();
   const applied = row.v ?? 0;
-  for (let version = applied + 1; version <= MIGRATIONS.length; version++) {
-    const statement = MIGRATIONS[version - 1];
+  for (let version = applied + 1; version <= migrations.length; version++) {
+    const statement = migrations[version - 1];
     if (statement === undefined) break;
     sql.exec(statement);
     sql.exec('INSERT INTO _migrations (version, applied_ms) VALUES (?, ?)', version, Date.now());

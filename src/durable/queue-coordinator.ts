@@ -15,6 +15,8 @@ import {
 } from '../core/job-types.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { deleteJobBlobs } from '../storage/job-blobs.ts';
+import { presentJob, progressOf, ttlFor } from '../api/present.ts';
+import { EventHub, type JobEvent } from './event-hub.ts';
 import { applyMigrations } from './migrations.ts';
 
 /** What the queue carries: ids and a token, never a payload. */
@@ -168,6 +170,7 @@ interface JobRow extends Record<string, SqlStorageValue> {
   run_started_ms: number | null;
   last_progress_ms: number | null;
   finished_ms: number | null;
+  event_seq: number;
 }
 
 const THROUGHPUT_WINDOW_MINUTES = 60;
@@ -233,6 +236,7 @@ export class QueueCoordinator extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly config: Config;
   private readonly waiters = new Map<string, Set<(job: JobRecord) => void>>();
+  private readonly hub = new EventHub();
   private armedAlarmMs: number | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -352,6 +356,7 @@ export class QueueCoordinator extends DurableObject<Env> {
       // Running: the handler stops at its next checkpoint, which makes the transition.
       this.audit(id, 'job.cancel', who, 'requested', null);
       this.sql.exec('UPDATE jobs SET cancel_requested = 1 WHERE id = ?', id);
+      this.publish(id);
     }
     return { ok: true, job: this.mustGet(id) };
   }
@@ -377,6 +382,19 @@ export class QueueCoordinator extends DurableObject<Env> {
       }, timeoutMs);
       set.add(onTerminal);
     });
+  }
+
+  /**
+   * A live event stream for one job: the current state first (unless the client already saw it,
+   * per Last-Event-ID), then every change, closing after the terminal event. Null if unknown.
+   */
+  events(id: string, lastEventId: number | null): ReadableStream<Uint8Array> | null {
+    const row = this.row(id);
+    if (!row) return null;
+    const current = this.snapshot(row);
+    // A terminal state is always sent, so the stream can close; a state already seen is not.
+    const seen = lastEventId !== null && lastEventId >= current.id && !isTerminal(row.state as JobStatus);
+    return this.hub.open(id, seen ? null : current);
   }
 
   stats(): QueueStats {
@@ -468,6 +486,7 @@ export class QueueCoordinator extends DurableObject<Env> {
       jobId,
     );
     this.audit(jobId, 'job.start', SYSTEM, row.checkpoint === null ? 'started' : 'resumed', `attempt ${row.attempt}`);
+    this.publish(jobId);
     this.rearm();
     return { ok: true, token: claimToken, job: this.mustGet(jobId), checkpoint: row.checkpoint };
   }
@@ -496,6 +515,7 @@ export class QueueCoordinator extends DurableObject<Env> {
       now + this.config.leaseMs,
       jobId,
     );
+    this.publish(jobId, 'progress');
     if (report.yield) {
       const next = crypto.randomUUID();
       this.sql.exec('UPDATE jobs SET lease_token = ?, claimed = 0 WHERE id = ?', next, jobId);
@@ -611,6 +631,7 @@ export class QueueCoordinator extends DurableObject<Env> {
         row.id,
       );
       this.audit(row.id, 'job.retry', SYSTEM, 'scheduled', `${failure.code} after attempt ${row.attempt}, in ${delay} ms`);
+      this.publish(row.id);
       return;
     }
     this.sql.exec('UPDATE jobs SET error = ? WHERE id = ?', JSON.stringify(error), row.id);
@@ -629,6 +650,7 @@ export class QueueCoordinator extends DurableObject<Env> {
     const job = this.mustGet(id);
     const error = status === 'failed' && job.errorJson ? (JSON.parse(job.errorJson) as JobErrorInfo).code : null;
     this.audit(id, 'job.state', SYSTEM, status, error);
+    this.publish(id);
     const set = this.waiters.get(id);
     if (set) {
       this.waiters.delete(id);
@@ -665,6 +687,7 @@ export class QueueCoordinator extends DurableObject<Env> {
       );
       running += 1;
       started.push({ jobId: next.id, token, attempt });
+      this.publish(next.id);
     }
     if (running > Number(this.meta('peak_concurrency') ?? 0)) this.setMeta('peak_concurrency', String(running));
     for (const message of started) this.ctx.waitUntil(this.send(message));
@@ -710,6 +733,25 @@ export class QueueCoordinator extends DurableObject<Env> {
     if (next === null || next === this.armedAlarmMs) return;
     this.armedAlarmMs = next;
     void this.ctx.storage.setAlarm(next);
+  }
+
+  /** The job's state as an event: terminal states by name, progress while it runs. */
+  private snapshot(row: JobRow, kind: 'status' | 'progress' = 'status'): JobEvent {
+    const job = toRecord(row);
+    const view = presentJob(job, { nowMs: Date.now(), ttlMs: ttlFor(job, this.config) });
+    if (isTerminal(job.status)) return { id: row.event_seq, event: job.status as JobEvent['event'], data: view };
+    if (kind === 'progress') {
+      return { id: row.event_seq, event: 'progress', data: { status: job.status, progress: progressOf(job), processingStats: view.processingStats } };
+    }
+    return { id: row.event_seq, event: 'status', data: view };
+  }
+
+  /** Numbers the job's new state and pushes it to its listeners, if it has any. */
+  private publish(id: string, kind: 'status' | 'progress' = 'status'): void {
+    this.sql.exec('UPDATE jobs SET event_seq = event_seq + 1 WHERE id = ?', id);
+    if (this.hub.count(id) === 0) return;
+    const row = this.row(id);
+    if (row) this.hub.publish(id, this.snapshot(row, kind));
   }
 
   private audit(jobId: string | null, action: string, who: Actor, outcome: string, detail: string | null): void {

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { loadConfig, type Config } from '../../config.ts';
+import { loadConfig } from '../../config.ts';
 import type { JobRecord } from '../../core/job-record.ts';
 import type { Actor, IdempotencyClaim } from '../../durable/queue-coordinator.ts';
 import { coordinatorFor } from '../../queue/consumer.ts';
@@ -9,7 +9,7 @@ import { deleteJobBlobs, jobInputKey, readResultItems } from '../../storage/job-
 import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { errors, json, security } from '../openapi.ts';
-import { presentJob, progressOf, storedResult, summarizeJob } from '../present.ts';
+import { presentJob, progressOf, storedResult, summarizeJob, ttlFor } from '../present.ts';
 import {
   CreatedJob,
   envelope,
@@ -25,12 +25,6 @@ import {
   StatsView,
   WaitBody,
 } from '../schemas.ts';
-
-function ttlFor(job: JobRecord, config: Config): number | null {
-  if (job.status === 'completed' || job.status === 'cancelled') return config.completedJobTtlMs;
-  if (job.status === 'failed') return config.failedJobTtlMs;
-  return null;
-}
 
 /** The audit trail's view of the caller: the key's id and the request id, never the key. */
 export function actorOf(c: Context<AppEnv>): Actor {
@@ -165,6 +159,22 @@ const history = createRoute({
   responses: { 200: json(z.object({ jobId: z.string(), events: z.array(AuditEventSchema) }), 'The trail'), ...errors(401, 404) },
 });
 
+const events = createRoute({
+  method: 'get',
+  path: '/jobs/{id}/events',
+  summary: 'Live job events (Server-Sent Events)',
+  description:
+    'Sends the current state first, then `status`, `progress` and a final `completed` | `failed` | `cancelled` event, ' +
+    'then closes. Event ids number the job\'s states; reconnect with `Last-Event-ID` to skip a state already seen. ' +
+    'Heartbeat comments every 15 s.',
+  security,
+  request: {
+    params: JobIdParams,
+    headers: z.object({ 'last-event-id': z.string().regex(/^\d{1,15}$/).optional() }),
+  },
+  responses: { 200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } }, ...errors(401, 404) },
+});
+
 export const jobRoutes = new OpenAPIHono<AppEnv>()
   .openapi(createJob, async (c) => {
     const body = c.req.valid('json');
@@ -282,4 +292,11 @@ export const jobRoutes = new OpenAPIHono<AppEnv>()
     const events = await coordinatorFor(c.env, c.get('tenant')).history(id);
     if (!events) throw notFound(id);
     return c.json({ success: true as const, data: { jobId: id, events }, timestamp: new Date().toISOString() }, 200);
+  })
+  .openapi(events, async (c) => {
+    const { id } = c.req.valid('param');
+    const lastEventId = c.req.valid('header')['last-event-id'];
+    const stream = await coordinatorFor(c.env, c.get('tenant')).events(id, lastEventId === undefined ? null : Number(lastEventId));
+    if (!stream) throw notFound(id);
+    return c.body(stream, 200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
   });

@@ -1,0 +1,166 @@
+/**
+ * file_processing throughput and memory on generated CSV files (written to the OS temp dir, never
+ * committed).
+ *
+ *   node --experimental-strip-types bench/file-processing.ts pure [parse|analyze] [sizes MB...]
+ *     The splitter and record builder in plain Node: MB/s and peak RSS / heap.
+ *   node --experimental-strip-types bench/file-processing.ts api [parse|analyze] [sizes MB...]
+ *     Against `npm run dev` on http://127.0.0.1:8787 (key `local-dev-key`, or BENCH_URL and
+ *     BENCH_KEY): uploads, runs a job, waits; MB/s end to end and the worker process's peak RSS.
+ */
+import * as fs from 'node:fs';
+import { tmpdir } from 'node:os';
+import { buildRecord, type Layout } from '../src/files/record-builder.ts';
+import { RecordSplitter, type RawRecord } from '../src/files/record-splitter.ts';
+
+const tmp = tmpdir();
+
+const MB = 1_000_000;
+const [mode = 'pure', processingType = 'parse', ...sizeArgs] = process.argv.slice(2);
+const sizes = sizeArgs.length ? sizeArgs.map(Number) : [10, 100];
+const BASE = process.env.BENCH_URL ?? 'http://127.0.0.1:8787';
+const KEY = process.env.BENCH_KEY ?? 'local-dev-key';
+
+const WORDS = 'great terrible product quality love hate fast slow shipping box screen battery would buy again never'.split(' ');
+
+/** Reviews of varying length; one in ten quoted with a comma, an escaped quote and a newline. */
+function generate(sizeMb: number): string {
+  const path = `${tmp}/bench-reviews-${sizeMb}mb.csv`;
+  if (fs.existsSync(path) && fs.statSync(path).size >= sizeMb * MB) return path;
+  fs.writeFileSync(path, 'id,review,date,rating\n');
+  let written = 0;
+  let seed = 42;
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  let block = '';
+  for (let i = 1; written < sizeMb * MB; i++) {
+    const words = Array.from({ length: 8 + Math.floor(rand() * 30) }, () => WORDS[Math.floor(rand() * WORDS.length)]).join(' ');
+    const review = i % 10 === 0 ? `"${words}, said ""someone""\nsecond line"` : words;
+    const line = `${i},${review},2025-0${1 + (i % 9)}-1${i % 10}T12:00:00Z,${1 + (i % 5)}\n`;
+    written += line.length; // ASCII
+    block += line;
+    if (block.length > MB) {
+      fs.appendFileSync(path, block);
+      block = '';
+    }
+  }
+  fs.appendFileSync(path, block);
+  return path;
+}
+
+/** Reads 64 KiB at a time, as R2 streams hand bytes over; memory is sampled between reads. */
+function pure(path: string) {
+  const bytes = fs.statSync(path).size;
+  const baseline = process.memoryUsage();
+  let peakRss = baseline.rss;
+  let peakHeap = baseline.heapUsed;
+  const started = performance.now();
+  const splitter = new RecordSplitter('csv', 0, 1);
+  const layout: Layout = { format: 'csv', header: null, textColumn: null, dateColumn: null, columns: [] };
+  const context = { filePath: 'bench.csv', fileTag: 'bench', ingestedMs: Date.now(), analyze: processingType === 'analyze' };
+  let parsed = 0;
+  let failed = 0;
+  const take = (records: RawRecord[]) => {
+    for (const raw of records) {
+      const built = buildRecord(layout, raw, context);
+      if (built.ok === true) parsed++;
+      else if (built.ok === false) failed++;
+    }
+  };
+  const fd = fs.openSync(path, 'r');
+  const buffer = new Uint8Array(64 * 1024);
+  for (let n = 0, read; (read = fs.readSync(fd, buffer, 0, buffer.length, null)) > 0; n++) {
+    take(splitter.push(buffer.subarray(0, read)));
+    if (n % 16 === 0) {
+      const m = process.memoryUsage();
+      peakRss = Math.max(peakRss, m.rss);
+      peakHeap = Math.max(peakHeap, m.heapUsed);
+    }
+  }
+  fs.closeSync(fd);
+  take(splitter.finish());
+  const seconds = (performance.now() - started) / 1000;
+  const mib = (n: number) => Math.round((n / 2 ** 20) * 10) / 10;
+  return {
+    bytes,
+    seconds,
+    rows: parsed,
+    failed,
+    baselineRssMb: mib(baseline.rss),
+    peakRssMb: mib(peakRss),
+    baselineHeapMb: mib(baseline.heapUsed),
+    peakHeapMb: mib(peakHeap),
+  };
+}
+
+async function call(method: string, path: string, body?: BodyInit, headers: Record<string, string> = {}) {
+  const res = await fetch(`${BASE}${path}`, { method, body, headers: { authorization: `Bearer ${KEY}`, ...headers } });
+  const json = (await res.json()) as { data: Record<string, unknown> };
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json.data;
+}
+
+async function upload(path: string, name: string) {
+  const bytes = fs.readFileSync(path);
+  const PART = 50 * 2 ** 20;
+  if (bytes.length <= 90 * MB) return call('PUT', `/api/v1/files/${name}`, bytes, { 'content-type': 'text/csv' });
+  const { uploadId } = (await call('POST', `/api/v1/files/${name}?uploads`)) as { uploadId: string };
+  const id = encodeURIComponent(uploadId);
+  for (let n = 1, at = 0; at < bytes.length; n++, at += PART) {
+    await call('PUT', `/api/v1/files/${name}?uploadId=${id}&partNumber=${n}`, bytes.subarray(at, at + PART));
+  }
+  return call('POST', `/api/v1/files/${name}?uploadId=${id}`, JSON.stringify({}), { 'content-type': 'application/json' });
+}
+
+/** The local workerd processes' resident memory, summed (Linux /proc). */
+function workerdRss(): number {
+  let total = 0;
+  for (const pid of fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (!fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('workerd')) continue;
+      const match = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+      total += match ? Number(match[1]) * 1024 : 0;
+    } catch {
+      // the process ended while being read
+    }
+  }
+  return total;
+}
+
+function sampler(read: () => number) {
+  let peak = read();
+  const timer = setInterval(() => (peak = Math.max(peak, read())), 50);
+  return { stop: () => (clearInterval(timer), Math.max(peak, read())) };
+}
+
+async function api(path: string, sizeMb: number) {
+  const name = `bench/reviews-${sizeMb}mb.csv`;
+  const uploadStart = performance.now();
+  await upload(path, name);
+  const uploadSeconds = (performance.now() - uploadStart) / 1000;
+  const rss = sampler(workerdRss);
+  const before = workerdRss();
+  const started = performance.now();
+  const job = (await call('POST', '/api/v1/jobs', JSON.stringify({ type: 'file_processing', data: { filePath: name, datasetId: crypto.randomUUID(), processingType } }), {
+    'content-type': 'application/json',
+  })) as { jobId: string };
+  let status = 'pending';
+  let result: Record<string, unknown> = {};
+  while (status !== 'completed' && status !== 'failed') {
+    const done = (await call('POST', `/api/v1/jobs/${job.jobId}/wait`, JSON.stringify({ timeout: 300_000 }), { 'content-type': 'application/json' }).catch(() => ({}))) as {
+      status?: string;
+      result?: Record<string, unknown>;
+    };
+    status = done.status ?? status;
+    result = done.result ?? result;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const bytes = fs.statSync(path).size;
+  return { status, bytes, seconds, uploadSeconds, rows: result.rowsParsed, failed: result.rowsFailed, workerdRssBeforeMb: before / 2 ** 20, workerdPeakRssMb: rss.stop() / 2 ** 20 };
+}
+
+for (const size of sizes) {
+  const path = generate(size);
+  const r = mode === 'api' ? await api(path, size) : pure(path);
+  const mbps = r.bytes / MB / r.seconds;
+  console.log(JSON.stringify({ mode, processingType, sizeMb: size, ...r, seconds: Number(r.seconds.toFixed(2)), mbPerSecond: Number(mbps.toFixed(1)) }));
+}

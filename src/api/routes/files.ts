@@ -1,0 +1,310 @@
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { fileKey, filePathProblem, filesPrefix, pathOfKey, prefixProblem, uploadPrefix } from '../../storage/file-keys.ts';
+import type { AppEnv } from '../context.ts';
+import { ApiError, fieldErrors } from '../errors.ts';
+
+/** Workers accept request bodies up to 100 MB (Free/Pro plans): one PUT, or one part, at most this. */
+export const MAX_UPLOAD_BYTES = 100_000_000;
+/** R2: every part but the last at least 5 MiB, and all of them the same size. */
+export const MIN_PART_BYTES = 5 * 1024 * 1024;
+export const MAX_PARTS = 10_000;
+
+const ROUTE_PREFIX = '/api/v1/files/';
+
+type Ctx = Context<AppEnv>;
+
+const ok = <T>(c: Ctx, data: T, status: 200 | 201 = 200) =>
+  c.json({ success: true as const, data, timestamp: new Date().toISOString() }, status);
+
+/**
+ * The file path as it arrived. It is read from the raw URL, not Hono's decoded path: a `%` means
+ * an encoded character, which the safe pattern never needs, so it is refused rather than decoded.
+ */
+function pathOf(c: Ctx): string {
+  const raw = new URL(c.req.url).pathname.slice(ROUTE_PREFIX.length);
+  if (raw.includes('%')) throw new ApiError('INVALID_PATH', 'Percent-encoded characters are not allowed in file paths');
+  const problem = filePathProblem(raw);
+  if (problem) throw new ApiError('INVALID_PATH', problem, { maxBytes: 1024 });
+  return raw;
+}
+
+/** R2 stores a stream only when its length is known up front; the length also enforces the cap. */
+function declaredLength(c: Ctx): number {
+  const header = c.req.header('content-length');
+  if (header === undefined || !/^\d+$/.test(header)) {
+    throw new ApiError('LENGTH_REQUIRED', 'Send a Content-Length header (chunked uploads are not accepted)');
+  }
+  const length = Number(header);
+  if (length > MAX_UPLOAD_BYTES) {
+    throw new ApiError('PAYLOAD_TOO_LARGE', 'The body is larger than one upload may be; use a multipart upload', {
+      limitBytes: MAX_UPLOAD_BYTES,
+    });
+  }
+  return length;
+}
+
+function bodyOf(c: Ctx): ReadableStream | string {
+  return c.req.raw.body ?? '';
+}
+
+function describe(tenant: string, object: R2Object) {
+  return { path: pathOfKey(tenant, object.key), size: object.size, etag: object.etag, uploadedAt: object.uploaded.toISOString() };
+}
+
+function fileNotFound(path: string): ApiError {
+  return new ApiError('FILE_NOT_FOUND', 'File not found', { path });
+}
+
+// ---- multipart bookkeeping ------------------------------------------------------------------
+
+interface PartRecord {
+  partNumber: number;
+  size: number;
+  etag: string;
+}
+
+/**
+ * Why this set of part sizes cannot complete, or null. Checked on every part upload against the
+ * parts already recorded, so a bad size is refused when it arrives rather than at completion.
+ * The highest-numbered part is taken as the last one.
+ */
+export function partLayoutProblem(parts: readonly { partNumber: number; size: number }[]): string | null {
+  const sorted = [...parts].sort((a, b) => a.partNumber - b.partNumber);
+  const last = sorted.pop();
+  if (!last) return 'No parts have been uploaded';
+  const first = sorted[0];
+  if (!first) return null;
+  if (first.size < MIN_PART_BYTES) {
+    return `Part ${first.partNumber} is ${first.size} bytes: every part but the last must be at least ${MIN_PART_BYTES} bytes (5 MiB)`;
+  }
+  const odd = sorted.find((p) => p.size !== first.size);
+  if (odd) {
+    return `Part ${odd.partNumber} is ${odd.size} bytes but part ${first.partNumber} is ${first.size}: every part but the last must have the same size`;
+  }
+  if (last.size > first.size) {
+    return `Part ${last.partNumber} is ${last.size} bytes, larger than the other parts (${first.size}): only the last part may differ, and only by being smaller`;
+  }
+  return null;
+}
+
+interface Session {
+  path: string;
+  prefix: string;
+}
+
+async function sessionOf(c: Ctx, path: string, uploadId: string): Promise<Session> {
+  const prefix = await uploadPrefix(c.get('tenant'), uploadId);
+  const record = await c.env.BLOBS.head(`${prefix}session`);
+  if (!record || record.customMetadata?.path !== path) {
+    throw new ApiError('UPLOAD_NOT_FOUND', 'No such multipart upload for this path', { path });
+  }
+  return { path, prefix };
+}
+
+async function recordedParts(bucket: R2Bucket, session: Session): Promise<PartRecord[]> {
+  const parts: PartRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await bucket.list({ prefix: `${session.prefix}parts/`, include: ['customMetadata'], ...(cursor ? { cursor } : {}) });
+    for (const object of page.objects) {
+      const meta = object.customMetadata ?? {};
+      parts.push({ partNumber: Number(meta.partNumber), size: Number(meta.size), etag: meta.etag ?? '' });
+    }
+    cursor = page.truncated ? page.cursor : undefined;
+  } while (cursor);
+  return parts;
+}
+
+async function dropSession(bucket: R2Bucket, session: Session): Promise<void> {
+  let cursor: string | undefined;
+  do {
+    const page = await bucket.list({ prefix: session.prefix, ...(cursor ? { cursor } : {}) });
+    if (page.objects.length > 0) await bucket.delete(page.objects.map((o) => o.key));
+    cursor = page.truncated ? page.cursor : undefined;
+  } while (cursor);
+}
+
+const PartNumber = z.coerce.number().int().min(1).max(MAX_PARTS);
+
+const CompleteBody = z.strictObject({
+  parts: z
+    .array(z.strictObject({ partNumber: PartNumber, etag: z.string().min(1) }))
+    .min(1)
+    .max(MAX_PARTS)
+    .optional(),
+});
+
+async function createUpload(c: Ctx, path: string) {
+  const tenant = c.get('tenant');
+  const contentType = c.req.header('content-type');
+  const upload = await c.env.BLOBS.createMultipartUpload(fileKey(tenant, path), contentType ? { httpMetadata: { contentType } } : {});
+  const prefix = await uploadPrefix(tenant, upload.uploadId);
+  await c.env.BLOBS.put(`${prefix}session`, '', { customMetadata: { path, createdAt: new Date().toISOString() } });
+  return ok(c, { path, uploadId: upload.uploadId, minPartBytes: MIN_PART_BYTES, maxPartBytes: MAX_UPLOAD_BYTES, maxParts: MAX_PARTS }, 201);
+}
+
+async function uploadPart(c: Ctx, path: string, uploadId: string, partNumberRaw: string) {
+  const partNumber = PartNumber.safeParse(partNumberRaw);
+  if (!partNumber.success) throw new ApiError('INVALID_PART', `partNumber must be an integer from 1 to ${MAX_PARTS}`);
+  const session = await sessionOf(c, path, uploadId);
+  const size = declaredLength(c);
+  const others = (await recordedParts(c.env.BLOBS, session)).filter((p) => p.partNumber !== partNumber.data);
+  const problem = partLayoutProblem([...others, { partNumber: partNumber.data, size }]);
+  if (problem) throw new ApiError('INVALID_PART', problem, { partNumber: partNumber.data, size, minPartBytes: MIN_PART_BYTES });
+  const upload = c.env.BLOBS.resumeMultipartUpload(fileKey(c.get('tenant'), path), uploadId);
+  const part = await upload.uploadPart(partNumber.data, bodyOf(c));
+  await c.env.BLOBS.put(`${session.prefix}parts/${String(part.partNumber).padStart(5, '0')}`, '', {
+    customMetadata: { partNumber: String(part.partNumber), size: String(size), etag: part.etag },
+  });
+  return ok(c, { path, uploadId, partNumber: part.partNumber, etag: part.etag, size });
+}
+
+async function completeUpload(c: Ctx, path: string, uploadId: string) {
+  const session = await sessionOf(c, path, uploadId);
+  const text = await c.req.text();
+  let parsedJson: unknown = {};
+  if (text.trim() !== '') {
+    try {
+      parsedJson = JSON.parse(text);
+    } catch {
+      throw new ApiError('INVALID_JSON', 'The request body is not valid JSON');
+    }
+  }
+  const body = CompleteBody.safeParse(parsedJson);
+  if (!body.success) throw new ApiError('INVALID_REQUEST', 'Invalid request body', { errors: fieldErrors(body.error.issues) });
+  const recorded = new Map((await recordedParts(c.env.BLOBS, session)).map((p) => [p.partNumber, p]));
+  // Without a list, every recorded part completes the upload: the common case needs no bookkeeping.
+  const listed = body.data.parts ?? [...recorded.values()].map(({ partNumber, etag }) => ({ partNumber, etag }));
+  const chosen: PartRecord[] = [];
+  for (const part of listed) {
+    const record = recorded.get(part.partNumber);
+    if (!record || record.etag !== part.etag) {
+      throw new ApiError('INVALID_PART', `Part ${part.partNumber} was not uploaded with that etag`, { partNumber: part.partNumber });
+    }
+    chosen.push(record);
+  }
+  if (new Set(chosen.map((p) => p.partNumber)).size !== chosen.length) throw new ApiError('INVALID_PART', 'A part is listed twice');
+  const problem = partLayoutProblem(chosen);
+  if (problem) throw new ApiError('INVALID_PART', problem);
+  const tenant = c.get('tenant');
+  const key = fileKey(tenant, path);
+  const existed = (await c.env.BLOBS.head(key)) !== null;
+  const upload = c.env.BLOBS.resumeMultipartUpload(key, uploadId);
+  const object = await upload.complete(chosen.sort((a, b) => a.partNumber - b.partNumber).map(({ partNumber, etag }) => ({ partNumber, etag })));
+  await dropSession(c.env.BLOBS, session);
+  return ok(c, { ...describe(tenant, object), overwritten: existed, parts: chosen.length }, existed ? 200 : 201);
+}
+
+async function abortUpload(c: Ctx, path: string, uploadId: string) {
+  const session = await sessionOf(c, path, uploadId);
+  await c.env.BLOBS.resumeMultipartUpload(fileKey(c.get('tenant'), path), uploadId).abort();
+  await dropSession(c.env.BLOBS, session);
+  return ok(c, { path, uploadId, aborted: true });
+}
+
+// ---- whole files ----------------------------------------------------------------------------
+
+async function putFile(c: Ctx, path: string) {
+  declaredLength(c);
+  const tenant = c.get('tenant');
+  const key = fileKey(tenant, path);
+  const existed = (await c.env.BLOBS.head(key)) !== null;
+  const contentType = c.req.header('content-type');
+  // The body streams into R2; it is never read into memory here.
+  const object = await c.env.BLOBS.put(key, bodyOf(c), contentType ? { httpMetadata: { contentType } } : {});
+  return ok(c, { ...describe(tenant, object), overwritten: existed }, existed ? 200 : 201);
+}
+
+type ByteRange = { offset: number; length: number } | 'unsatisfiable' | null;
+
+/** One `bytes=` range; several ranges, or a malformed header, are ignored (the whole file is sent). */
+export function parseRange(header: string | undefined, size: number): ByteRange {
+  const match = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null;
+  if (!match || (match[1] === '' && match[2] === '')) return null;
+  const [, startRaw = '', endRaw = ''] = match;
+  if (startRaw === '') {
+    const suffix = Number(endRaw);
+    if (suffix === 0 || size === 0) return 'unsatisfiable';
+    return { offset: Math.max(0, size - suffix), length: Math.min(suffix, size) };
+  }
+  const start = Number(startRaw);
+  const end = endRaw === '' ? size - 1 : Math.min(Number(endRaw), size - 1);
+  if (start >= size || end < start) return 'unsatisfiable';
+  return { offset: start, length: end - start + 1 };
+}
+
+async function getFile(c: Ctx, path: string) {
+  const key = fileKey(c.get('tenant'), path);
+  const head = await c.env.BLOBS.head(key);
+  if (!head) throw fileNotFound(path);
+  const range = parseRange(c.req.header('range'), head.size);
+  if (range === 'unsatisfiable') {
+    c.header('Content-Range', `bytes */${head.size}`);
+    throw new ApiError('RANGE_NOT_SATISFIABLE', 'The range lies outside the file', { size: head.size });
+  }
+  const object = await c.env.BLOBS.get(key, range ? { range, onlyIf: { etagMatches: head.etag } } : {});
+  if (!object || !('body' in object)) throw fileNotFound(path); // replaced or deleted between the calls
+  const headers = new Headers({
+    'content-type': object.httpMetadata?.contentType ?? 'application/octet-stream',
+    etag: object.httpEtag,
+    'last-modified': object.uploaded.toUTCString(),
+    'accept-ranges': 'bytes',
+  });
+  if (range) {
+    headers.set('content-length', String(range.length));
+    headers.set('content-range', `bytes ${range.offset}-${range.offset + range.length - 1}/${object.size}`);
+    return new Response(object.body, { status: 206, headers });
+  }
+  headers.set('content-length', String(object.size));
+  return new Response(object.body, { status: 200, headers });
+}
+
+async function deleteFile(c: Ctx, path: string) {
+  const key = fileKey(c.get('tenant'), path);
+  if (!(await c.env.BLOBS.head(key))) throw fileNotFound(path);
+  await c.env.BLOBS.delete(key);
+  return ok(c, { path, deleted: true });
+}
+
+const ListQuery = z.strictObject({
+  prefix: z.string().max(1024).default(''),
+  cursor: z.string().max(4096).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+export const fileRoutes = new OpenAPIHono<AppEnv>()
+  .get('/files', async (c) => {
+    const query = ListQuery.safeParse(c.req.query());
+    if (!query.success) throw new ApiError('INVALID_REQUEST', 'Invalid query parameters', { errors: fieldErrors(query.error.issues) });
+    const { prefix, cursor, limit } = query.data;
+    const problem = prefixProblem(prefix);
+    if (problem) throw new ApiError('INVALID_PATH', problem);
+    const tenant = c.get('tenant');
+    const page = await c.env.BLOBS.list({ prefix: `${filesPrefix(tenant)}${prefix}`, limit, ...(cursor ? { cursor } : {}) });
+    return ok(c, {
+      files: page.objects.map((o) => describe(tenant, o)),
+      cursor: page.truncated ? page.cursor : null,
+      truncated: page.truncated,
+    });
+  })
+  .put('/files/*', async (c) => {
+    const path = pathOf(c);
+    const uploadId = c.req.query('uploadId');
+    if (uploadId !== undefined) return uploadPart(c, path, uploadId, c.req.query('partNumber') ?? '');
+    return putFile(c, path);
+  })
+  .post('/files/*', async (c) => {
+    const path = pathOf(c);
+    const uploadId = c.req.query('uploadId');
+    if (uploadId !== undefined) return completeUpload(c, path, uploadId);
+    if (c.req.query('uploads') !== undefined) return createUpload(c, path);
+    throw new ApiError('INVALID_REQUEST', 'POST a file path with ?uploads to start a multipart upload, or ?uploadId=… to complete one');
+  })
+  .get('/files/*', async (c) => getFile(c, pathOf(c)))
+  .delete('/files/*', async (c) => {
+    const path = pathOf(c);
+    const uploadId = c.req.query('uploadId');
+    if (uploadId !== undefined) return abortUpload(c, path, uploadId);
+    return deleteFile(c, path);
+  });

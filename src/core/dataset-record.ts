@@ -1,0 +1,17 @@
+import type { SentimentLabel } from '../analysis/sentiment.ts';
+
+/** The vocabulary of dataset records, shared by the parser (also run in plain Node) and the DatasetStore. */
+export type FieldValue = string | number | boolean | null;
+
+/** A record as a job writes it: `id` is deterministic (file + line), so writing it twice is harmless. */
+export interface RecordInput {
+  id: string;
+  text: string;
+  sentiment: SentimentLabel | null;
+  score: number | null;
+  confidence: number | null;
+  createdMs: number;
+  sourceFile: string;
+  sourceLine: number;
+  fields: Record<string, FieldValue>;
+}

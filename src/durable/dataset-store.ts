@@ -1,0 +1,305 @@
+import { DurableObject } from 'cloudflare:workers';
+import type { SentimentLabel } from '../analysis/sentiment.ts';
+import type { FieldValue, RecordInput } from '../core/dataset-record.ts';
+import { datasetMarkerKey } from '../storage/file-keys.ts';
+import { applyMigrations } from './migrations.ts';
+
+export type { FieldValue, RecordInput };
+
+/**
+ * The dataset's schema, append-only like the coordinator's. Both indexes end in `id` so keyset
+ * pagination on (created_ms, id) is a range scan, with or without a sentiment filter.
+ */
+export const DATASET_MIGRATIONS: readonly string[] = [
+  `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+   CREATE TABLE records (
+     id TEXT PRIMARY KEY,
+     text TEXT NOT NULL,
+     sentiment TEXT CHECK (sentiment IN ('positive', 'negative', 'neutral')),
+     score REAL,
+     confidence REAL,
+     created_ms INTEGER NOT NULL,
+     source_file TEXT NOT NULL,
+     source_line INTEGER NOT NULL,
+     fields TEXT NOT NULL
+   );
+   CREATE INDEX records_by_time ON records (created_ms, id);
+   CREATE INDEX records_by_sentiment ON records (sentiment, created_ms, id);
+   CREATE INDEX records_by_source ON records (source_file, source_line);
+   CREATE TABLE columns (name TEXT PRIMARY KEY);
+   CREATE TABLE sources (file TEXT PRIMARY KEY, format TEXT NOT NULL, job_id TEXT NOT NULL, updated_ms INTEGER NOT NULL);
+   CREATE TABLE writers (job_id TEXT PRIMARY KEY, since_ms INTEGER NOT NULL);`,
+];
+
+export interface DatasetRecord {
+  id: string;
+  text: string;
+  /** null until a job with processingType `analyze` has scored it. */
+  sentiment: SentimentLabel | null;
+  score: number | null;
+  confidence: number | null;
+  createdAt: string;
+  source: { file: string; line: number };
+  fields: Record<string, FieldValue>;
+}
+
+export interface ReadQuery {
+  sentiment?: SentimentLabel | undefined;
+  /** Inclusive bounds on createdAt, ISO 8601. */
+  start?: string | undefined;
+  end?: string | undefined;
+  /** The `nextKey` of the previous page. */
+  afterKey?: string | undefined;
+  limit: number;
+}
+
+export interface RecordPage {
+  records: DatasetRecord[];
+  nextKey: string | null;
+}
+
+export interface DatasetSummary {
+  recordCount: number;
+  counts: Record<SentimentLabel | 'unanalyzed', number>;
+  columns: string[];
+  sources: { file: string; format: string; jobId: string; records: number; updatedAt: string }[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type Owned<T> = { ok: true; value: T } | { ok: false; code: 'DATASET_NOT_FOUND' };
+
+export const MAX_READ_LIMIT = 1000;
+
+interface RecordRow extends Record<string, SqlStorageValue> {
+  id: string;
+  text: string;
+  sentiment: string | null;
+  score: number | null;
+  confidence: number | null;
+  created_ms: number;
+  source_file: string;
+  source_line: number;
+  fields: string;
+}
+
+/** `created_ms` and id, in the order the indexes sort: opaque to callers. */
+function encodeKey(createdMs: number, id: string): string {
+  return `${createdMs}_${id}`;
+}
+
+function decodeKey(key: string): { createdMs: number; id: string } | null {
+  const cut = key.indexOf('_');
+  const createdMs = Number(key.slice(0, cut));
+  if (cut < 1 || !Number.isSafeInteger(createdMs)) return null;
+  return { createdMs, id: key.slice(cut + 1) };
+}
+
+function toRecord(row: RecordRow): DatasetRecord {
+  return {
+    id: row.id,
+    text: row.text,
+    sentiment: row.sentiment as SentimentLabel | null,
+    score: row.score,
+    confidence: row.confidence,
+    createdAt: new Date(row.created_ms).toISOString(),
+    source: { file: row.source_file, line: row.source_line },
+    fields: JSON.parse(row.fields) as Record<string, FieldValue>,
+  };
+}
+
+const NOT_FOUND = { ok: false, code: 'DATASET_NOT_FOUND' } as const;
+
+/**
+ * One per dataset, named `{tenant}:{datasetId}` (see `datasetStoreFor`), so a tenant can only
+ * ever address its own. The owner is recorded too, and every call checks it: a dataset
+ * answers as missing to anyone else, and before its first write.
+ */
+export class DatasetStore extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    void ctx.blockConcurrencyWhile(async () => {
+      applyMigrations(this.sql, DATASET_MIGRATIONS);
+    });
+  }
+
+  /** A job starts writing: records the owner on first use and the job as an active writer. */
+  attach(tenant: string, jobId: string, source: { file: string; format: string }): Owned<null> {
+    const owner = this.meta('owner');
+    if (owner !== null && owner !== tenant) return NOT_FOUND;
+    const now = Date.now();
+    if (owner === null) {
+      this.setMeta('owner', tenant);
+      this.setMeta('created_ms', String(now));
+    }
+    this.setMeta('updated_ms', String(now));
+    this.sql.exec('INSERT OR IGNORE INTO writers (job_id, since_ms) VALUES (?, ?)', jobId, now);
+    this.sql.exec(
+      `INSERT INTO sources (file, format, job_id, updated_ms) VALUES (?, ?, ?, ?)
+       ON CONFLICT (file) DO UPDATE SET format = excluded.format, job_id = excluded.job_id, updated_ms = excluded.updated_ms`,
+      source.file,
+      source.format,
+      jobId,
+      now,
+    );
+    return { ok: true, value: null };
+  }
+
+  /** Upserts by id: a slice that runs again rewrites the same rows instead of adding copies. */
+  append(tenant: string, jobId: string, records: RecordInput[], columns: string[]): Owned<{ written: number }> {
+    if (!this.owns(tenant)) return NOT_FOUND;
+    for (const r of records) {
+      this.sql.exec(
+        `INSERT INTO records (id, text, sentiment, score, confidence, created_ms, source_file, source_line, fields)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET text = excluded.text, sentiment = excluded.sentiment, score = excluded.score,
+           confidence = excluded.confidence, created_ms = excluded.created_ms, source_file = excluded.source_file,
+           source_line = excluded.source_line, fields = excluded.fields`,
+        r.id,
+        r.text,
+        r.sentiment,
+        r.score,
+        r.confidence,
+        r.createdMs,
+        r.sourceFile,
+        r.sourceLine,
+        JSON.stringify(r.fields),
+      );
+    }
+    for (const name of columns) this.sql.exec('INSERT OR IGNORE INTO columns (name) VALUES (?)', name);
+    const now = Date.now();
+    this.setMeta('updated_ms', String(now));
+    this.sql.exec('UPDATE sources SET updated_ms = ? WHERE job_id = ?', now, jobId);
+    return { ok: true, value: { written: records.length } };
+  }
+
+  /** The job is done writing (a failed job is not detached: its status tells it is no writer). */
+  detach(tenant: string, jobId: string): Owned<null> {
+    if (!this.owns(tenant)) return NOT_FOUND;
+    this.sql.exec('DELETE FROM writers WHERE job_id = ?', jobId);
+    return { ok: true, value: null };
+  }
+
+  /** Jobs that attached and did not detach; the caller asks the coordinator which still run. */
+  writers(tenant: string): Owned<string[]> {
+    if (!this.owns(tenant)) return NOT_FOUND;
+    return { ok: true, value: this.sql.exec<{ job_id: string }>('SELECT job_id FROM writers').toArray().map((r) => r.job_id) };
+  }
+
+  summary(tenant: string): Owned<DatasetSummary> {
+    if (!this.owns(tenant)) return NOT_FOUND;
+    const counts: DatasetSummary['counts'] = { positive: 0, negative: 0, neutral: 0, unanalyzed: 0 };
+    let recordCount = 0;
+    for (const row of this.sql.exec<{ sentiment: string | null; n: number }>(
+      'SELECT sentiment, COUNT(*) AS n FROM records GROUP BY sentiment',
+    )) {
+      counts[(row.sentiment ?? 'unanalyzed') as keyof typeof counts] += row.n;
+      recordCount += row.n;
+    }
+    const perSource = new Map(
+      this.sql
+        .exec<{ source_file: string; n: number }>('SELECT source_file, COUNT(*) AS n FROM records GROUP BY source_file')
+        .toArray()
+        .map((r) => [r.source_file, r.n]),
+    );
+    const sources = this.sql
+      .exec<{ file: string; format: string; job_id: string; updated_ms: number }>('SELECT * FROM sources ORDER BY file')
+      .toArray()
+      .map((s) => ({ file: s.file, format: s.format, jobId: s.job_id, records: perSource.get(s.file) ?? 0, updatedAt: new Date(s.updated_ms).toISOString() }));
+    return {
+      ok: true,
+      value: {
+        recordCount,
+        counts,
+        columns: this.sql.exec<{ name: string }>('SELECT name FROM columns ORDER BY name').toArray().map((r) => r.name),
+        sources,
+        createdAt: new Date(Number(this.meta('created_ms'))).toISOString(),
+        updatedAt: new Date(Number(this.meta('updated_ms'))).toISOString(),
+      },
+    };
+  }
+
+  /**
+   * Records in (createdAt, id) order from after `afterKey`: the reader for exports and the
+   * records endpoint. Keyset pagination keeps every page an index range scan however deep.
+   */
+  readRecords(tenant: string, query: ReadQuery): Owned<RecordPage> {
+    if (!this.owns(tenant)) return NOT_FOUND;
+    const clauses: string[] = [];
+    const params: SqlStorageValue[] = [];
+    if (query.sentiment) {
+      clauses.push('sentiment = ?');
+      params.push(query.sentiment);
+    }
+    const start = query.start === undefined ? NaN : Date.parse(query.start);
+    if (!Number.isNaN(start)) {
+      clauses.push('created_ms >= ?');
+      params.push(start);
+    }
+    const end = query.end === undefined ? NaN : Date.parse(query.end);
+    if (!Number.isNaN(end)) {
+      clauses.push('created_ms <= ?');
+      params.push(end);
+    }
+    const after = query.afterKey ? decodeKey(query.afterKey) : null;
+    if (after) {
+      clauses.push('(created_ms, id) > (?, ?)');
+      params.push(after.createdMs, after.id);
+    }
+    const limit = Math.max(1, Math.min(MAX_READ_LIMIT, Math.floor(query.limit)));
+    const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+    const rows = this.sql
+      .exec<RecordRow>(`SELECT * FROM records ${where} ORDER BY created_ms, id LIMIT ?`, ...params, limit + 1)
+      .toArray();
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return { ok: true, value: { records: page.map(toRecord), nextKey: rows.length > limit && last ? encodeKey(last.created_ms, last.id) : null } };
+  }
+
+  /** Deletes every record and the owner: the object is as if never used. */
+  async destroy(tenant: string): Promise<Owned<{ deletedRecords: number }>> {
+    if (!this.owns(tenant)) return NOT_FOUND;
+    const deletedRecords = this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM records').one().n;
+    await this.ctx.storage.deleteAll();
+    applyMigrations(this.sql, DATASET_MIGRATIONS);
+    return { ok: true, value: { deletedRecords } };
+  }
+
+  private owns(tenant: string): boolean {
+    return this.meta('owner') === tenant;
+  }
+
+  private meta(key: string): string | null {
+    return this.sql.exec<{ value: string }>('SELECT value FROM meta WHERE key = ?', key).toArray()[0]?.value ?? null;
+  }
+
+  private setMeta(key: string, value: string): void {
+    this.sql.exec('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', key, value);
+  }
+}
+
+export function datasetStoreFor(env: Env, tenant: string, datasetId: string): DurableObjectStub<DatasetStore> {
+  return env.DATASET_STORE.get(env.DATASET_STORE.idFromName(`${tenant}:${datasetId}`));
+}
+
+/**
+ * A job opens a dataset for writing: the R2 marker first (the tenant's listing of datasets),
+ * then the store records owner and writer. Both steps are idempotent, so a retried slice may
+ * call this again.
+ */
+export async function attachDataset(
+  env: Env,
+  tenant: string,
+  datasetId: string,
+  jobId: string,
+  source: { file: string; format: string },
+): Promise<DurableObjectStub<DatasetStore>> {
+  await env.BLOBS.put(datasetMarkerKey(tenant, datasetId), '');
+  const store = datasetStoreFor(env, tenant, datasetId);
+  const attached = await store.attach(tenant, jobId, source);
+  if (!attached.ok) throw new Error('dataset store refused its own tenant');
+  return store;
+}

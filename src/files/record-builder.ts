@@ -1,0 +1,155 @@
+import { analyzeSentiment, type SentimentLabel } from '../analysis/sentiment.ts';
+import type { FieldValue, RecordInput } from '../core/dataset-record.ts';
+import { maskPii } from '../pii/detectors.ts';
+import type { FileFormat, RawRecord } from './record-splitter.ts';
+
+/** Column names that hold the text, in order of preference (compared case-insensitively). */
+export const TEXT_COLUMNS = ['text', 'content', 'review', 'comment', 'message', 'body'] as const;
+/** Column names that hold the record's date. */
+export const DATE_COLUMNS = ['date', 'created_at', 'createdat', 'timestamp'] as const;
+/** NDJSON objects may vary; the dataset's column list stops growing here. */
+export const MAX_COLUMNS = 200;
+
+/** What the builder learns from the file and needs on every later slice: part of the checkpoint. */
+export interface Layout {
+  format: FileFormat;
+  /** CSV/TSV header; null until the first record is read. */
+  header: string[] | null;
+  textColumn: string | null;
+  dateColumn: string | null;
+  columns: string[];
+}
+
+export type Built = { ok: true; record: RecordInput } | { ok: false; message: string } | { ok: 'skip' };
+
+export interface BuildContext {
+  filePath: string;
+  /** Stable per file: ids are `{fileTag}-{line}`, so a re-run slice rewrites the same rows. */
+  fileTag: string;
+  /** createdAt for records without a usable date: fixed when the job starts, the same on every retry. */
+  ingestedMs: number;
+  analyze: boolean;
+}
+
+function byName(names: readonly string[], candidates: readonly string[]): string | null {
+  for (const wanted of candidates) {
+    const found = names.find((n) => n.toLowerCase() === wanted);
+    if (found !== undefined) return found;
+  }
+  return null;
+}
+
+/** Header names as given, with blanks named `column_N` and repeats suffixed, so each is a unique key. */
+function headerOf(fields: string[]): string[] {
+  const seen = new Set<string>();
+  return fields.map((raw, i) => {
+    let name = raw.trim() || `column_${i + 1}`;
+    for (let n = 2; seen.has(name); n++) name = `${raw.trim() || `column_${i + 1}`}_${n}`;
+    seen.add(name);
+    return name;
+  });
+}
+
+/** Epoch seconds or milliseconds, or anything Date.parse reads; null when it is no date. */
+export function parseDate(value: FieldValue | undefined): number | null {
+  if (value === null || value === undefined || value === '' || typeof value === 'boolean') return null;
+  const asNumber = typeof value === 'number' ? value : /^\d{9,13}$/.test(value) ? Number(value) : NaN;
+  if (Number.isFinite(asNumber)) return asNumber < 1e11 ? asNumber * 1000 : asNumber;
+  const parsed = Date.parse(String(value));
+  return Number.isNaN(parsed) ? null : parsed;
+}
+
+function looksLikeText(value: FieldValue | undefined): boolean {
+  return typeof value === 'string' && value.trim() !== '' && Number.isNaN(Number(value));
+}
+
+/** The row as named fields, or why it is malformed. Learns the header and columns on the way. */
+function rowOf(layout: Layout, raw: RawRecord): Record<string, FieldValue> | string | null {
+  if (layout.format === 'text') {
+    const line = raw.fields[0] ?? '';
+    return line.trim() === '' ? null : { text: line };
+  }
+  if (layout.format === 'ndjson') {
+    const line = raw.fields[0] ?? '';
+    if (line.trim() === '') return null;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      return 'Not valid JSON';
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'Not a JSON object';
+    const row: Record<string, FieldValue> = {};
+    for (const [k, v] of Object.entries(value)) {
+      row[k] = v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : JSON.stringify(v);
+      if (layout.columns.length < MAX_COLUMNS && !layout.columns.includes(k)) layout.columns.push(k);
+    }
+    return row;
+  }
+  if (!layout.header) {
+    layout.header = headerOf(raw.fields);
+    layout.columns = [...layout.header];
+    layout.textColumn = byName(layout.header, TEXT_COLUMNS);
+    layout.dateColumn = byName(layout.header, DATE_COLUMNS);
+    return null;
+  }
+  if (raw.fields.length !== layout.header.length) {
+    return `Expected ${layout.header.length} fields, found ${raw.fields.length}`;
+  }
+  const row: Record<string, FieldValue> = {};
+  layout.header.forEach((name, i) => {
+    row[name] = raw.fields[i] ?? '';
+  });
+  return row;
+}
+
+/** Turns one split record into a dataset record: text and date columns found by name, the rest as fields. */
+export function buildRecord(layout: Layout, raw: RawRecord, context: BuildContext): Built {
+  if (raw.error) return { ok: false, message: raw.error };
+  const row = rowOf(layout, raw);
+  if (row === null) return { ok: 'skip' };
+  if (typeof row === 'string') return { ok: false, message: row };
+  const names = Object.keys(row);
+  // CSV decides its text column once (by name, else the first column of text in the first row);
+  // NDJSON objects may differ, so each is looked at on its own.
+  let textColumn = layout.format === 'ndjson' ? byName(names, TEXT_COLUMNS) : layout.textColumn;
+  textColumn ??= names.find((n) => looksLikeText(row[n])) ?? null;
+  if (layout.format !== 'ndjson' && layout.textColumn === null) layout.textColumn = textColumn;
+  if (textColumn === null) return { ok: false, message: 'The record has no text column' };
+  let text = String(row[textColumn] ?? '');
+  if (text.trim() === '') return { ok: false, message: 'The text is empty' };
+  const dateColumn = layout.format === 'ndjson' ? byName(names, DATE_COLUMNS) : layout.dateColumn;
+  const createdMs = (dateColumn === null ? null : parseDate(row[dateColumn])) ?? context.ingestedMs;
+
+  const fields: Record<string, FieldValue> = {};
+  for (const name of names) {
+    if (name === textColumn) continue;
+    const value = row[name] ?? null;
+    // Masking covers every string the record keeps, not only its text.
+    fields[name] = context.analyze && typeof value === 'string' ? maskPii(value).text : value;
+  }
+  let sentiment: SentimentLabel | null = null;
+  let score: number | null = null;
+  let confidence: number | null = null;
+  if (context.analyze) {
+    text = maskPii(text).text;
+    const analysis = analyzeSentiment(text);
+    sentiment = analysis.sentiment;
+    score = analysis.score;
+    confidence = analysis.confidence;
+  }
+  return {
+    ok: true,
+    record: {
+      id: `${context.fileTag}-${raw.line}`,
+      text,
+      sentiment,
+      score,
+      confidence,
+      createdMs,
+      sourceFile: context.filePath,
+      sourceLine: raw.line,
+      fields,
+    },
+  };
+}
