@@ -11,14 +11,15 @@ import * as fs from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import readXlsxFile from 'read-excel-file/node';
 import { exportColumns } from '../src/export/columns.ts';
-import type { Column, ExportRecord, FieldValue } from '../src/export/columns.ts';
+import type { DatasetRecord, FieldValue } from '../src/core/dataset-record.ts';
+import type { Column } from '../src/export/columns.ts';
 import { excelSerialDate } from '../src/export/xlsx-writer.ts';
 import { createExportWriter } from '../src/export/writer.ts';
 import type { ExportFormat } from '../src/export/writer.ts';
 import { concat, FIELD_KEYS, generatedRecord, TRICKY_RECORDS, writeAll } from '../test/support/export-records.ts';
 
 const count = Number(process.argv[2] ?? 20_000);
-const records: ExportRecord[] = [...TRICKY_RECORDS, ...Array.from({ length: count }, (_, i) => generatedRecord(i))];
+const records: DatasetRecord[] = [...TRICKY_RECORDS, ...Array.from({ length: count }, (_, i) => generatedRecord(i))];
 const metadata = { datasetId: 'ds-check', filters: { sentiment: 'positive' as const }, generatedAt: '2024-06-01T12:30:00.000Z' };
 const { columns } = exportColumns(FIELD_KEYS);
 const dir = fs.mkdtempSync('/tmp/export-check-');

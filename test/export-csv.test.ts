@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { exportColumns } from '../src/export/columns.ts';
-import type { ExportRecord, FieldValue } from '../src/export/columns.ts';
+import type { DatasetRecord, FieldValue } from '../src/core/dataset-record.ts';
 import { createCsvWriter, csvCell } from '../src/export/csv-writer.ts';
 import { concat, FIELD_KEYS, generatedRecord, TRICKY_RECORDS, writeAll } from './support/export-records.ts';
 
@@ -14,7 +14,7 @@ const { columns } = exportColumns(FIELD_KEYS);
 // Keeps the BOM (TextDecoder drops it by default) so tests can see it.
 const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
-function csvText(records: readonly ExportRecord[], pageSize?: number): string {
+function csvText(records: readonly DatasetRecord[], pageSize?: number): string {
   return decoder.decode(concat(writeAll(createCsvWriter({ fieldKeys: FIELD_KEYS }), records, pageSize)));
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ExportRecord } from '../src/export/columns.ts';
+import type { DatasetRecord } from '../src/core/dataset-record.ts';
 import { createJsonWriter } from '../src/export/json-writer.ts';
 import { EXPORT_FORMAT_VERSION } from '../src/export/writer.ts';
 import { concat, FIELD_KEYS, generatedRecord, TRICKY_RECORDS, writeAll } from './support/export-records.ts';
@@ -10,13 +10,13 @@ const METADATA = {
   generatedAt: '2024-06-01T12:00:00.000Z',
 };
 
-function jsonDoc(records: readonly ExportRecord[], withMetadata: boolean, pageSize?: number): unknown {
+function jsonDoc(records: readonly DatasetRecord[], withMetadata: boolean, pageSize?: number): unknown {
   const writer = createJsonWriter({ fieldKeys: FIELD_KEYS, ...(withMetadata ? { metadata: METADATA } : {}) });
   return JSON.parse(new TextDecoder().decode(concat(writeAll(writer, records, pageSize))));
 }
 
 /** The record as exported: all fixed keys, `fields` limited to the dataset's keys, NaN/Infinity as null. */
-function expected(record: ExportRecord): unknown {
+function expected(record: DatasetRecord): unknown {
   const finite = (n: number | null) => (n !== null && Number.isFinite(n) ? n : null);
   const fields = Object.fromEntries(
     FIELD_KEYS.map((k) => {
@@ -42,7 +42,7 @@ describe('json writer', () => {
 
   it('reads only own field keys: `constructor` is null, a `__proto__` key is kept as data', () => {
     // A computed key defines an own `__proto__` property, as JSON.parse would.
-    const record: ExportRecord = { ...generatedRecord(1), fields: { ['__proto__']: 'p', region: 'EU' } };
+    const record: DatasetRecord = { ...generatedRecord(1), fields: { ['__proto__']: 'p', region: 'EU' } };
     const writer = createJsonWriter({ fieldKeys: ['__proto__', 'constructor', 'region'] });
     const text = new TextDecoder().decode(concat(writeAll(writer, [record])));
     expect(text).toContain('"fields":{"__proto__":"p","constructor":null,"region":"EU"}');

@@ -2,7 +2,8 @@ import { strFromU8, unzipSync, zipSync } from 'fflate';
 import readXlsxFile from 'read-excel-file/universal';
 import { describe, expect, it } from 'vitest';
 import { exportColumns } from '../src/export/columns.ts';
-import type { Column, ExportRecord } from '../src/export/columns.ts';
+import type { DatasetRecord } from '../src/core/dataset-record.ts';
+import type { Column } from '../src/export/columns.ts';
 import { EXPORT_FORMAT_VERSION } from '../src/export/writer.ts';
 import type { ExportWriterOptions } from '../src/export/writer.ts';
 import {
@@ -18,7 +19,7 @@ import { concat, FIELD_KEYS, generatedRecord, TRICKY_RECORDS, writeAll } from '.
 const METADATA = { datasetId: 'ds-7', filters: { sentiment: 'positive' as const }, generatedAt: '2024-06-01T12:30:00.000Z' };
 const { columns } = exportColumns(FIELD_KEYS);
 
-function workbook(records: readonly ExportRecord[], options: Partial<ExportWriterOptions> = {}, pageSize?: number): Uint8Array<ArrayBuffer> {
+function workbook(records: readonly DatasetRecord[], options: Partial<ExportWriterOptions> = {}, pageSize?: number): Uint8Array<ArrayBuffer> {
   return concat(writeAll(createXlsxWriter({ fieldKeys: FIELD_KEYS, ...options }), records, pageSize));
 }
 
@@ -37,7 +38,7 @@ async function readBackRepacked(bytes: Uint8Array<ArrayBuffer>) {
 }
 
 /** What a cell should read back as: text minus XML-illegal characters, dates as Dates, empty as null. */
-function expectedCell(column: Column, record: ExportRecord): unknown {
+function expectedCell(column: Column, record: DatasetRecord): unknown {
   const value = column.value(record);
   if (value === null || value === '' || (typeof value === 'number' && !Number.isFinite(value))) return null;
   if (typeof value !== 'string') return value;
@@ -151,7 +152,7 @@ describe('xlsx writer', () => {
     const writer = createXlsxWriter({ fieldKeys: [] });
     writer.write([generatedRecord(0), generatedRecord(1)]);
     // Sparse: the limit is checked on the page length before any record is read.
-    expect(() => writer.write(new Array<ExportRecord>(XLSX_MAX_ROWS - 2))).toThrow(RangeError);
+    expect(() => writer.write(new Array<DatasetRecord>(XLSX_MAX_ROWS - 2))).toThrow(RangeError);
     expect(writer.stats.records).toBe(2);
   });
 

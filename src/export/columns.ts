@@ -2,28 +2,14 @@
  * The column model shared by the export writers: which columns an export has, in which order,
  * and how a dataset record becomes one value per column.
  */
-
-export type FieldValue = string | number | boolean | null;
-
-/** A dataset record as the dataset Durable Object pages it out (shape agreed with the datasets issue). */
-export interface ExportRecord {
-  id: string;
-  text: string;
-  sentiment: 'positive' | 'negative' | 'neutral' | null;
-  score: number | null;
-  confidence: number | null;
-  /** ISO 8601. */
-  createdAt: string;
-  source: { file: string; line: number };
-  fields: Record<string, FieldValue>;
-}
+import type { DatasetRecord, FieldValue } from '../core/dataset-record.ts';
 
 export interface Column {
   /** Header text as the user sees it. */
   readonly header: string;
   /** Holds an ISO 8601 string that typed formats (XLSX) store as a date. */
   readonly date: boolean;
-  value(record: ExportRecord): FieldValue;
+  value(record: DatasetRecord): FieldValue;
 }
 
 export interface ExportColumns {
@@ -48,13 +34,13 @@ const FIXED_COLUMNS: readonly Column[] = [
  * A record's value for a field key; own properties only, so keys such as `constructor` or
  * `__proto__` never read Object.prototype. Missing keys are null.
  */
-export function fieldValue(record: ExportRecord, key: string): FieldValue {
+export function fieldValue(record: DatasetRecord, key: string): FieldValue {
   return Object.hasOwn(record.fields, key) ? (record.fields[key] ?? null) : null;
 }
 
 /**
- * Columns for an export. `fieldKeys` comes from the dataset's metadata (the union of its records'
- * `fields` keys), so the header is known before the first record. A field key that repeats a
+ * Columns for an export. `fieldKeys` is the dataset summary's `columns` (the union of its
+ * records' `fields` keys), so the header is known before the first record. A field key that repeats a
  * header already taken (e.g. a field named `id`) is shown as `fields.<key>` to keep headers unique.
  */
 export function exportColumns(fieldKeys: readonly string[]): ExportColumns {

@@ -3,7 +3,7 @@
  * doubled. UTF-8 with a BOM so spreadsheet programs pick the right encoding.
  */
 import { exportColumns, isExportableNumber } from './columns.ts';
-import type { ExportRecord, FieldValue } from './columns.ts';
+import type { DatasetRecord, FieldValue } from '../core/dataset-record.ts';
 import { assertOpen } from './writer.ts';
 import type { ExportWriter, ExportWriterOptions } from './writer.ts';
 
@@ -45,7 +45,7 @@ export function createCsvWriter(options: ExportWriterOptions): ExportWriter {
     contentType: 'text/csv; charset=utf-8',
     extension: 'csv',
     stats,
-    write(records: readonly ExportRecord[]): Uint8Array[] {
+    write(records: readonly DatasetRecord[]): Uint8Array[] {
       assertOpen(ended);
       let body = '';
       for (const record of records) {

@@ -4,7 +4,7 @@
  * known at the end; JSON objects are unordered, so `doc.metadata` reads the same.
  */
 import { exportColumns, fieldValue } from './columns.ts';
-import type { ExportRecord, FieldValue } from './columns.ts';
+import type { DatasetRecord, FieldValue } from '../core/dataset-record.ts';
 import { assertOpen, exportMetadata } from './writer.ts';
 import type { ExportWriter, ExportWriterOptions } from './writer.ts';
 
@@ -18,7 +18,7 @@ export function createJsonWriter(options: ExportWriterOptions): ExportWriter {
   let ended = false;
 
   // Same columns as CSV/XLSX, nesting kept: `fields` holds exactly the dataset's keys, in order.
-  const project = (r: ExportRecord) => {
+  const project = (r: DatasetRecord) => {
     // fromEntries defines own properties, so a `__proto__` key stays data (assignment would not).
     const fields: Record<string, FieldValue> = Object.fromEntries(fieldKeys.map((k) => [k, fieldValue(r, k)]));
     return {
@@ -37,7 +37,7 @@ export function createJsonWriter(options: ExportWriterOptions): ExportWriter {
     contentType: 'application/json',
     extension: 'json',
     stats,
-    write(records: readonly ExportRecord[]): Uint8Array[] {
+    write(records: readonly DatasetRecord[]): Uint8Array[] {
       assertOpen(ended);
       if (records.length === 0) return [];
       let text = '';

@@ -5,7 +5,7 @@
  * regenerate output and skip what was already uploaded.
  */
 import { createCsvWriter } from './csv-writer.ts';
-import type { ExportRecord } from './columns.ts';
+import type { DatasetRecord } from '../core/dataset-record.ts';
 import { createJsonWriter } from './json-writer.ts';
 import { createXlsxWriter } from './xlsx-writer.ts';
 
@@ -36,7 +36,7 @@ export interface ExportMetadata extends ExportMetadataInput {
 }
 
 export interface ExportWriterOptions {
-  /** The dataset's `fields` keys, from its metadata; they become columns after the fixed ones. */
+  /** The dataset's `fields` keys (DatasetSummary.columns); they become columns after the fixed ones. */
   fieldKeys: readonly string[];
   /** Present for includeMetadata. CSV has no place for it: see createCsvWriter. */
   metadata?: ExportMetadataInput;
@@ -52,7 +52,7 @@ export interface ExportWriter {
   readonly contentType: string;
   readonly extension: string;
   /** Encodes a page of records; returns the bytes ready so far (possibly none), in order. */
-  write(records: readonly ExportRecord[]): Uint8Array[];
+  write(records: readonly DatasetRecord[]): Uint8Array[];
   /** Closes the document; returns its remaining bytes. No write() after it. */
   end(): Uint8Array[];
   readonly stats: ExportStats;

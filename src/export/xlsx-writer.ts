@@ -6,7 +6,7 @@
  */
 import { Zip, ZipDeflate } from 'fflate';
 import { exportColumns, isExportableNumber } from './columns.ts';
-import type { ExportRecord, FieldValue } from './columns.ts';
+import type { DatasetRecord, FieldValue } from '../core/dataset-record.ts';
 import { assertOpen, exportMetadata } from './writer.ts';
 import type { ExportMetadata, ExportWriter, ExportWriterOptions } from './writer.ts';
 
@@ -241,7 +241,7 @@ export function createXlsxWriter(options: ExportWriterOptions): ExportWriter {
     contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
     extension: 'xlsx',
     stats,
-    write(records: readonly ExportRecord[]): Uint8Array[] {
+    write(records: readonly DatasetRecord[]): Uint8Array[] {
       assertOpen(ended);
       // Row 1 is the header.
       if (stats.records + records.length > XLSX_MAX_ROWS - 1) {

@@ -1,11 +1,11 @@
 /** Records for the export writer tests, the bench and the LibreOffice check (no Node or Workers APIs). */
-import type { ExportRecord, FieldValue } from '../../src/export/columns.ts';
+import type { DatasetRecord, FieldValue } from '../../src/core/dataset-record.ts';
 import type { ExportWriter } from '../../src/export/writer.ts';
 
 /** Field keys as a dataset's metadata would list them; `constructor` checks own-property lookup. */
 export const FIELD_KEYS = ['region', 'rating', 'verified', 'note', 'constructor', 'id'];
 
-const base = (n: number, text: string, fields: Record<string, FieldValue> = {}): ExportRecord => ({
+const base = (n: number, text: string, fields: Record<string, FieldValue> = {}): DatasetRecord => ({
   id: `rec-${n}`,
   text,
   sentiment: 'neutral',
@@ -17,7 +17,7 @@ const base = (n: number, text: string, fields: Record<string, FieldValue> = {}):
 });
 
 /** Every awkward value the writers must carry through unchanged (or neutralised, for CSV). */
-export const TRICKY_RECORDS: ExportRecord[] = [
+export const TRICKY_RECORDS: DatasetRecord[] = [
   base(1, 'plain text', { region: 'EU', rating: 5, verified: true, note: 'ok', id: 'field-id' }),
   base(2, 'Emoji 😀👍🏽 and CJK 中文テキスト 한국어, accents éàü'),
   base(3, 'She said "hi", then ""bye""'),
@@ -36,7 +36,7 @@ export const TRICKY_RECORDS: ExportRecord[] = [
 ];
 
 /** The i-th generated record: varied but deterministic, with some unicode and formula-like text. */
-export function generatedRecord(i: number): ExportRecord {
+export function generatedRecord(i: number): DatasetRecord {
   const sentiments = ['positive', 'negative', 'neutral', null] as const;
   return {
     id: `gen-${i}`,
@@ -51,7 +51,7 @@ export function generatedRecord(i: number): ExportRecord {
 }
 
 /** Runs records through a writer in pages of `pageSize`, as the handler will. */
-export function writeAll(writer: ExportWriter, records: readonly ExportRecord[], pageSize = 100): Uint8Array[] {
+export function writeAll(writer: ExportWriter, records: readonly DatasetRecord[], pageSize = 100): Uint8Array[] {
   const chunks: Uint8Array[] = [];
   for (let i = 0; i < records.length; i += pageSize) chunks.push(...writer.write(records.slice(i, i + pageSize)));
   chunks.push(...writer.end());
