@@ -4,8 +4,9 @@
  * deterministic: the same records and options give the same bytes, so a resumed job can
  * regenerate output and skip what was already uploaded.
  */
-import { createCsvWriter } from './csv-writer.ts';
+import type { SentimentLabel } from '../analysis/sentiment.ts';
 import type { DatasetRecord } from '../core/dataset-record.ts';
+import { createCsvWriter } from './csv-writer.ts';
 import { createJsonWriter } from './json-writer.ts';
 import { createXlsxWriter } from './xlsx-writer.ts';
 
@@ -17,7 +18,7 @@ export const EXPORT_FORMAT_VERSION = 1;
 
 /** The job's filters, recorded as given (the seed's DataExportData.filters). */
 export interface ExportFilters {
-  sentiment?: 'positive' | 'negative' | 'neutral';
+  sentiment?: SentimentLabel;
   dateRange?: { start: string; end: string };
   limit?: number;
 }
