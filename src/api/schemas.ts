@@ -9,22 +9,58 @@ export const JobPrioritySchema = z.enum(JOB_PRIORITIES).openapi('JobPriority');
 export const JobStatusSchema = z.enum(JOB_STATUSES).openapi('JobStatus');
 export const JobTypeSchema = z.enum(JOB_TYPES).openapi('JobType');
 
+export const MAX_DELAY_MS = 30 * 24 * 3_600_000;
+export const MAX_DEPENDENCIES = 20;
+
 export interface CreateJobInput {
   type: JobType;
   data: unknown;
   priority: JobPriority;
+  runAt?: string | undefined;
+  delay?: number | undefined;
+  dependsOn?: string[] | undefined;
 }
+
+/** Options every job type takes beside its data: when it may run and what it waits for. */
+const jobOptions = {
+  priority: JobPrioritySchema.default('medium'),
+  runAt: z.iso
+    .datetime({ offset: true, error: 'runAt must be an ISO 8601 date-time with a time zone' })
+    .refine((value) => Date.parse(value) <= Date.now() + MAX_DELAY_MS, 'runAt may be at most 30 days ahead')
+    .optional()
+    .openapi({ description: 'Run no earlier than this (ISO 8601); in the past runs at once; at most 30 days ahead' }),
+  delay: z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_DELAY_MS, 'delay may be at most 30 days (2592000000 ms)')
+    .optional()
+    .openapi({ description: 'Run no earlier than this many ms from now (alternative to runAt)' }),
+  dependsOn: z
+    .array(z.uuid('Each dependency must be a job id'))
+    .max(MAX_DEPENDENCIES, `At most ${MAX_DEPENDENCIES} dependencies`)
+    .optional()
+    .openapi({ description: 'Jobs of yours that must complete first; if one fails or is cancelled this job fails with DEPENDENCY_FAILED' }),
+};
+
+const onlyOneStartTime = (body: { runAt?: string | undefined; delay?: number | undefined }, ctx: z.RefinementCtx): void => {
+  if (body.runAt !== undefined && body.delay !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['delay'], message: 'Give runAt or delay, not both' });
+  }
+};
 
 /** One body schema per registered handler, so validation and the OpenAPI document agree. */
 export const CreateJobBody = (z
   .discriminatedUnion(
     'type',
     registeredHandlers().map((handler) =>
-      z.strictObject({
-        type: z.literal(handler.type),
-        data: handler.dataSchema,
-        priority: JobPrioritySchema.default('medium'),
-      }),
+      z
+        .strictObject({
+          type: z.literal(handler.type),
+          data: handler.dataSchema,
+          ...jobOptions,
+        })
+        .superRefine(onlyOneStartTime),
     ) as unknown as readonly [z.ZodObject, ...z.ZodObject[]],
   ) as unknown as z.ZodType<CreateJobInput>)
   .openapi('CreateJobRequest');
@@ -88,7 +124,11 @@ export const JobView = JobSummary.extend({
   attempts: z.number().int(),
   maxAttempts: z.number().int(),
   cancelRequested: z.boolean().optional(),
-  nextAttemptAt: z.string().optional(),
+  scheduledFor: z.string().optional().openapi({ description: 'A delayed job: when it becomes due' }),
+  nextAttemptAt: z.string().optional().openapi({ description: 'A job waiting out a retry backoff: when it may run again' }),
+  waitingFor: z.array(z.string()).optional().openapi({ description: 'Dependencies that have not completed yet' }),
+  retryOf: z.string().optional(),
+  retriedBy: z.string().optional(),
   estimatedCompletion: z.string().optional(),
   expiresAt: z.string().optional(),
   processingStats: ProcessingStats,
@@ -120,8 +160,25 @@ export const StatsView = z
     }),
     byType: z.record(z.string(), PerTypeStats),
     byPriority: z.record(z.string(), z.number()),
+    paused: z.boolean(),
   })
   .openapi('QueueStats');
+
+export const BulkCreateBody = z
+  .strictObject({
+    jobs: z.array(z.unknown()).min(1, 'Send at least 1 job').max(100, 'At most 100 jobs per call'),
+  })
+  .openapi('BulkCreateRequest', { description: 'Each item is a CreateJobRequest, validated on its own' });
+
+export const BulkCancelBody = z
+  .strictObject({
+    status: JobStatusSchema.optional(),
+    type: JobTypeSchema.optional(),
+    priority: JobPrioritySchema.optional(),
+    ids: z.array(z.string()).min(1).max(1000).optional(),
+  })
+  .refine((f) => f.status || f.type || f.priority || f.ids, { message: 'Give at least one filter', path: ['status'] })
+  .openapi('BulkCancelRequest');
 
 export const ResultPage = z
   .object({ offset: z.number(), limit: z.number(), total: z.number(), results: z.array(z.unknown()), nextOffset: z.number().nullable() })
