@@ -88,10 +88,17 @@ export function fieldName(path: readonly PropertyKey[]): string {
   return name || '(body)';
 }
 
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$-]{0,63}$/;
+
 export function fieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
   return issues.flatMap((issue) =>
     issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ field: fieldName([...issue.path, key]), message: 'Unknown field' }))
+      ? issue.keys.map((key) => ({
+          // An unknown key is user input: echo it only when it looks like a field name, never
+          // when it could be data (an email, a card number) pasted in the wrong place.
+          field: fieldName([...issue.path, IDENTIFIER.test(key) ? key : '(unnamed)']),
+          message: 'Unknown field',
+        }))
       : [{ field: fieldName(issue.path), message: issue.message }],
   );
 }
