@@ -6,6 +6,7 @@ import { coordinatorFor } from '../../queue/consumer.ts';
 import { datasetMarkerKey, datasetsPrefix } from '../../storage/file-keys.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError, fieldErrors } from '../errors.ts';
+import { errors, json, security } from '../openapi.ts';
 
 type Ctx = Context<AppEnv>;
 
@@ -45,7 +46,10 @@ const RecordsQuery = z.strictObject({
   end: z.iso.datetime({ offset: true }).optional(),
 });
 
-export const datasetRoutes = new OpenAPIHono<AppEnv>()
+/** Typed as OpenAPIHono, for its registry: the chained routes below are typed as plain Hono. */
+const datasetApi = new OpenAPIHono<AppEnv>();
+
+export const datasetRoutes = datasetApi
   .get('/datasets', async (c) => {
     const { cursor, limit } = query(c, ListQuery);
     const tenant = c.get('tenant');
@@ -99,3 +103,76 @@ export const datasetRoutes = new OpenAPIHono<AppEnv>()
     await c.env.BLOBS.delete(datasetMarkerKey(tenant, id));
     return ok(c, { datasetId: id, deleted: true, deletedRecords: deleted.deletedRecords });
   });
+
+// Plain routes (ids are checked by hand, to answer DATASET_NOT_FOUND); their contract is documented here.
+const DatasetIdParams = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
+const Counts = z.record(z.string(), z.number().int()).openapi({ description: 'Records by sentiment, and `unanalyzed`' });
+const DatasetSummary = z.object({
+  datasetId: z.string(),
+  recordCount: z.number().int(),
+  counts: Counts,
+  columns: z.array(z.string()),
+  sources: z.array(z.object({ file: z.string(), format: z.string(), jobId: z.string(), records: z.number().int(), updatedAt: z.string() })),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+const DatasetRecord = z
+  .object({
+    id: z.string(),
+    text: z.string(),
+    sentiment: z.string().nullable(),
+    score: z.number().nullable(),
+    confidence: z.number().nullable(),
+    createdAt: z.string(),
+    source: z.object({ file: z.string(), line: z.number().int() }),
+    fields: z.record(z.string(), z.unknown()),
+  })
+  .openapi('DatasetRecord');
+
+datasetApi.openAPIRegistry.registerPath({
+  method: 'get',
+  path: '/datasets',
+  summary: 'List datasets with record counts',
+  security,
+  request: { query: ListQuery },
+  responses: {
+    200: json(
+      z.object({
+        datasets: z.array(DatasetSummary.pick({ datasetId: true, recordCount: true, counts: true, createdAt: true, updatedAt: true })),
+        cursor: z.string().nullable(),
+      }),
+      'A page of datasets',
+    ),
+    ...errors(400, 401),
+  },
+});
+datasetApi.openAPIRegistry.registerPath({
+  method: 'get',
+  path: '/datasets/{id}',
+  summary: 'A dataset: record count, counts by sentiment, columns, source files',
+  security,
+  request: { params: DatasetIdParams },
+  responses: { 200: json(DatasetSummary, 'The dataset'), ...errors(401, 404) },
+});
+datasetApi.openAPIRegistry.registerPath({
+  method: 'get',
+  path: '/datasets/{id}/records',
+  summary: 'Records in createdAt order, keyset-paginated',
+  security,
+  request: { params: DatasetIdParams, query: RecordsQuery },
+  responses: {
+    200: json(z.object({ datasetId: z.string(), records: z.array(DatasetRecord), cursor: z.string().nullable() }), 'A page of records'),
+    ...errors(400, 401, 404),
+  },
+});
+datasetApi.openAPIRegistry.registerPath({
+  method: 'delete',
+  path: '/datasets/{id}',
+  summary: 'Delete every record of a dataset',
+  security,
+  request: { params: DatasetIdParams },
+  responses: {
+    200: json(z.object({ datasetId: z.string(), deleted: z.boolean(), deletedRecords: z.number().int() }), 'Deleted'),
+    ...errors(401, 404, 409),
+  },
+});

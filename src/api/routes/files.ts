@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { fileKey, filePathProblem, filesPrefix, pathOfKey, prefixProblem, uploadPrefix } from '../../storage/file-keys.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError, fieldErrors } from '../errors.ts';
+import { errors, json, security } from '../openapi.ts';
 
 /** Workers accept request bodies up to 100 MB (Free/Pro plans): one PUT, or one part, at most this. */
 export const MAX_UPLOAD_BYTES = 100_000_000;
@@ -273,7 +274,10 @@ const ListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
-export const fileRoutes = new OpenAPIHono<AppEnv>()
+/** Typed as OpenAPIHono, for its registry: the chained routes below are typed as plain Hono. */
+const fileApi = new OpenAPIHono<AppEnv>();
+
+export const fileRoutes = fileApi
   .get('/files', async (c) => {
     const query = ListQuery.safeParse(c.req.query());
     if (!query.success) throw new ApiError('INVALID_REQUEST', 'Invalid query parameters', { errors: fieldErrors(query.error.issues) });
@@ -308,3 +312,91 @@ export const fileRoutes = new OpenAPIHono<AppEnv>()
     if (uploadId !== undefined) return abortUpload(c, path, uploadId);
     return deleteFile(c, path);
   });
+
+// The handlers above read the raw URL, so they are plain routes; their contract is documented here.
+const FilePathParams = z.object({
+  path: z.string().openapi({
+    param: { name: 'path', in: 'path' },
+    description: 'A file path: letters, digits and / _ . -, at most 1024 bytes (slashes allowed)',
+    example: 'imports/reviews.csv',
+  }),
+});
+const FileInfo = z
+  .object({ path: z.string(), size: z.number().int(), etag: z.string(), uploadedAt: z.string() })
+  .openapi('FileInfo');
+const UploadPart = z.object({ path: z.string(), uploadId: z.string(), partNumber: z.number().int(), etag: z.string(), size: z.number().int() });
+const binary = { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } };
+
+fileApi.openAPIRegistry.registerPath({
+  method: 'get',
+  path: '/files',
+  summary: 'List files',
+  security,
+  request: { query: ListQuery },
+  responses: {
+    200: json(z.object({ files: z.array(FileInfo), cursor: z.string().nullable(), truncated: z.boolean() }), 'A page of files'),
+    ...errors(400, 401),
+  },
+});
+fileApi.openAPIRegistry.registerPath({
+  method: 'put',
+  path: '/files/{path}',
+  summary: 'Upload a file (≤ 100,000,000 bytes), or one part of a multipart upload',
+  description: 'With `uploadId` and `partNumber`, uploads that part. Needs a Content-Length.',
+  security,
+  request: {
+    params: FilePathParams,
+    query: z.object({ uploadId: z.string().optional(), partNumber: z.string().optional() }),
+    body: { required: true, content: binary },
+  },
+  responses: {
+    200: json(z.union([FileInfo.extend({ overwritten: z.boolean() }), UploadPart]), 'Replaced an existing file, or stored a part'),
+    201: json(FileInfo.extend({ overwritten: z.boolean() }), 'Created'),
+    ...errors(400, 401, 404, 411, 413),
+  },
+});
+fileApi.openAPIRegistry.registerPath({
+  method: 'post',
+  path: '/files/{path}',
+  summary: 'Start (`?uploads`) or complete (`?uploadId=`) a multipart upload',
+  security,
+  request: {
+    params: FilePathParams,
+    query: z.object({ uploads: z.string().optional(), uploadId: z.string().optional() }),
+    body: { required: false, content: { 'application/json': { schema: CompleteBody } } },
+  },
+  responses: {
+    200: json(FileInfo.extend({ overwritten: z.boolean(), parts: z.number().int() }), 'Completed, replacing an existing file'),
+    201: json(
+      z.union([
+        z.object({ path: z.string(), uploadId: z.string(), minPartBytes: z.number(), maxPartBytes: z.number(), maxParts: z.number() }),
+        FileInfo.extend({ overwritten: z.boolean(), parts: z.number().int() }),
+      ]),
+      'Started, or completed as a new file',
+    ),
+    ...errors(400, 401, 404),
+  },
+});
+fileApi.openAPIRegistry.registerPath({
+  method: 'get',
+  path: '/files/{path}',
+  summary: 'Download a file; one `Range: bytes=…` range is honoured',
+  security,
+  request: { params: FilePathParams },
+  responses: {
+    200: { description: 'The file', content: binary },
+    206: { description: 'The requested range', content: binary },
+    ...errors(400, 401, 404, 416),
+  },
+});
+fileApi.openAPIRegistry.registerPath({
+  method: 'delete',
+  path: '/files/{path}',
+  summary: 'Delete a file, or abort a multipart upload (`?uploadId=`)',
+  security,
+  request: { params: FilePathParams, query: z.object({ uploadId: z.string().optional() }) },
+  responses: {
+    200: json(z.union([z.object({ path: z.string(), deleted: z.boolean() }), z.object({ path: z.string(), uploadId: z.string(), aborted: z.boolean() })]), 'Done'),
+    ...errors(400, 401, 404),
+  },
+});
