@@ -321,7 +321,7 @@ const FilePathParams = z.object({
     example: 'imports/reviews.csv',
   }),
 });
-const FileInfo = z
+export const FileInfo = z
   .object({ path: z.string(), size: z.number().int(), etag: z.string(), uploadedAt: z.string() })
   .openapi('FileInfo');
 const UploadPart = z.object({ path: z.string(), uploadId: z.string(), partNumber: z.number().int(), etag: z.string(), size: z.number().int() });
