@@ -92,7 +92,7 @@ describe('the typed client', () => {
 
   it('uploads small files in one PUT and big ones in parts, then downloads them', async () => {
     const api = client();
-    const small = new TextEncoder().encode('text\nhello\n');
+    const small = new Uint8Array(new TextEncoder().encode('text\nhello\n'));
     const progress: number[] = [];
     const put = await api.uploadFile('in/small.csv', small, { contentType: 'text/csv', onProgress: (sent) => progress.push(sent) });
     expect(put).toMatchObject({ path: 'in/small.csv', size: small.byteLength, overwritten: false });
@@ -125,7 +125,7 @@ describe('the typed client', () => {
         return exports.default.fetch(request);
       },
     });
-    const error = await rejection(api.uploadFile('in/fail.bin', new Uint8Array(6 * 1024 * 1024), { partSize: 5 * 1024 * 1024, concurrency: 1 }));
+    const error = await rejection(api.uploadFile('in/fail.bin', new Uint8Array(new ArrayBuffer(6 * 1024 * 1024)), { partSize: 5 * 1024 * 1024, concurrency: 1 }));
     expect(error).toMatchObject({ code: 'INTERNAL_ERROR', status: 500 });
     expect(calls).toEqual(['POST ?uploads', 'PUT ?uploadId=…&partNumber=1', 'PUT ?uploadId=…&partNumber=2', 'DELETE ?uploadId=…']);
   });

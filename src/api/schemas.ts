@@ -1,6 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { JOB_PRIORITIES, JOB_STATUSES, JOB_TYPES, type JobPriority, type JobType } from '../core/job-types.ts';
-import { registeredHandlers } from '../handlers/registry.ts';
+import { JOB_PRIORITIES, JOB_STATUSES, JOB_TYPES } from '../core/job-types.ts';
 
 export const MAX_WAIT_MS = 300_000;
 export const DEFAULT_WAIT_MS = 30_000;
@@ -9,25 +8,10 @@ export const JobPrioritySchema = z.enum(JOB_PRIORITIES).openapi('JobPriority');
 export const JobStatusSchema = z.enum(JOB_STATUSES).openapi('JobStatus');
 export const JobTypeSchema = z.enum(JOB_TYPES).openapi('JobType');
 
-export interface CreateJobInput {
-  type: JobType;
-  data: unknown;
-  priority: JobPriority;
-}
-
-/** One body schema per registered handler, so validation and the OpenAPI document agree. */
-export const CreateJobBody = (z
-  .discriminatedUnion(
-    'type',
-    registeredHandlers().map((handler) =>
-      z.strictObject({
-        type: z.literal(handler.type),
-        data: handler.dataSchema,
-        priority: JobPrioritySchema.default('medium'),
-      }),
-    ) as unknown as readonly [z.ZodObject, ...z.ZodObject[]],
-  ) as unknown as z.ZodType<CreateJobInput>)
-  .openapi('CreateJobRequest');
+/** Stored files, as the Files API describes them. */
+export const FileInfo = z
+  .object({ path: z.string(), size: z.number().int(), etag: z.string(), uploadedAt: z.string() })
+  .openapi('FileInfo');
 
 export const JobIdParams = z.object({
   id: z.string().openapi({ param: { name: 'id', in: 'path' }, format: 'uuid', example: '550e8400-e29b-41d4-a716-446655440000' }),

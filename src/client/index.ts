@@ -4,11 +4,8 @@
  * that validate the API's requests and document its responses.
  */
 import type { z } from 'zod';
-import type { FileInfo } from '../api/routes/files.ts';
-import type { AuditEventSchema, CreatedJob, JobSummary, JobView, ListJobsQuery, ResultPage, StatsView } from '../api/schemas.ts';
+import type { AuditEventSchema, CreatedJob, FileInfo, JobSummary, JobView, ListJobsQuery, ResultPage, StatsView } from '../api/schemas.ts';
 import type { JobPriority, JobStatus, JobType } from '../core/job-types.ts';
-import type { FileProcessingData } from '../handlers/file-processing.ts';
-import type { SentimentBatchData } from '../handlers/sentiment-analysis-batch.ts';
 import { parseSse } from './sse.ts';
 
 export type { JobPriority, JobStatus, JobType };
@@ -22,14 +19,32 @@ export type ListJobsQuery = Partial<z.infer<typeof ListJobsQuery>>;
 export type JobList = { jobs: JobSummary[]; total: number; page: number; limit: number };
 export type UploadedFile = z.infer<typeof FileInfo> & { overwritten: boolean };
 
-/** `data` per job type, as the API accepts it (defaults optional); other types take any object. */
-export interface JobDataByType {
-  sentiment_analysis_batch: z.input<typeof SentimentBatchData>;
-  file_processing: z.input<typeof FileProcessingData>;
+/**
+ * `data` is checked by the API (400 INVALID_JOB_DATA with per-field errors); each type's schema
+ * is in the OpenAPI document and `jobDataSchemas()`.
+ */
+export interface CreateJobRequest {
+  type: JobType;
+  data: Record<string, unknown>;
+  priority?: JobPriority;
 }
-export type CreateJobRequest = {
-  [T in JobType]: { type: T; data: T extends keyof JobDataByType ? JobDataByType[T] : Record<string, unknown>; priority?: JobPriority };
-}[JobType];
+
+/** The part of JSON Schema the OpenAPI document uses for job data. */
+export interface JsonSchema {
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema;
+  enum?: unknown[];
+  const?: unknown;
+  default?: unknown;
+  format?: string;
+  description?: string;
+  minimum?: number;
+  maximum?: number;
+  oneOf?: JsonSchema[];
+  anyOf?: JsonSchema[];
+}
 
 export const TERMINAL_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
 
@@ -193,15 +208,27 @@ export class JobQueueClient {
     return (await this.call<ResultPage>('GET', `/jobs/${encodeURIComponent(id)}/result${query(page)}`)).data;
   }
 
-  /** The job types this deployment runs, read from its (public) OpenAPI document. */
-  async jobTypes(): Promise<JobType[]> {
+  /**
+   * The job types this deployment runs, each with the JSON Schema of its `data`, read from the
+   * public OpenAPI document (what the dashboard builds its forms from).
+   */
+  async jobDataSchemas(): Promise<Partial<Record<JobType, JsonSchema>>> {
     const res = await this.fetcher(new Request(`${this.baseUrl}/api/v1/openapi.json`)).catch((error: unknown) => {
       throw new JobQueueError('NETWORK_ERROR', 0, `Cannot reach ${this.baseUrl}: ${String(error)}`);
     });
     if (!res.ok) throw new JobQueueError('INVALID_RESPONSE', res.status, 'No OpenAPI document');
-    const doc = (await res.json()) as { components?: { schemas?: Record<string, { oneOf?: { properties?: { type?: { const?: string; enum?: string[] } } }[] }> } };
+    const doc = (await res.json()) as { components?: { schemas?: Record<string, JsonSchema> } };
     const branches = doc.components?.schemas?.CreateJobRequest?.oneOf ?? [];
-    return branches.flatMap((b) => b.properties?.type?.const ?? b.properties?.type?.enum ?? []) as JobType[];
+    return Object.fromEntries(
+      branches.flatMap((branch) => {
+        const type = branch.properties?.type?.const ?? branch.properties?.type?.enum?.[0];
+        return typeof type === 'string' ? [[type, branch.properties?.data ?? {}]] : [];
+      }),
+    );
+  }
+
+  async jobTypes(): Promise<JobType[]> {
+    return Object.keys(await this.jobDataSchemas()) as JobType[];
   }
 
   /**
@@ -268,7 +295,7 @@ export class JobQueueClient {
    * Uploads to the Files API: one PUT up to `partSize`, else an S3-style multipart upload with
    * `concurrency` parts in flight, aborted on any failure so no parts are left behind.
    */
-  async uploadFile(path: string, data: Blob | Uint8Array, options: UploadOptions = {}): Promise<UploadedFile> {
+  async uploadFile(path: string, data: Blob | Uint8Array<ArrayBuffer>, options: UploadOptions = {}): Promise<UploadedFile> {
     const partSize = options.partSize ?? 8 * MiB;
     if (partSize < 5 * MiB) throw new RangeError('partSize must be at least 5 MiB (5,242,880 bytes)');
     const total = data instanceof Blob ? data.size : data.byteLength;

@@ -10,7 +10,8 @@ export interface SseMessage {
  * cannot send an Authorization header. Comments (`: ping`) and `retry:` are skipped.
  */
 export async function* parseSse(body: ReadableStream<Uint8Array>): AsyncGenerator<SseMessage> {
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
   let buffer = '';
   let event = '';
   let data: string[] = [];
@@ -20,7 +21,7 @@ export async function* parseSse(body: ReadableStream<Uint8Array>): AsyncGenerato
       const chunk = await reader.read();
       if (chunk.done && !buffer.endsWith('\r')) return;
       // At the end, a trailing CR is a whole line end: make it one the loop below takes.
-      buffer += chunk.done ? '\n' : chunk.value;
+      buffer += chunk.done ? '\n' : decoder.decode(chunk.value, { stream: true });
       let newline: number;
       while ((newline = buffer.search(/\r\n|\r|\n/)) >= 0) {
         // A CR at the end of what has arrived may be half of a CRLF split across chunks.

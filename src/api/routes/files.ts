@@ -4,6 +4,7 @@ import { fileKey, filePathProblem, filesPrefix, pathOfKey, prefixProblem, upload
 import type { AppEnv } from '../context.ts';
 import { ApiError, fieldErrors } from '../errors.ts';
 import { errors, json, security } from '../openapi.ts';
+import { FileInfo } from '../schemas.ts';
 
 /** Workers accept request bodies up to 100 MB (Free/Pro plans): one PUT, or one part, at most this. */
 export const MAX_UPLOAD_BYTES = 100_000_000;
@@ -321,9 +322,6 @@ const FilePathParams = z.object({
     example: 'imports/reviews.csv',
   }),
 });
-export const FileInfo = z
-  .object({ path: z.string(), size: z.number().int(), etag: z.string(), uploadedAt: z.string() })
-  .openapi('FileInfo');
 const UploadPart = z.object({ path: z.string(), uploadId: z.string(), partNumber: z.number().int(), etag: z.string(), size: z.number().int() });
 const binary = { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } };
 
