@@ -71,7 +71,11 @@ export const JobView = JobSummary.extend({
   attempts: z.number().int(),
   maxAttempts: z.number().int(),
   cancelRequested: z.boolean().optional(),
-  nextAttemptAt: z.string().optional(),
+  scheduledFor: z.string().optional().openapi({ description: 'A delayed job: when it becomes due' }),
+  nextAttemptAt: z.string().optional().openapi({ description: 'A job waiting out a retry backoff: when it may run again' }),
+  waitingFor: z.array(z.string()).optional().openapi({ description: 'Dependencies that have not completed yet' }),
+  retryOf: z.string().optional(),
+  retriedBy: z.string().optional(),
   estimatedCompletion: z.string().optional(),
   expiresAt: z.string().optional(),
   processingStats: ProcessingStats,
@@ -103,8 +107,25 @@ export const StatsView = z
     }),
     byType: z.record(z.string(), PerTypeStats),
     byPriority: z.record(z.string(), z.number()),
+    paused: z.boolean(),
   })
   .openapi('QueueStats');
+
+export const BulkCreateBody = z
+  .strictObject({
+    jobs: z.array(z.unknown()).min(1, 'Send at least 1 job').max(100, 'At most 100 jobs per call'),
+  })
+  .openapi('BulkCreateRequest', { description: 'Each item is a CreateJobRequest, validated on its own' });
+
+export const BulkCancelBody = z
+  .strictObject({
+    status: JobStatusSchema.optional(),
+    type: JobTypeSchema.optional(),
+    priority: JobPrioritySchema.optional(),
+    ids: z.array(z.string()).min(1).max(1000).optional(),
+  })
+  .refine((f) => f.status || f.type || f.priority || f.ids, { message: 'Give at least one filter', path: ['status'] })
+  .openapi('BulkCancelRequest');
 
 export const ResultPage = z
   .object({ offset: z.number(), limit: z.number(), total: z.number(), results: z.array(z.unknown()), nextOffset: z.number().nullable() })

@@ -47,4 +47,10 @@ export interface JobRecord {
   notBeforeMs: number;
   errorJson: string | null;
   resultJson: string | null;
+  /** When a delayed job was asked to run. */
+  scheduledMs: number | null;
+  retryOf: string | null;
+  retriedBy: string | null;
+  /** Dependencies that have not completed yet (pending jobs only). */
+  waitingFor: string[];
 }

@@ -57,6 +57,16 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX audit_ts ON audit (ts_ms);`,
   // Each published state gets the next number: the SSE event id, for Last-Event-ID resumes.
   `ALTER TABLE jobs ADD COLUMN event_seq INTEGER NOT NULL DEFAULT 0;`,
+  // Queue control: delayed runs, dependencies, retry links.
+  `ALTER TABLE jobs ADD COLUMN scheduled_ms INTEGER;
+   ALTER TABLE jobs ADD COLUMN retry_of TEXT;
+   ALTER TABLE jobs ADD COLUMN retried_by TEXT;
+   CREATE TABLE job_deps (
+     job_id TEXT NOT NULL,
+     depends_on TEXT NOT NULL,
+     PRIMARY KEY (job_id, depends_on)
+   );
+   CREATE INDEX job_deps_reverse ON job_deps (depends_on);`,
 ];
 
 /** Applies the entries of `migrations` not yet applied; any Durable Object's list works the same way. */

@@ -34,6 +34,32 @@ export interface NewJob {
   totalItems: number;
   estimatedMs: number;
   estimatedMemoryBytes: number;
+  /** Not before this time (delayed job); null runs as soon as a slot is free. */
+  runAtMs: number | null;
+  /** Jobs of this tenant that must complete first. */
+  dependsOn: string[];
+  /** The failed or cancelled job this one re-runs. */
+  retryOf: string | null;
+}
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export interface BulkCancelFilter {
+  status?: JobStatus | undefined;
+  type?: JobType | undefined;
+  priority?: JobPriority | undefined;
+  ids?: string[] | undefined;
+}
+
+export interface BulkCancelReport {
+  matched: number;
+  cancelled: number;
+  cancelRequested: number;
+  notCancellable: number;
+  notFound: number;
 }
 
 /** Who asked, for the audit trail: a key id (never the key) and the request id. */
@@ -69,6 +95,7 @@ export interface IdempotencyClaim {
 export type EnqueueResult =
   | { ok: true; job: JobRecord; replayed: boolean }
   | { ok: false; code: 'IDEMPOTENCY_CONFLICT'; jobId: string }
+  | { ok: false; code: 'INVALID_REFERENCE'; errors: FieldProblem[] }
   | { ok: false; code: 'QUEUE_FULL'; limit: number; retryAfterSec: number }
   | { ok: false; code: 'RATE_LIMITED'; limit: number; window: 'minute' | 'hour'; retryAfterSec: number };
 
@@ -137,6 +164,7 @@ export interface QueueStats {
   };
   byType: Record<string, { total: number; completed: number; failed: number; cancelled: number }>;
   byPriority: Record<string, number>;
+  paused: boolean;
 }
 
 export interface CleanupReport {
@@ -171,6 +199,9 @@ interface JobRow extends Record<string, SqlStorageValue> {
   last_progress_ms: number | null;
   finished_ms: number | null;
   event_seq: number;
+  scheduled_ms: number | null;
+  retry_of: string | null;
+  retried_by: string | null;
 }
 
 const THROUGHPUT_WINDOW_MINUTES = 60;
@@ -224,6 +255,10 @@ function toRecord(row: JobRow): JobRecord {
     notBeforeMs: row.not_before_ms,
     errorJson: row.error,
     resultJson: row.result,
+    scheduledMs: row.scheduled_ms,
+    retryOf: row.retry_of,
+    retriedBy: row.retried_by,
+    waitingFor: [],
   };
 }
 
@@ -283,11 +318,13 @@ export class QueueCoordinator extends DurableObject<Env> {
       this.audit(null, 'job.create', who, `refused:${decision.code}`, null);
       return decision;
     }
+    const problems = this.referenceProblems(job);
+    if (problems.length > 0) return { ok: false, code: 'INVALID_REFERENCE', errors: problems };
     this.sql.exec('INSERT INTO admissions (ts_ms) VALUES (?)', now);
     this.sql.exec(
       `INSERT INTO jobs (id, type, priority_rank, state, max_attempts, total_items, estimated_ms,
-                         estimated_memory, created_ms)
-       VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?)`,
+                         estimated_memory, created_ms, not_before_ms, scheduled_ms, retry_of)
+       VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?)`,
       job.id,
       job.type,
       priorityRank(job.priority),
@@ -296,7 +333,14 @@ export class QueueCoordinator extends DurableObject<Env> {
       job.estimatedMs,
       job.estimatedMemoryBytes,
       now,
+      job.runAtMs ?? 0,
+      job.runAtMs !== null && job.runAtMs > now ? job.runAtMs : null,
+      job.retryOf,
     );
+    for (const dependency of job.dependsOn) {
+      this.sql.exec('INSERT OR IGNORE INTO job_deps (job_id, depends_on) VALUES (?, ?)', job.id, dependency);
+    }
+    if (job.retryOf) this.sql.exec('UPDATE jobs SET retried_by = ? WHERE id = ?', job.id, job.retryOf);
     if (idempotency) {
       this.sql.exec(
         `INSERT INTO idempotency_keys (key, body_hash, job_id, created_ms) VALUES (?, ?, ?, ?)
@@ -314,7 +358,7 @@ export class QueueCoordinator extends DurableObject<Env> {
 
   getJob(id: string): JobRecord | null {
     const row = this.row(id);
-    return row ? toRecord(row) : null;
+    return row ? this.record(row) : null;
   }
 
   listJobs(filter: ListFilter): { jobs: JobRecord[]; total: number } {
@@ -397,6 +441,50 @@ export class QueueCoordinator extends DurableObject<Env> {
     return this.hub.open(id, seen ? null : current);
   }
 
+  /** Paused: nothing new starts, running jobs finish, admission goes on. */
+  setPaused(tenant: string, paused: boolean, who: Actor): { paused: boolean } {
+    this.rememberTenant(tenant);
+    this.setMeta('paused', paused ? '1' : '0');
+    this.audit(null, paused ? 'queue.pause' : 'queue.resume', who, 'ok', null);
+    if (!paused) this.dispatch();
+    return { paused };
+  }
+
+  cancelMany(filter: BulkCancelFilter, who: Actor): BulkCancelReport {
+    const report: BulkCancelReport = { matched: 0, cancelled: 0, cancelRequested: 0, notCancellable: 0, notFound: 0 };
+    const clauses: string[] = [];
+    const params: SqlStorageValue[] = [];
+    if (filter.status) {
+      clauses.push('state = ?');
+      params.push(filter.status);
+    }
+    if (filter.type) {
+      clauses.push('type = ?');
+      params.push(filter.type);
+    }
+    if (filter.priority) {
+      clauses.push('priority_rank = ?');
+      params.push(priorityRank(filter.priority));
+    }
+    let ids = this.sql
+      .exec<{ id: string }>(`SELECT id FROM jobs ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''} ORDER BY seq`, ...params)
+      .toArray()
+      .map((r) => r.id);
+    if (filter.ids) {
+      const matching = new Set(ids);
+      report.notFound = filter.ids.filter((id) => !this.row(id)).length;
+      ids = filter.ids.filter((id) => matching.has(id));
+    }
+    for (const id of ids) {
+      report.matched += 1;
+      const outcome = this.cancel(id, who);
+      if (!outcome.ok) report.notCancellable += 1;
+      else if (outcome.job.status === 'cancelled') report.cancelled += 1;
+      else report.cancelRequested += 1;
+    }
+    return report;
+  }
+
   stats(): QueueStats {
     const now = Date.now();
     const byStatus = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
@@ -441,6 +529,7 @@ export class QueueCoordinator extends DurableObject<Env> {
       },
       byType,
       byPriority,
+      paused: this.meta('paused') === '1',
     };
   }
 
@@ -656,6 +745,29 @@ export class QueueCoordinator extends DurableObject<Env> {
       this.waiters.delete(id);
       for (const resolve of set) resolve(job);
     }
+    if (status !== 'completed') this.failDependents(id, status, now);
+  }
+
+  /** A dependency that can never complete fails everything still waiting on it, transitively. */
+  private failDependents(id: string, status: 'failed' | 'cancelled', now: number): void {
+    const dependents = this.sql
+      .exec<{ id: string; attempt: number }>(
+        "SELECT j.id, j.attempt FROM job_deps d JOIN jobs j ON j.id = d.job_id WHERE d.depends_on = ? AND j.state = 'pending'",
+        id,
+      )
+      .toArray();
+    for (const dependent of dependents) {
+      const error = {
+        code: 'DEPENDENCY_FAILED',
+        message: `Dependency ${id} ${status === 'failed' ? 'failed' : 'was cancelled'}`,
+        stage: 'waiting',
+        retryable: false,
+        attempts: dependent.attempt,
+        dependency: id,
+      };
+      this.sql.exec('UPDATE jobs SET error = ? WHERE id = ?', JSON.stringify(error), dependent.id);
+      this.finish(dependent.id, 'failed', now);
+    }
   }
 
   /**
@@ -666,10 +778,15 @@ export class QueueCoordinator extends DurableObject<Env> {
     const now = Date.now();
     const started: Omit<WorkMessage, 'tenant'>[] = [];
     let running = this.count("state = 'running'");
-    while (running < this.config.maxConcurrentJobs) {
+    const paused = this.meta('paused') === '1';
+    while (!paused && running < this.config.maxConcurrentJobs) {
       const next = this.sql
         .exec<{ id: string; attempt: number }>(
-          "SELECT id, attempt FROM jobs WHERE state = 'pending' AND not_before_ms <= ? ORDER BY priority_rank, seq LIMIT 1",
+          `SELECT id, attempt FROM jobs
+           WHERE state = 'pending' AND not_before_ms <= ?
+             AND NOT EXISTS (SELECT 1 FROM job_deps d JOIN jobs dj ON dj.id = d.depends_on
+                             WHERE d.job_id = jobs.id AND dj.state != 'completed')
+           ORDER BY priority_rank, seq LIMIT 1`,
           now,
         )
         .toArray()[0];
@@ -780,7 +897,44 @@ export class QueueCoordinator extends DurableObject<Env> {
   private mustGet(id: string): JobRecord {
     const row = this.row(id);
     if (!row) throw new Error(`job ${id} vanished`);
-    return toRecord(row);
+    return this.record(row);
+  }
+
+  private record(row: JobRow): JobRecord {
+    const job = toRecord(row);
+    if (row.state === 'pending') job.waitingFor = this.unmetDependencies(row.id);
+    return job;
+  }
+
+  private unmetDependencies(id: string): string[] {
+    return this.sql
+      .exec<{ id: string }>(
+        `SELECT d.depends_on AS id FROM job_deps d JOIN jobs j ON j.id = d.depends_on
+         WHERE d.job_id = ? AND j.state != 'completed' ORDER BY d.depends_on`,
+        id,
+      )
+      .toArray()
+      .map((r) => r.id);
+  }
+
+  /** Dependencies and retry sources must be this tenant's jobs, in a state that can still work out. */
+  private referenceProblems(job: NewJob): FieldProblem[] {
+    const problems: FieldProblem[] = [];
+    job.dependsOn.forEach((id, index) => {
+      const dependency = this.row(id);
+      const field = `dependsOn[${index}]`;
+      if (!dependency) problems.push({ field, message: `No job ${id}` });
+      else if (dependency.state === 'failed' || dependency.state === 'cancelled') {
+        problems.push({ field, message: `Job ${id} is ${dependency.state}; it can never complete` });
+      }
+    });
+    if (job.retryOf) {
+      const original = this.row(job.retryOf);
+      if (!original || (original.state !== 'failed' && original.state !== 'cancelled')) {
+        problems.push({ field: 'retryOf', message: 'Only a failed or cancelled job can be retried' });
+      }
+    }
+    return problems;
   }
 
   private count(where: string, ...params: SqlStorageValue[]): number {

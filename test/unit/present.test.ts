@@ -24,6 +24,10 @@ const base: JobRecord = {
   notBeforeMs: 0,
   errorJson: null,
   resultJson: null,
+  scheduledMs: null,
+  retryOf: null,
+  retriedBy: null,
+  waitingFor: [],
 };
 
 describe('presentJob', () => {
