@@ -127,10 +127,21 @@ async function waitAndReport(api: JobQueueClient, id: string): Promise<number> {
   return job.status === 'completed' ? EXIT.ok : EXIT.jobFailed;
 }
 
-function readTexts(): string[] {
-  const source = flags.file ?? (process.stdin.isTTY ? undefined : 0);
-  if (source === undefined) throw new UsageError('give texts one per line with --file or on standard input');
-  return readFileSync(source, 'utf8')
+/** Standard input is read as a stream: a synchronous read of a pipe fails with EAGAIN once it fills. */
+async function readTexts(): Promise<string[]> {
+  if (flags.file === undefined && process.stdin.isTTY) throw new UsageError('give texts one per line with --file or on standard input');
+  let text = '';
+  if (flags.file !== undefined) {
+    try {
+      text = readFileSync(flags.file, 'utf8');
+    } catch {
+      throw new UsageError(`cannot read ${flags.file}`);
+    }
+  } else {
+    process.stdin.setEncoding('utf8'); // decodes characters split between chunks
+    for await (const chunk of process.stdin) text += String(chunk);
+  }
+  return text
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter(Boolean);
@@ -146,7 +157,7 @@ async function submit(api: JobQueueClient): Promise<number> {
       throw new UsageError('--data must be JSON');
     }
   } else if (type === 'sentiment_analysis_batch') {
-    data = { texts: readTexts() };
+    data = { texts: await readTexts() };
   } else {
     throw new UsageError(`--data is needed for ${type}`);
   }
