@@ -15,6 +15,7 @@ export interface CreateJobInput {
   runAt?: string | undefined;
   delay?: number | undefined;
   dependsOn?: string[] | undefined;
+  callbackUrl?: string | undefined;
 }
 
 /** Options every job type takes beside its data: when it may run and what it waits for. */
@@ -37,6 +38,16 @@ const jobOptions = {
     .max(MAX_DEPENDENCIES, `At most ${MAX_DEPENDENCIES} dependencies`)
     .optional()
     .openapi({ description: 'Jobs of yours that must complete first; if one fails or is cancelled this job fails with DEPENDENCY_FAILED' }),
+  callbackUrl: z
+    .string()
+    .max(2048)
+    .optional()
+    .openapi({
+      format: 'uri',
+      description:
+        'https URL told of the terminal state by a signed POST (Webhook-Signature: t=<ms>,v1=<HMAC-SHA256 hex of "<t>.<body>">); ' +
+        'private, loopback and link-local addresses and non-default ports are refused',
+    }),
 };
 
 const onlyOneStartTime = (body: { runAt?: string | undefined; delay?: number | undefined }, ctx: z.RefinementCtx): void => {
@@ -60,3 +71,5 @@ export const CreateJobBody = (z
     ) as unknown as readonly [z.ZodObject, ...z.ZodObject[]],
   ) as unknown as z.ZodType<CreateJobInput>)
   .openapi('CreateJobRequest');
+
+/** A UUID in the path: a job's or a dataset's. */

@@ -8,12 +8,7 @@ export const JobPrioritySchema = z.enum(JOB_PRIORITIES).openapi('JobPriority');
 export const JobStatusSchema = z.enum(JOB_STATUSES).openapi('JobStatus');
 export const JobTypeSchema = z.enum(JOB_TYPES).openapi('JobType');
 
-/** Stored files, as the Files API describes them. */
-export const FileInfo = z
-  .object({ path: z.string(), size: z.number().int(), etag: z.string(), uploadedAt: z.string() })
-  .openapi('FileInfo');
-
-export const JobIdParams = z.object({
+export const IdParams = z.object({
   id: z.string().openapi({ param: { name: 'id', in: 'path' }, format: 'uuid', example: '550e8400-e29b-41d4-a716-446655440000' }),
 });
 
@@ -76,6 +71,7 @@ export const JobView = JobSummary.extend({
   waitingFor: z.array(z.string()).optional().openapi({ description: 'Dependencies that have not completed yet' }),
   retryOf: z.string().optional(),
   retriedBy: z.string().optional(),
+  callbackUrl: z.string().optional(),
   estimatedCompletion: z.string().optional(),
   expiresAt: z.string().optional(),
   processingStats: ProcessingStats,
@@ -162,3 +158,58 @@ export const AuditQuery = z.strictObject({
   cursor: z.coerce.number().int().min(0).default(0).openapi({ description: 'nextCursor of the previous page' }),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
+
+// ---- files and datasets -------------------------------------------------------------------------
+
+export const FilePathParams = z.object({
+  path: z.string().openapi({
+    param: { name: 'path', in: 'path' },
+    description:
+      'The file path; it may contain `/`. Letters, digits and `/ _ . -` only, at most 1024 bytes, no leading `/`, ' +
+      'no empty, `.` or `..` segment and no percent-encoding (400 INVALID_PATH otherwise).',
+    example: 'imports/reviews.csv',
+  }),
+});
+
+export const FileSchema = z
+  .object({ path: z.string(), size: z.number().int(), etag: z.string(), uploadedAt: z.string() })
+  .openapi('File');
+
+export const StoredFileSchema = FileSchema.extend({
+  overwritten: z.boolean().openapi({ description: 'A file was replaced (200) rather than created (201)' }),
+  parts: z.number().int().optional().openapi({ description: 'How many parts a completed multipart upload joined' }),
+}).openapi('StoredFile');
+
+export const UploadStartedSchema = z
+  .object({ path: z.string(), uploadId: z.string(), minPartBytes: z.number().int(), maxPartBytes: z.number().int(), maxParts: z.number().int() })
+  .openapi('MultipartUpload');
+
+export const UploadedPartSchema = z
+  .object({ path: z.string(), uploadId: z.string(), partNumber: z.number().int(), etag: z.string(), size: z.number().int() })
+  .openapi('UploadedPart');
+
+const DatasetCounts = z.record(z.string(), z.number().int()).openapi({ description: 'Records by sentiment; `unanalyzed` for parsed-only' });
+
+export const DatasetListItemSchema = z
+  .object({ datasetId: z.string(), recordCount: z.number().int(), counts: DatasetCounts, createdAt: z.string(), updatedAt: z.string() })
+  .openapi('DatasetListItem');
+
+export const DatasetSchema = DatasetListItemSchema.extend({
+  columns: z.array(z.string()),
+  sources: z.array(z.object({ file: z.string(), format: z.string(), jobId: z.string(), records: z.number().int(), updatedAt: z.string() })),
+}).openapi('Dataset');
+
+export const SentimentLabelSchema = z.enum(['positive', 'negative', 'neutral']).openapi('SentimentLabel');
+
+export const DatasetRecordSchema = z
+  .object({
+    id: z.string(),
+    text: z.string(),
+    sentiment: SentimentLabelSchema.nullable().openapi({ description: 'null until an `analyze` job has scored the record' }),
+    score: z.number().nullable(),
+    confidence: z.number().nullable(),
+    createdAt: z.string(),
+    source: z.object({ file: z.string(), line: z.number().int() }),
+    fields: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  })
+  .openapi('DatasetRecord');

@@ -4,7 +4,7 @@
  * that validate the API's requests and document its responses.
  */
 import type { z } from 'zod';
-import type { AuditEventSchema, CreatedJob, FileInfo, JobSummary, JobView, ListJobsQuery, ResultPage, StatsView } from '../api/schemas.ts';
+import type { AuditEventSchema, CreatedJob, JobSummary, JobView, ListJobsQuery, ResultPage, StatsView, StoredFileSchema } from '../api/schemas.ts';
 import type { JobPriority, JobStatus, JobType } from '../core/job-types.ts';
 import { parseSse } from './sse.ts';
 
@@ -17,7 +17,7 @@ export type ResultPage = z.infer<typeof ResultPage>;
 export type AuditEvent = z.infer<typeof AuditEventSchema>;
 export type ListJobsQuery = Partial<z.infer<typeof ListJobsQuery>>;
 export type JobList = { jobs: JobSummary[]; total: number; page: number; limit: number };
-export type UploadedFile = z.infer<typeof FileInfo> & { overwritten: boolean };
+export type UploadedFile = z.infer<typeof StoredFileSchema>;
 
 /**
  * `data` is checked by the API (400 INVALID_JOB_DATA with per-field errors); each type's schema

@@ -67,6 +67,14 @@ export const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (job_id, depends_on)
    );
    CREATE INDEX job_deps_reverse ON job_deps (depends_on);`,
+  `ALTER TABLE jobs ADD COLUMN callback_url TEXT;
+   CREATE TABLE webhooks (
+     job_id TEXT PRIMARY KEY,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     next_ms INTEGER NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'gave_up'))
+   );
+   CREATE INDEX webhooks_due ON webhooks (next_ms) WHERE state = 'pending';`,
 ];
 
 /** Applies the entries of `migrations` not yet applied; any Durable Object's list works the same way. */

@@ -1,6 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { decideAdmission, HOUR_MS, MINUTE_MS } from '../core/admission.ts';
 import { retryDelayMs } from '../core/backoff.ts';
+import { signatureHeader, tenantWebhookSecret } from '../core/webhooks.ts';
 import type { JobErrorInfo, JobRecord, StoredResult } from '../core/job-record.ts';
 import {
   JOB_PRIORITIES,
@@ -40,6 +41,8 @@ export interface NewJob {
   dependsOn: string[];
   /** The failed or cancelled job this one re-runs. */
   retryOf: string | null;
+  /** Told of the terminal state by a signed POST (checked by the Worker before it gets here). */
+  callbackUrl: string | null;
 }
 
 export interface FieldProblem {
@@ -202,10 +205,15 @@ interface JobRow extends Record<string, SqlStorageValue> {
   scheduled_ms: number | null;
   retry_of: string | null;
   retried_by: string | null;
+  callback_url: string | null;
 }
 
 const THROUGHPUT_WINDOW_MINUTES = 60;
 const IDEMPOTENCY_TTL_MS = 24 * HOUR_MS;
+const WEBHOOK_MAX_ATTEMPTS = 8;
+const WEBHOOK_TIMEOUT_MS = 10_000;
+/** A delivery in flight holds its row this long, so a concurrent alarm does not send it twice. */
+const WEBHOOK_CLAIM_MS = 60_000;
 const CLEANUP_BATCH = 50;
 
 interface AuditRow extends Record<string, SqlStorageValue> {
@@ -258,6 +266,7 @@ function toRecord(row: JobRow): JobRecord {
     scheduledMs: row.scheduled_ms,
     retryOf: row.retry_of,
     retriedBy: row.retried_by,
+    callbackUrl: row.callback_url,
     waitingFor: [],
   };
 }
@@ -323,8 +332,8 @@ export class QueueCoordinator extends DurableObject<Env> {
     this.sql.exec('INSERT INTO admissions (ts_ms) VALUES (?)', now);
     this.sql.exec(
       `INSERT INTO jobs (id, type, priority_rank, state, max_attempts, total_items, estimated_ms,
-                         estimated_memory, created_ms, not_before_ms, scheduled_ms, retry_of)
-       VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?)`,
+                         estimated_memory, created_ms, not_before_ms, scheduled_ms, retry_of, callback_url)
+       VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       job.id,
       job.type,
       priorityRank(job.priority),
@@ -336,6 +345,7 @@ export class QueueCoordinator extends DurableObject<Env> {
       job.runAtMs ?? 0,
       job.runAtMs !== null && job.runAtMs > now ? job.runAtMs : null,
       job.retryOf,
+      job.callbackUrl,
     );
     for (const dependency of job.dependsOn) {
       this.sql.exec('INSERT OR IGNORE INTO job_deps (job_id, depends_on) VALUES (?, ?)', job.id, dependency);
@@ -663,6 +673,7 @@ export class QueueCoordinator extends DurableObject<Env> {
       );
     }
     this.dispatch();
+    await this.deliverWebhooks(now);
   }
 
   /** Deletes terminal jobs past their TTL with their R2 objects. Safe to run twice or concurrently. */
@@ -691,6 +702,7 @@ export class QueueCoordinator extends DurableObject<Env> {
         report.deletedObjects += await deleteJobBlobs(this.env.BLOBS, tenant, id);
         // Re-checked after the await: only a still-terminal row goes.
         const gone = this.sql.exec("DELETE FROM jobs WHERE id = ? AND state IN ('completed', 'cancelled', 'failed')", id);
+        this.sql.exec('DELETE FROM webhooks WHERE job_id = ?', id);
         if (gone.rowsWritten > 0) {
           report.deletedJobs += 1;
           this.audit(id, 'job.cleanup', { actor: 'system:cron', requestId: null }, 'deleted', null);
@@ -744,6 +756,10 @@ export class QueueCoordinator extends DurableObject<Env> {
     if (set) {
       this.waiters.delete(id);
       for (const resolve of set) resolve(job);
+    }
+    if (job.callbackUrl) {
+      // Delivered by the alarm, so it never delays the job's own completion.
+      this.sql.exec("INSERT OR IGNORE INTO webhooks (job_id, next_ms, state) VALUES (?, ?, 'pending')", id, now);
     }
     if (status !== 'completed') this.failDependents(id, status, now);
   }
@@ -843,13 +859,79 @@ export class QueueCoordinator extends DurableObject<Env> {
            SELECT MIN(lease_until_ms) AS t FROM jobs WHERE state = 'running'
            UNION ALL
            SELECT MIN(not_before_ms) AS t FROM jobs WHERE state = 'pending' AND not_before_ms > ?
+           UNION ALL
+           SELECT MIN(next_ms) AS t FROM webhooks WHERE state = 'pending'
          )`,
         now,
       )
       .one().t;
-    if (next === null || next === this.armedAlarmMs) return;
-    this.armedAlarmMs = next;
-    void this.ctx.storage.setAlarm(next);
+    if (next === null) return;
+    // Something already due fires now; the platform refuses times in the past.
+    const at = Math.max(next, now);
+    if (at === this.armedAlarmMs) return;
+    this.armedAlarmMs = at;
+    void this.ctx.storage.setAlarm(at);
+  }
+
+  /**
+   * POSTs each due webhook: the job summary, signed with the tenant's secret. A failure is
+   * retried with backoff, every attempt is in the job's history, and after the last one it
+   * gives up. Each row is claimed before the await, so overlapping alarms send it once.
+   */
+  private async deliverWebhooks(now: number): Promise<void> {
+    const tenant = this.meta('tenant');
+    const signingKey = this.config.webhookSigningKey;
+    const due = this.sql
+      .exec<{ job_id: string; attempts: number }>("SELECT job_id, attempts FROM webhooks WHERE state = 'pending' AND next_ms <= ?", now)
+      .toArray();
+    if (due.length === 0 || tenant === null || signingKey === null) return;
+    for (const { job_id } of due) this.sql.exec('UPDATE webhooks SET next_ms = ? WHERE job_id = ?', now + WEBHOOK_CLAIM_MS, job_id);
+    const secret = await tenantWebhookSecret(signingKey, tenant);
+    await Promise.all(
+      due.map(async ({ job_id: jobId, attempts }) => {
+        const job = this.getJob(jobId);
+        if (!job?.callbackUrl) {
+          this.sql.exec('DELETE FROM webhooks WHERE job_id = ?', jobId);
+          return;
+        }
+        const body = JSON.stringify({
+          id: `${jobId}:${job.status}`,
+          type: `job.${job.status}`,
+          job: presentJob(job, { nowMs: Date.now(), ttlMs: ttlFor(job, this.config) }),
+        });
+        const timestamp = Date.now();
+        let outcome: string;
+        try {
+          const res = await fetch(job.callbackUrl, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'webhook-id': `${jobId}:${job.status}`,
+              'webhook-signature': await signatureHeader(secret, timestamp, body),
+            },
+            body,
+            redirect: 'manual',
+            signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+          });
+          await res.body?.cancel();
+          outcome = res.ok ? `delivered:${res.status}` : `failed:${res.status}`;
+        } catch {
+          outcome = 'failed:network';
+        }
+        const attempt = attempts + 1;
+        if (outcome.startsWith('delivered')) {
+          this.sql.exec("UPDATE webhooks SET state = 'delivered', attempts = ? WHERE job_id = ?", attempt, jobId);
+        } else if (attempt >= WEBHOOK_MAX_ATTEMPTS) {
+          this.sql.exec("UPDATE webhooks SET state = 'gave_up', attempts = ? WHERE job_id = ?", attempt, jobId);
+          outcome += ',gave_up';
+        } else {
+          const delay = retryDelayMs(attempt, { baseDelayMs: 5_000, maxDelayMs: HOUR_MS });
+          this.sql.exec('UPDATE webhooks SET attempts = ?, next_ms = ? WHERE job_id = ?', attempt, Date.now() + delay, jobId);
+        }
+        this.audit(jobId, 'webhook.delivery', SYSTEM, outcome, `attempt ${attempt}`);
+      }),
+    );
+    this.rearm();
   }
 
   /** The job's state as an event: terminal states by name, progress while it runs. */

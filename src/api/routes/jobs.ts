@@ -14,7 +14,7 @@ import { presentJob, progressOf, storedResult, summarizeJob, ttlFor } from '../p
 import {
   CreatedJob,
   envelope,
-  JobIdParams,
+  IdParams,
   JobStatusSchema,
   JobSummary,
   JobView,
@@ -94,7 +94,7 @@ const getJob = createRoute({
   path: '/jobs/{id}',
   summary: 'Get job status, progress and result',
   security,
-  request: { params: JobIdParams },
+  request: { params: IdParams },
   responses: { 200: json(JobView, 'The job'), ...errors(401, 404) },
 });
 
@@ -116,7 +116,7 @@ const cancelJob = createRoute({
   summary: 'Cancel a pending or running job',
   description: 'Pending jobs are cancelled at once (200); running jobs stop at their next checkpoint (202).',
   security,
-  request: { params: JobIdParams },
+  request: { params: IdParams },
   responses: {
     200: { description: 'Cancelled', content: { 'application/json': { schema: envelope(JobSummary).extend({ message: z.string() }) } } },
     202: { description: 'Cancellation requested', content: { 'application/json': { schema: envelope(JobSummary).extend({ message: z.string() }) } } },
@@ -138,7 +138,7 @@ const waitJob = createRoute({
   summary: 'Wait until the job completes, fails or is cancelled',
   description: 'Answers the moment the job reaches a terminal state, or 408 JOB_TIMEOUT at the deadline.',
   security,
-  request: { params: JobIdParams, body: { required: false, content: { 'application/json': { schema: WaitBody } } } },
+  request: { params: IdParams, body: { required: false, content: { 'application/json': { schema: WaitBody } } } },
   responses: { 200: json(JobView, 'The finished job'), ...errors(400, 401, 404, 408) },
 });
 
@@ -147,7 +147,7 @@ const resultPage = createRoute({
   path: '/jobs/{id}/result',
   summary: "Page through a completed job's per-item results",
   security,
-  request: { params: JobIdParams, query: ResultPageQuery },
+  request: { params: IdParams, query: ResultPageQuery },
   responses: { 200: json(ResultPage, 'A page of results'), ...errors(400, 401, 404, 409) },
 });
 
@@ -156,7 +156,7 @@ const history = createRoute({
   path: '/jobs/{id}/history',
   summary: "A job's audit trail: every state change and client action, oldest first",
   security,
-  request: { params: JobIdParams },
+  request: { params: IdParams },
   responses: { 200: json(z.object({ jobId: z.string(), events: z.array(AuditEventSchema) }), 'The trail'), ...errors(401, 404) },
 });
 
@@ -170,7 +170,7 @@ const events = createRoute({
     'Heartbeat comments every 15 s.',
   security,
   request: {
-    params: JobIdParams,
+    params: IdParams,
     headers: z.object({ 'last-event-id': z.string().regex(/^\d{1,15}$/).optional() }),
   },
   responses: { 200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } }, ...errors(401, 404) },
@@ -227,7 +227,7 @@ const retryJob = createRoute({
   path: '/jobs/{id}/retry',
   summary: 'Re-run a failed or cancelled job with the same input, as a new job linked both ways',
   security,
-  request: { params: JobIdParams },
+  request: { params: IdParams },
   responses: { 201: json(CreatedJob.extend({ retryOf: z.string() }), 'The new job'), ...errors(401, 404, 409, 429) },
 });
 
