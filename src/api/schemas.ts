@@ -213,3 +213,25 @@ export const DatasetRecordSchema = z
     fields: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
   })
   .openapi('DatasetRecord');
+
+export const CreateScheduleBody = z
+  .strictObject({
+    cron: z.string().min(1).max(120).openapi({ example: '*/15 * * * *', description: 'Five fields (or six with seconds), croner syntax' }),
+    timezone: z.string().min(1).max(64).default('UTC').openapi({ example: 'Europe/Berlin' }),
+    job: z.unknown().openapi({ description: 'A CreateJobRequest without runAt, delay, dependsOn or callbackUrl' }),
+  })
+  .openapi('CreateScheduleRequest');
+
+export const ScheduleView = z
+  .object({
+    id: z.string(),
+    cron: z.string(),
+    timezone: z.string(),
+    job: z.object({ type: JobTypeSchema, priority: JobPrioritySchema }),
+    nextRunAt: z.string().nullable(),
+    lastRunAt: z.string().nullable(),
+    fired: z.number().int().openapi({ description: 'Firings that created a job' }),
+    refused: z.number().int().openapi({ description: 'Firings refused by an admission limit (recorded in the audit log)' }),
+    createdAt: z.string(),
+  })
+  .openapi('Schedule');

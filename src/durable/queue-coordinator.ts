@@ -1,7 +1,10 @@
 import { DurableObject } from 'cloudflare:workers';
 import { decideAdmission, HOUR_MS, MINUTE_MS } from '../core/admission.ts';
 import { retryDelayMs } from '../core/backoff.ts';
+import { nextFiring, firingJobId } from '../core/cron.ts';
 import { signatureHeader, tenantWebhookSecret } from '../core/webhooks.ts';
+import { handlerFor } from '../handlers/registry.ts';
+import { jobInputKey } from '../storage/job-blobs.ts';
 import type { JobErrorInfo, JobRecord, StoredResult } from '../core/job-record.ts';
 import {
   JOB_PRIORITIES,
@@ -48,6 +51,27 @@ export interface NewJob {
 export interface FieldProblem {
   field: string;
   message: string;
+}
+
+/** A recurring schedule: each firing creates an ordinary job from `job`. */
+export interface NewSchedule {
+  id: string;
+  cron: string;
+  timezone: string;
+  job: { type: JobType; priority: JobPriority; dataJson: string };
+}
+
+export interface ScheduleRecord {
+  id: string;
+  cron: string;
+  timezone: string;
+  type: JobType;
+  priority: JobPriority;
+  nextRunMs: number | null;
+  lastRunMs: number | null;
+  createdMs: number;
+  fired: number;
+  refused: number;
 }
 
 export interface BulkCancelFilter {
@@ -216,6 +240,34 @@ const WEBHOOK_TIMEOUT_MS = 10_000;
 const WEBHOOK_CLAIM_MS = 60_000;
 const CLEANUP_BATCH = 50;
 
+interface ScheduleRow extends Record<string, SqlStorageValue> {
+  id: string;
+  cron: string;
+  timezone: string;
+  job: string;
+  next_ms: number | null;
+  created_ms: number;
+  last_fired_ms: number | null;
+  fired: number;
+  refused: number;
+}
+
+function toSchedule(row: ScheduleRow): ScheduleRecord {
+  const job = JSON.parse(row.job) as { type: JobType; priority: JobPriority };
+  return {
+    id: row.id,
+    cron: row.cron,
+    timezone: row.timezone,
+    type: job.type,
+    priority: job.priority,
+    nextRunMs: row.next_ms,
+    lastRunMs: row.last_fired_ms,
+    createdMs: row.created_ms,
+    fired: row.fired,
+    refused: row.refused,
+  };
+}
+
 interface AuditRow extends Record<string, SqlStorageValue> {
   seq: number;
   ts_ms: number;
@@ -310,6 +362,24 @@ export class QueueCoordinator extends DurableObject<Env> {
       const original = prior ? this.getJob(prior.job_id) : null;
       if (original) return { ok: true, job: original, replayed: true };
     }
+    const admitted = this.admit(job, who, now);
+    if (!admitted.ok) return admitted;
+    if (idempotency) {
+      this.sql.exec(
+        `INSERT INTO idempotency_keys (key, body_hash, job_id, created_ms) VALUES (?, ?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET body_hash = excluded.body_hash, job_id = excluded.job_id, created_ms = excluded.created_ms`,
+        idempotency.key,
+        idempotency.bodyHash,
+        job.id,
+        now,
+      );
+    }
+    this.dispatch();
+    return { ok: true, job: this.mustGet(job.id), replayed: false };
+  }
+
+  /** Admission limits, reference checks and the insert: one synchronous step, so nothing interleaves. */
+  private admit(job: NewJob, who: Actor, now: number): { ok: true } | Extract<EnqueueResult, { ok: false }> {
     const decision = decideAdmission(
       {
         nowMs: now,
@@ -351,19 +421,8 @@ export class QueueCoordinator extends DurableObject<Env> {
       this.sql.exec('INSERT OR IGNORE INTO job_deps (job_id, depends_on) VALUES (?, ?)', job.id, dependency);
     }
     if (job.retryOf) this.sql.exec('UPDATE jobs SET retried_by = ? WHERE id = ?', job.id, job.retryOf);
-    if (idempotency) {
-      this.sql.exec(
-        `INSERT INTO idempotency_keys (key, body_hash, job_id, created_ms) VALUES (?, ?, ?, ?)
-         ON CONFLICT (key) DO UPDATE SET body_hash = excluded.body_hash, job_id = excluded.job_id, created_ms = excluded.created_ms`,
-        idempotency.key,
-        idempotency.bodyHash,
-        job.id,
-        now,
-      );
-    }
     this.audit(job.id, 'job.create', who, 'created', `${job.type} ${job.priority}`);
-    this.dispatch();
-    return { ok: true, job: this.mustGet(job.id), replayed: false };
+    return { ok: true };
   }
 
   getJob(id: string): JobRecord | null {
@@ -458,6 +517,38 @@ export class QueueCoordinator extends DurableObject<Env> {
     this.audit(null, paused ? 'queue.pause' : 'queue.resume', who, 'ok', null);
     if (!paused) this.dispatch();
     return { paused };
+  }
+
+  createSchedule(tenant: string, schedule: NewSchedule, who: Actor): ScheduleRecord {
+    this.rememberTenant(tenant);
+    const now = Date.now();
+    this.sql.exec(
+      'INSERT INTO schedules (id, cron, timezone, job, next_ms, created_ms) VALUES (?, ?, ?, ?, ?, ?)',
+      schedule.id,
+      schedule.cron,
+      schedule.timezone,
+      JSON.stringify({ type: schedule.job.type, priority: schedule.job.priority, data: JSON.parse(schedule.job.dataJson) as unknown }),
+      nextFiring(schedule.cron, schedule.timezone, now),
+      now,
+    );
+    this.audit(null, 'schedule.create', who, 'created', `${schedule.id} ${schedule.cron} ${schedule.timezone}`);
+    this.rearm();
+    return this.schedule(schedule.id) as ScheduleRecord;
+  }
+
+  schedule(id: string): ScheduleRecord | null {
+    const row = this.sql.exec<ScheduleRow>('SELECT * FROM schedules WHERE id = ?', id).toArray()[0];
+    return row ? toSchedule(row) : null;
+  }
+
+  listSchedules(): ScheduleRecord[] {
+    return this.sql.exec<ScheduleRow>('SELECT * FROM schedules ORDER BY created_ms, id').toArray().map(toSchedule);
+  }
+
+  deleteSchedule(id: string, who: Actor): boolean {
+    const gone = this.sql.exec('DELETE FROM schedules WHERE id = ?', id).rowsWritten > 0;
+    if (gone) this.audit(null, 'schedule.delete', who, 'deleted', id);
+    return gone;
   }
 
   cancelMany(filter: BulkCancelFilter, who: Actor): BulkCancelReport {
@@ -672,8 +763,60 @@ export class QueueCoordinator extends DurableObject<Env> {
         now,
       );
     }
+    await this.fireSchedules(now);
     this.dispatch();
     await this.deliverWebhooks(now);
+  }
+
+  /**
+   * Each due schedule creates an ordinary job, admitted like any other; a refusal is counted and
+   * audited, not lost. The job id is derived from the schedule and due time, and the due time is
+   * re-checked after the input is written, so a firing that runs twice creates one job.
+   */
+  private async fireSchedules(now: number): Promise<void> {
+    const tenant = this.meta('tenant');
+    if (tenant === null) return;
+    const due = this.sql.exec<ScheduleRow>('SELECT * FROM schedules WHERE next_ms <= ?', now).toArray();
+    for (const row of due) {
+      const dueMs = row.next_ms ?? now;
+      const spec = JSON.parse(row.job) as { type: JobType; priority: JobPriority; data: unknown };
+      const handler = handlerFor(spec.type);
+      const id = await firingJobId(row.id, dueMs);
+      if (handler) await this.env.BLOBS.put(jobInputKey(tenant, id), JSON.stringify(spec.data), { httpMetadata: { contentType: 'application/json' } });
+      const current = this.sql.exec<{ next_ms: number | null }>('SELECT next_ms FROM schedules WHERE id = ?', row.id).toArray()[0];
+      if (current?.next_ms !== dueMs) continue;
+      let admitted = false;
+      if (handler) {
+        const data = handler.dataSchema.parse(spec.data);
+        const outcome = this.admit(
+          {
+            id,
+            type: spec.type,
+            priority: spec.priority,
+            totalItems: handler.totalItems(data),
+            estimatedMs: handler.estimateTime(data),
+            estimatedMemoryBytes: handler.estimateMemory(data),
+            runAtMs: null,
+            dependsOn: [],
+            retryOf: null,
+            callbackUrl: null,
+          },
+          { actor: `schedule:${row.id}`, requestId: null },
+          now,
+        );
+        admitted = outcome.ok;
+      }
+      this.sql.exec(
+        `UPDATE schedules SET next_ms = ?, last_fired_ms = ?, fired = fired + ?, refused = refused + ? WHERE id = ?`,
+        // Missed firings (the object was away) are not replayed: the next one is after now.
+        nextFiring(row.cron, row.timezone, Math.max(now, dueMs)),
+        now,
+        admitted ? 1 : 0,
+        admitted ? 0 : 1,
+        row.id,
+      );
+      if (!admitted) this.ctx.waitUntil(this.env.BLOBS.delete(jobInputKey(tenant, id)));
+    }
   }
 
   /** Deletes terminal jobs past their TTL with their R2 objects. Safe to run twice or concurrently. */
@@ -861,6 +1004,8 @@ export class QueueCoordinator extends DurableObject<Env> {
            SELECT MIN(not_before_ms) AS t FROM jobs WHERE state = 'pending' AND not_before_ms > ?
            UNION ALL
            SELECT MIN(next_ms) AS t FROM webhooks WHERE state = 'pending'
+           UNION ALL
+           SELECT MIN(next_ms) AS t FROM schedules
          )`,
         now,
       )
