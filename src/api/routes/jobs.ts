@@ -8,13 +8,12 @@ import { jobInputKey, readResultItems } from '../../storage/job-blobs.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError, errorEnvelope } from '../errors.ts';
 import { actorOf, parseJobBody, submitJob } from '../submit.ts';
+import { CreateJobBody, type CreateJobInput } from '../create-job-body.ts';
 import { errors, json, security } from '../openapi.ts';
 import { presentJob, progressOf, storedResult, summarizeJob, ttlFor } from '../present.ts';
 import {
   CreatedJob,
   envelope,
-  CreateJobBody,
-  type CreateJobInput,
   IdParams,
   JobStatusSchema,
   JobSummary,
