@@ -70,4 +70,10 @@ export interface JobHandler<D = unknown, C = unknown> {
   /** Expected peak memory in bytes. */
   estimateMemory(data: D): number;
   execute(run: JobRun<D, C>): Promise<ExecuteOutcome>;
+  /**
+   * Called when the coordinator recorded the job as cancelled while `execute` ran (at a report,
+   * or at completion): removes what it wrote, so a cancelled job leaves no output behind.
+   * `run.checkpoint` is the last one `execute` reported (null if none).
+   */
+  discard?(run: JobRun<D, C>): Promise<void>;
 }
