@@ -57,7 +57,9 @@ export type DataExportData = z.infer<typeof DataExportData>;
  * page start at or before the end of the uploaded parts (the part in memory is lost with the
  * slice; regenerating it from a record boundary is cheaper than storing it). XLSX never moves
  * `resume` off the start: its compressor state is not serialisable, so a slice replays the
- * workbook from the first record and skips the bytes already uploaded.
+ * workbook from the first record and skips the bytes already uploaded. Deflate output depends on
+ * how records are paged; a replay reads the same pages (same keys, same limits, and the dataset
+ * revision is checked), so it regenerates the same bytes.
  */
 interface Checkpoint {
   uploadId: string;
@@ -235,7 +237,7 @@ export const dataExport: JobHandler<DataExportData, Checkpoint> = {
   // one in flight, and for XLSX the deflate window: flat whatever the record count.
   estimateMemory: (data) => (data.format === 'xlsx' ? 32 : 24) * MiB,
   execute,
-  /** A cancelled export leaves nothing: the multipart upload is aborted, a completed object deleted. */
+  /** A cancelled or failed export leaves nothing: the multipart upload is aborted, a completed object deleted. */
   async discard(run) {
     const key = exportObjectKey(run.tenant, run.jobId, run.data.format);
     if (run.checkpoint) {

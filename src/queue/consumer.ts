@@ -49,6 +49,11 @@ export async function runWorkMessage(body: unknown, env: Env): Promise<void> {
   const config = loadConfig(env);
   const invocationStart = Date.now();
   let lastCommit = invocationStart;
+  // Removes what this run wrote once the job ended without completing (cancelled, or failed for good).
+  let discard = async (): Promise<void> => {};
+  const ended = async (status: string): Promise<void> => {
+    if (status === 'cancelled' || status === 'failed') await discard();
+  };
 
   try {
     const handler = handlerFor(job.type);
@@ -79,9 +84,10 @@ export async function runWorkMessage(body: unknown, env: Env): Promise<void> {
     };
 
     const run = { jobId: job.id, tenant: message.tenant, attempt: job.attempt, data, checkpoint: lastCheckpoint, env, report };
+    discard = async () => handler.discard?.({ ...run, checkpoint: lastCheckpoint });
     const outcome = await handler.execute(run);
     if (!outcome.done) {
-      if (cancelled) await handler.discard?.({ ...run, checkpoint: lastCheckpoint });
+      if (cancelled) await ended('cancelled');
       return;
     }
     const finished = await coordinator.complete(job.id, token, {
@@ -90,14 +96,15 @@ export async function runWorkMessage(body: unknown, env: Env): Promise<void> {
       result: outcome.result,
     });
     // Cancelled after its last report: what it wrote goes too.
-    if (finished.ok && finished.status === 'cancelled') await handler.discard?.({ ...run, checkpoint: lastCheckpoint });
+    if (finished.ok) await ended(finished.status);
     log('info', { event: 'job_finished', jobId: job.id, type: job.type, status: finished.ok ? finished.status : 'stale', ms: Date.now() - invocationStart });
   } catch (error) {
     const failure = toFailure(error);
     if (!(error instanceof JobFailure)) {
       log('error', { event: 'handler_error', jobId: job.id, type: job.type, errorName: error instanceof Error ? error.name : typeof error });
     }
-    await coordinator.fail(job.id, token, failure);
+    const finished = await coordinator.fail(job.id, token, failure);
+    if (finished.ok) await ended(finished.status);
   }
 }
 
