@@ -13,6 +13,7 @@ import { datasetRoutes } from './routes/datasets.ts';
 import { fileRoutes } from './routes/files.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { queueRoutes } from './routes/queue-control.ts';
+import { scheduleRoutes } from './routes/schedules.ts';
 import { jobBodyError } from './submit.ts';
 
 function respond(c: Context<AppEnv>, error: ApiError): Response {
@@ -99,6 +100,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route('/api/v1', jobRoutes);
   app.route('/api/v1', auditRoutes);
   app.route('/api/v1', queueRoutes);
+  app.route('/api/v1', scheduleRoutes);
   app.route('/api/v1', fileRoutes);
   app.route('/api/v1', datasetRoutes);
 

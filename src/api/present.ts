@@ -68,6 +68,7 @@ export function presentJob(job: JobRecord, options: PresentOptions): z.infer<typ
     ...(job.waitingFor.length > 0 ? { waitingFor: job.waitingFor } : {}),
     ...(job.retryOf ? { retryOf: job.retryOf } : {}),
     ...(job.retriedBy ? { retriedBy: job.retriedBy } : {}),
+    ...(job.callbackUrl ? { callbackUrl: job.callbackUrl } : {}),
     ...(eta !== null ? { estimatedCompletion: iso(eta) } : {}),
     ...(job.finishedMs !== null && options.ttlMs !== null ? { expiresAt: iso(job.finishedMs + options.ttlMs) } : {}),
     processingStats: {

@@ -1,5 +1,7 @@
 import type { Context } from 'hono';
+import { loadConfig, type Config } from '../config.ts';
 import type { JobRecord } from '../core/job-record.ts';
+import { callbackUrlProblem } from '../core/webhooks.ts';
 import type { Actor, IdempotencyClaim } from '../durable/queue-coordinator.ts';
 import { handlerFor, REGISTERED_TYPES } from '../handlers/registry.ts';
 import { coordinatorFor } from '../queue/consumer.ts';
@@ -29,6 +31,12 @@ export function actorOf(c: Context<AppEnv>): Actor {
   return { actor: `key:${c.get('keyId')}`, requestId: c.get('requestId') };
 }
 
+function callbackProblems(url: string, config: Config): { field: string; message: string }[] {
+  if (config.webhookSigningKey === null) return [{ field: 'callbackUrl', message: 'Webhooks are not configured on this service' }];
+  const problem = callbackUrlProblem(url, { allowInsecure: config.allowInsecureCallbacks });
+  return problem ? [{ field: 'callbackUrl', message: problem }] : [];
+}
+
 function startTime(body: CreateJobInput, now: number): number | null {
   if (body.runAt !== undefined) return Date.parse(body.runAt);
   if (body.delay !== undefined) return now + body.delay;
@@ -48,6 +56,7 @@ export async function submitJob(
   if (!handler) return { ok: false, error: new ApiError('INVALID_JOB_TYPE', 'Invalid job type', {}) };
   const tenant = c.get('tenant');
   const problems = (await handler.validate?.(body.data, { env: c.env, tenant })) ?? [];
+  if (body.callbackUrl !== undefined) problems.push(...callbackProblems(body.callbackUrl, loadConfig(c.env)));
   if (problems.length > 0) return { ok: false, error: new ApiError('INVALID_JOB_DATA', 'Invalid job data', { errors: problems }) };
   const id = crypto.randomUUID();
   await c.env.BLOBS.put(jobInputKey(tenant, id), JSON.stringify(body.data), { httpMetadata: { contentType: 'application/json' } });
@@ -63,6 +72,7 @@ export async function submitJob(
       runAtMs: startTime(body, Date.now()),
       dependsOn: body.dependsOn ?? [],
       retryOf: options.retryOf,
+      callbackUrl: body.callbackUrl ?? null,
     },
     actorOf(c),
     options.idempotency,

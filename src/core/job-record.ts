@@ -51,6 +51,7 @@ export interface JobRecord {
   scheduledMs: number | null;
   retryOf: string | null;
   retriedBy: string | null;
+  callbackUrl: string | null;
   /** Dependencies that have not completed yet (pending jobs only). */
   waitingFor: string[];
 }

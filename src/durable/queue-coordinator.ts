@@ -1,6 +1,10 @@
 import { DurableObject } from 'cloudflare:workers';
 import { decideAdmission, HOUR_MS, MINUTE_MS } from '../core/admission.ts';
 import { retryDelayMs } from '../core/backoff.ts';
+import { nextFiring, firingJobId } from '../core/cron.ts';
+import { signatureHeader, tenantWebhookSecret } from '../core/webhooks.ts';
+import { handlerFor } from '../handlers/registry.ts';
+import { jobInputKey } from '../storage/job-blobs.ts';
 import type { JobErrorInfo, JobRecord, StoredResult } from '../core/job-record.ts';
 import {
   JOB_PRIORITIES,
@@ -40,11 +44,34 @@ export interface NewJob {
   dependsOn: string[];
   /** The failed or cancelled job this one re-runs. */
   retryOf: string | null;
+  /** Told of the terminal state by a signed POST (checked by the Worker before it gets here). */
+  callbackUrl: string | null;
 }
 
 export interface FieldProblem {
   field: string;
   message: string;
+}
+
+/** A recurring schedule: each firing creates an ordinary job from `job`. */
+export interface NewSchedule {
+  id: string;
+  cron: string;
+  timezone: string;
+  job: { type: JobType; priority: JobPriority; dataJson: string };
+}
+
+export interface ScheduleRecord {
+  id: string;
+  cron: string;
+  timezone: string;
+  type: JobType;
+  priority: JobPriority;
+  nextRunMs: number | null;
+  lastRunMs: number | null;
+  createdMs: number;
+  fired: number;
+  refused: number;
 }
 
 export interface BulkCancelFilter {
@@ -202,11 +229,44 @@ interface JobRow extends Record<string, SqlStorageValue> {
   scheduled_ms: number | null;
   retry_of: string | null;
   retried_by: string | null;
+  callback_url: string | null;
 }
 
 const THROUGHPUT_WINDOW_MINUTES = 60;
 const IDEMPOTENCY_TTL_MS = 24 * HOUR_MS;
+const WEBHOOK_MAX_ATTEMPTS = 8;
+const WEBHOOK_TIMEOUT_MS = 10_000;
+/** A delivery in flight holds its row this long, so a concurrent alarm does not send it twice. */
+const WEBHOOK_CLAIM_MS = 60_000;
 const CLEANUP_BATCH = 50;
+
+interface ScheduleRow extends Record<string, SqlStorageValue> {
+  id: string;
+  cron: string;
+  timezone: string;
+  job: string;
+  next_ms: number | null;
+  created_ms: number;
+  last_fired_ms: number | null;
+  fired: number;
+  refused: number;
+}
+
+function toSchedule(row: ScheduleRow): ScheduleRecord {
+  const job = JSON.parse(row.job) as { type: JobType; priority: JobPriority };
+  return {
+    id: row.id,
+    cron: row.cron,
+    timezone: row.timezone,
+    type: job.type,
+    priority: job.priority,
+    nextRunMs: row.next_ms,
+    lastRunMs: row.last_fired_ms,
+    createdMs: row.created_ms,
+    fired: row.fired,
+    refused: row.refused,
+  };
+}
 
 interface AuditRow extends Record<string, SqlStorageValue> {
   seq: number;
@@ -258,6 +318,7 @@ function toRecord(row: JobRow): JobRecord {
     scheduledMs: row.scheduled_ms,
     retryOf: row.retry_of,
     retriedBy: row.retried_by,
+    callbackUrl: row.callback_url,
     waitingFor: [],
   };
 }
@@ -301,6 +362,24 @@ export class QueueCoordinator extends DurableObject<Env> {
       const original = prior ? this.getJob(prior.job_id) : null;
       if (original) return { ok: true, job: original, replayed: true };
     }
+    const admitted = this.admit(job, who, now);
+    if (!admitted.ok) return admitted;
+    if (idempotency) {
+      this.sql.exec(
+        `INSERT INTO idempotency_keys (key, body_hash, job_id, created_ms) VALUES (?, ?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET body_hash = excluded.body_hash, job_id = excluded.job_id, created_ms = excluded.created_ms`,
+        idempotency.key,
+        idempotency.bodyHash,
+        job.id,
+        now,
+      );
+    }
+    this.dispatch();
+    return { ok: true, job: this.mustGet(job.id), replayed: false };
+  }
+
+  /** Admission limits, reference checks and the insert: one synchronous step, so nothing interleaves. */
+  private admit(job: NewJob, who: Actor, now: number): { ok: true } | Extract<EnqueueResult, { ok: false }> {
     const decision = decideAdmission(
       {
         nowMs: now,
@@ -323,8 +402,8 @@ export class QueueCoordinator extends DurableObject<Env> {
     this.sql.exec('INSERT INTO admissions (ts_ms) VALUES (?)', now);
     this.sql.exec(
       `INSERT INTO jobs (id, type, priority_rank, state, max_attempts, total_items, estimated_ms,
-                         estimated_memory, created_ms, not_before_ms, scheduled_ms, retry_of)
-       VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?)`,
+                         estimated_memory, created_ms, not_before_ms, scheduled_ms, retry_of, callback_url)
+       VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       job.id,
       job.type,
       priorityRank(job.priority),
@@ -336,24 +415,14 @@ export class QueueCoordinator extends DurableObject<Env> {
       job.runAtMs ?? 0,
       job.runAtMs !== null && job.runAtMs > now ? job.runAtMs : null,
       job.retryOf,
+      job.callbackUrl,
     );
     for (const dependency of job.dependsOn) {
       this.sql.exec('INSERT OR IGNORE INTO job_deps (job_id, depends_on) VALUES (?, ?)', job.id, dependency);
     }
     if (job.retryOf) this.sql.exec('UPDATE jobs SET retried_by = ? WHERE id = ?', job.id, job.retryOf);
-    if (idempotency) {
-      this.sql.exec(
-        `INSERT INTO idempotency_keys (key, body_hash, job_id, created_ms) VALUES (?, ?, ?, ?)
-         ON CONFLICT (key) DO UPDATE SET body_hash = excluded.body_hash, job_id = excluded.job_id, created_ms = excluded.created_ms`,
-        idempotency.key,
-        idempotency.bodyHash,
-        job.id,
-        now,
-      );
-    }
     this.audit(job.id, 'job.create', who, 'created', `${job.type} ${job.priority}`);
-    this.dispatch();
-    return { ok: true, job: this.mustGet(job.id), replayed: false };
+    return { ok: true };
   }
 
   getJob(id: string): JobRecord | null {
@@ -448,6 +517,38 @@ export class QueueCoordinator extends DurableObject<Env> {
     this.audit(null, paused ? 'queue.pause' : 'queue.resume', who, 'ok', null);
     if (!paused) this.dispatch();
     return { paused };
+  }
+
+  createSchedule(tenant: string, schedule: NewSchedule, who: Actor): ScheduleRecord {
+    this.rememberTenant(tenant);
+    const now = Date.now();
+    this.sql.exec(
+      'INSERT INTO schedules (id, cron, timezone, job, next_ms, created_ms) VALUES (?, ?, ?, ?, ?, ?)',
+      schedule.id,
+      schedule.cron,
+      schedule.timezone,
+      JSON.stringify({ type: schedule.job.type, priority: schedule.job.priority, data: JSON.parse(schedule.job.dataJson) as unknown }),
+      nextFiring(schedule.cron, schedule.timezone, now),
+      now,
+    );
+    this.audit(null, 'schedule.create', who, 'created', `${schedule.id} ${schedule.cron} ${schedule.timezone}`);
+    this.rearm();
+    return this.schedule(schedule.id) as ScheduleRecord;
+  }
+
+  schedule(id: string): ScheduleRecord | null {
+    const row = this.sql.exec<ScheduleRow>('SELECT * FROM schedules WHERE id = ?', id).toArray()[0];
+    return row ? toSchedule(row) : null;
+  }
+
+  listSchedules(): ScheduleRecord[] {
+    return this.sql.exec<ScheduleRow>('SELECT * FROM schedules ORDER BY created_ms, id').toArray().map(toSchedule);
+  }
+
+  deleteSchedule(id: string, who: Actor): boolean {
+    const gone = this.sql.exec('DELETE FROM schedules WHERE id = ?', id).rowsWritten > 0;
+    if (gone) this.audit(null, 'schedule.delete', who, 'deleted', id);
+    return gone;
   }
 
   cancelMany(filter: BulkCancelFilter, who: Actor): BulkCancelReport {
@@ -662,7 +763,60 @@ export class QueueCoordinator extends DurableObject<Env> {
         now,
       );
     }
+    await this.fireSchedules(now);
     this.dispatch();
+    await this.deliverWebhooks(now);
+  }
+
+  /**
+   * Each due schedule creates an ordinary job, admitted like any other; a refusal is counted and
+   * audited, not lost. The job id is derived from the schedule and due time, and the due time is
+   * re-checked after the input is written, so a firing that runs twice creates one job.
+   */
+  private async fireSchedules(now: number): Promise<void> {
+    const tenant = this.meta('tenant');
+    if (tenant === null) return;
+    const due = this.sql.exec<ScheduleRow>('SELECT * FROM schedules WHERE next_ms <= ?', now).toArray();
+    for (const row of due) {
+      const dueMs = row.next_ms ?? now;
+      const spec = JSON.parse(row.job) as { type: JobType; priority: JobPriority; data: unknown };
+      const handler = handlerFor(spec.type);
+      const id = await firingJobId(row.id, dueMs);
+      if (handler) await this.env.BLOBS.put(jobInputKey(tenant, id), JSON.stringify(spec.data), { httpMetadata: { contentType: 'application/json' } });
+      const current = this.sql.exec<{ next_ms: number | null }>('SELECT next_ms FROM schedules WHERE id = ?', row.id).toArray()[0];
+      if (current?.next_ms !== dueMs) continue;
+      let admitted = false;
+      if (handler) {
+        const data = handler.dataSchema.parse(spec.data);
+        const outcome = this.admit(
+          {
+            id,
+            type: spec.type,
+            priority: spec.priority,
+            totalItems: handler.totalItems(data),
+            estimatedMs: handler.estimateTime(data),
+            estimatedMemoryBytes: handler.estimateMemory(data),
+            runAtMs: null,
+            dependsOn: [],
+            retryOf: null,
+            callbackUrl: null,
+          },
+          { actor: `schedule:${row.id}`, requestId: null },
+          now,
+        );
+        admitted = outcome.ok;
+      }
+      this.sql.exec(
+        `UPDATE schedules SET next_ms = ?, last_fired_ms = ?, fired = fired + ?, refused = refused + ? WHERE id = ?`,
+        // Missed firings (the object was away) are not replayed: the next one is after now.
+        nextFiring(row.cron, row.timezone, Math.max(now, dueMs)),
+        now,
+        admitted ? 1 : 0,
+        admitted ? 0 : 1,
+        row.id,
+      );
+      if (!admitted) this.ctx.waitUntil(this.env.BLOBS.delete(jobInputKey(tenant, id)));
+    }
   }
 
   /** Deletes terminal jobs past their TTL with their R2 objects. Safe to run twice or concurrently. */
@@ -691,6 +845,7 @@ export class QueueCoordinator extends DurableObject<Env> {
         report.deletedObjects += await deleteJobBlobs(this.env.BLOBS, tenant, id);
         // Re-checked after the await: only a still-terminal row goes.
         const gone = this.sql.exec("DELETE FROM jobs WHERE id = ? AND state IN ('completed', 'cancelled', 'failed')", id);
+        this.sql.exec('DELETE FROM webhooks WHERE job_id = ?', id);
         if (gone.rowsWritten > 0) {
           report.deletedJobs += 1;
           this.audit(id, 'job.cleanup', { actor: 'system:cron', requestId: null }, 'deleted', null);
@@ -744,6 +899,10 @@ export class QueueCoordinator extends DurableObject<Env> {
     if (set) {
       this.waiters.delete(id);
       for (const resolve of set) resolve(job);
+    }
+    if (job.callbackUrl) {
+      // Delivered by the alarm, so it never delays the job's own completion.
+      this.sql.exec("INSERT OR IGNORE INTO webhooks (job_id, next_ms, state) VALUES (?, ?, 'pending')", id, now);
     }
     if (status !== 'completed') this.failDependents(id, status, now);
   }
@@ -843,13 +1002,81 @@ export class QueueCoordinator extends DurableObject<Env> {
            SELECT MIN(lease_until_ms) AS t FROM jobs WHERE state = 'running'
            UNION ALL
            SELECT MIN(not_before_ms) AS t FROM jobs WHERE state = 'pending' AND not_before_ms > ?
+           UNION ALL
+           SELECT MIN(next_ms) AS t FROM webhooks WHERE state = 'pending'
+           UNION ALL
+           SELECT MIN(next_ms) AS t FROM schedules
          )`,
         now,
       )
       .one().t;
-    if (next === null || next === this.armedAlarmMs) return;
-    this.armedAlarmMs = next;
-    void this.ctx.storage.setAlarm(next);
+    if (next === null) return;
+    // Something already due fires now; the platform refuses times in the past.
+    const at = Math.max(next, now);
+    if (at === this.armedAlarmMs) return;
+    this.armedAlarmMs = at;
+    void this.ctx.storage.setAlarm(at);
+  }
+
+  /**
+   * POSTs each due webhook: the job summary, signed with the tenant's secret. A failure is
+   * retried with backoff, every attempt is in the job's history, and after the last one it
+   * gives up. Each row is claimed before the await, so overlapping alarms send it once.
+   */
+  private async deliverWebhooks(now: number): Promise<void> {
+    const tenant = this.meta('tenant');
+    const signingKey = this.config.webhookSigningKey;
+    const due = this.sql
+      .exec<{ job_id: string; attempts: number }>("SELECT job_id, attempts FROM webhooks WHERE state = 'pending' AND next_ms <= ?", now)
+      .toArray();
+    if (due.length === 0 || tenant === null || signingKey === null) return;
+    for (const { job_id } of due) this.sql.exec('UPDATE webhooks SET next_ms = ? WHERE job_id = ?', now + WEBHOOK_CLAIM_MS, job_id);
+    const secret = await tenantWebhookSecret(signingKey, tenant);
+    await Promise.all(
+      due.map(async ({ job_id: jobId, attempts }) => {
+        const job = this.getJob(jobId);
+        if (!job?.callbackUrl) {
+          this.sql.exec('DELETE FROM webhooks WHERE job_id = ?', jobId);
+          return;
+        }
+        const body = JSON.stringify({
+          id: `${jobId}:${job.status}`,
+          type: `job.${job.status}`,
+          job: presentJob(job, { nowMs: Date.now(), ttlMs: ttlFor(job, this.config) }),
+        });
+        const timestamp = Date.now();
+        let outcome: string;
+        try {
+          const res = await fetch(job.callbackUrl, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'webhook-id': `${jobId}:${job.status}`,
+              'webhook-signature': await signatureHeader(secret, timestamp, body),
+            },
+            body,
+            redirect: 'manual',
+            signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+          });
+          await res.body?.cancel();
+          outcome = res.ok ? `delivered:${res.status}` : `failed:${res.status}`;
+        } catch {
+          outcome = 'failed:network';
+        }
+        const attempt = attempts + 1;
+        if (outcome.startsWith('delivered')) {
+          this.sql.exec("UPDATE webhooks SET state = 'delivered', attempts = ? WHERE job_id = ?", attempt, jobId);
+        } else if (attempt >= WEBHOOK_MAX_ATTEMPTS) {
+          this.sql.exec("UPDATE webhooks SET state = 'gave_up', attempts = ? WHERE job_id = ?", attempt, jobId);
+          outcome += ',gave_up';
+        } else {
+          const delay = retryDelayMs(attempt, { baseDelayMs: 5_000, maxDelayMs: HOUR_MS });
+          this.sql.exec('UPDATE webhooks SET attempts = ?, next_ms = ? WHERE job_id = ?', attempt, Date.now() + delay, jobId);
+        }
+        this.audit(jobId, 'webhook.delivery', SYSTEM, outcome, `attempt ${attempt}`);
+      }),
+    );
+    this.rearm();
   }
 
   /** The job's state as an event: terminal states by name, progress while it runs. */

@@ -28,6 +28,7 @@ const base: JobRecord = {
   retryOf: null,
   retriedBy: null,
   waitingFor: [],
+  callbackUrl: null,
 };
 
 describe('presentJob', () => {

@@ -17,7 +17,7 @@ import {
   envelope,
   CreateJobBody,
   type CreateJobInput,
-  JobIdParams,
+  IdParams,
   JobStatusSchema,
   JobSummary,
   JobView,
@@ -97,7 +97,7 @@ const getJob = createRoute({
   path: '/jobs/{id}',
   summary: 'Get job status, progress and result',
   security,
-  request: { params: JobIdParams },
+  request: { params: IdParams },
   responses: { 200: json(JobView, 'The job'), ...errors(401, 404) },
 });
 
@@ -119,7 +119,7 @@ const cancelJob = createRoute({
   summary: 'Cancel a pending or running job',
   description: 'Pending jobs are cancelled at once (200); running jobs stop at their next checkpoint (202).',
   security,
-  request: { params: JobIdParams },
+  request: { params: IdParams },
   responses: {
     200: { description: 'Cancelled', content: { 'application/json': { schema: envelope(JobSummary).extend({ message: z.string() }) } } },
     202: { description: 'Cancellation requested', content: { 'application/json': { schema: envelope(JobSummary).extend({ message: z.string() }) } } },
@@ -141,7 +141,7 @@ const waitJob = createRoute({
   summary: 'Wait until the job completes, fails or is cancelled',
   description: 'Answers the moment the job reaches a terminal state, or 408 JOB_TIMEOUT at the deadline.',
   security,
-  request: { params: JobIdParams, body: { required: false, content: { 'application/json': { schema: WaitBody } } } },
+  request: { params: IdParams, body: { required: false, content: { 'application/json': { schema: WaitBody } } } },
   responses: { 200: json(JobView, 'The finished job'), ...errors(400, 401, 404, 408) },
 });
 
@@ -150,15 +150,16 @@ const resultPage = createRoute({
   path: '/jobs/{id}/result',
   summary: "Page through a completed job's per-item results",
   security,
-  request: { params: JobIdParams, query: ResultPageQuery },
+  request: { params: IdParams, query: ResultPageQuery },
   responses: { 200: json(ResultPage, 'A page of results'), ...errors(400, 401, 404, 409) },
 });
 
-const binary = z.string().openapi({ format: 'binary' });
+// Plain schemas, as binary() in openapi.ts: the file is bytes in the format's own media type.
+const fileBytes = { schema: { type: 'string' as const, format: 'binary' } };
 const exportFile = {
-  'text/csv': { schema: binary },
-  'application/json': { schema: binary },
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: binary },
+  'text/csv': fileBytes,
+  'application/json': fileBytes,
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': fileBytes,
 };
 
 const download = createRoute({
@@ -171,7 +172,7 @@ const download = createRoute({
     'Unknown ids and other tenants\' jobs are 404; a job of another type is 409 NOT_AN_EXPORT, an export that has not ' +
     'completed 409 RESULT_NOT_READY. The file is deleted with the job when its TTL ends (`expiresAt`).',
   security,
-  request: { params: JobIdParams, headers: z.object({ range: z.string().optional().openapi({ example: 'bytes=0-1023' }) }) },
+  request: { params: IdParams, headers: z.object({ range: z.string().optional().openapi({ example: 'bytes=0-1023' }) }) },
   responses: {
     200: { description: 'The file', content: exportFile },
     206: { description: 'The requested range of the file', content: exportFile },
@@ -184,7 +185,7 @@ const history = createRoute({
   path: '/jobs/{id}/history',
   summary: "A job's audit trail: every state change and client action, oldest first",
   security,
-  request: { params: JobIdParams },
+  request: { params: IdParams },
   responses: { 200: json(z.object({ jobId: z.string(), events: z.array(AuditEventSchema) }), 'The trail'), ...errors(401, 404) },
 });
 
@@ -198,7 +199,7 @@ const events = createRoute({
     'Heartbeat comments every 15 s.',
   security,
   request: {
-    params: JobIdParams,
+    params: IdParams,
     headers: z.object({ 'last-event-id': z.string().regex(/^\d{1,15}$/).optional() }),
   },
   responses: { 200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } }, ...errors(401, 404) },
@@ -255,7 +256,7 @@ const retryJob = createRoute({
   path: '/jobs/{id}/retry',
   summary: 'Re-run a failed or cancelled job with the same input, as a new job linked both ways',
   security,
-  request: { params: JobIdParams },
+  request: { params: IdParams },
   responses: { 201: json(CreatedJob.extend({ retryOf: z.string() }), 'The new job'), ...errors(401, 404, 409, 429) },
 });
 
