@@ -1027,13 +1027,13 @@ export class QueueCoordinator extends DurableObject<Env> {
     const tenant = this.meta('tenant');
     const signingKey = this.config.webhookSigningKey;
     const due = this.sql
-      .exec<{ job_id: string; attempts: number }>("SELECT job_id, attempts FROM webhooks WHERE state = 'pending' AND next_ms <= ?", now)
+      .exec<{ job_id: string }>("SELECT job_id FROM webhooks WHERE state = 'pending' AND next_ms <= ?", now)
       .toArray();
     if (due.length === 0 || tenant === null || signingKey === null) return;
     for (const { job_id } of due) this.sql.exec('UPDATE webhooks SET next_ms = ? WHERE job_id = ?', now + WEBHOOK_CLAIM_MS, job_id);
     const secret = await tenantWebhookSecret(signingKey, tenant);
     await Promise.all(
-      due.map(async ({ job_id: jobId, attempts }) => {
+      due.map(async ({ job_id: jobId }) => {
         const job = this.getJob(jobId);
         if (!job?.callbackUrl) {
           this.sql.exec('DELETE FROM webhooks WHERE job_id = ?', jobId);
@@ -1063,15 +1063,19 @@ export class QueueCoordinator extends DurableObject<Env> {
         } catch {
           outcome = 'failed:network';
         }
-        const attempt = attempts + 1;
+        // Counted in SQL, not from the snapshot: every attempt is counted once, even overlapping ones.
+        const attempt = this.sql
+          .exec<{ attempts: number }>("UPDATE webhooks SET attempts = attempts + 1 WHERE job_id = ? AND state = 'pending' RETURNING attempts", jobId)
+          .toArray()[0]?.attempts;
+        if (attempt === undefined) return;
         if (outcome.startsWith('delivered')) {
-          this.sql.exec("UPDATE webhooks SET state = 'delivered', attempts = ? WHERE job_id = ?", attempt, jobId);
+          this.sql.exec("UPDATE webhooks SET state = 'delivered' WHERE job_id = ?", jobId);
         } else if (attempt >= WEBHOOK_MAX_ATTEMPTS) {
-          this.sql.exec("UPDATE webhooks SET state = 'gave_up', attempts = ? WHERE job_id = ?", attempt, jobId);
+          this.sql.exec("UPDATE webhooks SET state = 'gave_up' WHERE job_id = ?", jobId);
           outcome += ',gave_up';
         } else {
           const delay = retryDelayMs(attempt, { baseDelayMs: 5_000, maxDelayMs: HOUR_MS });
-          this.sql.exec('UPDATE webhooks SET attempts = ?, next_ms = ? WHERE job_id = ?', attempt, Date.now() + delay, jobId);
+          this.sql.exec('UPDATE webhooks SET next_ms = ? WHERE job_id = ?', Date.now() + delay, jobId);
         }
         this.audit(jobId, 'webhook.delivery', SYSTEM, outcome, `attempt ${attempt}`);
       }),
