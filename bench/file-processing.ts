@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { buildRecord, type Layout } from '../src/files/record-builder.ts';
 import { RecordSplitter, type RawRecord } from '../src/files/record-splitter.ts';
+import { sampler, workerdRss } from './stats.ts';
 
 const tmp = tmpdir();
 
@@ -109,27 +110,6 @@ async function upload(path: string, name: string) {
     await call('PUT', `/api/v1/files/${name}?uploadId=${id}&partNumber=${n}`, bytes.subarray(at, at + PART));
   }
   return call('POST', `/api/v1/files/${name}?uploadId=${id}`, JSON.stringify({}), { 'content-type': 'application/json' });
-}
-
-/** The local workerd processes' resident memory, summed (Linux /proc). */
-function workerdRss(): number {
-  let total = 0;
-  for (const pid of fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    try {
-      if (!fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('workerd')) continue;
-      const match = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-      total += match ? Number(match[1]) * 1024 : 0;
-    } catch {
-      // the process ended while being read
-    }
-  }
-  return total;
-}
-
-function sampler(read: () => number) {
-  let peak = read();
-  const timer = setInterval(() => (peak = Math.max(peak, read())), 50);
-  return { stop: () => (clearInterval(timer), Math.max(peak, read())) };
 }
 
 async function api(path: string, sizeMb: number) {
