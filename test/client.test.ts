@@ -69,7 +69,7 @@ describe('the typed client', () => {
     const api = client();
     const missing = '00000000-0000-4000-8000-000000000000';
     expect(await rejection(api.getJob(missing))).toMatchObject({ code: 'JOB_NOT_FOUND', status: 404, details: { jobId: missing } });
-    const badType = await rejection(api.createJob({ type: 'data_export', data: {} }));
+    const badType = await rejection(api.createJob({ type: 'no_such_type' as 'data_export', data: {} }));
     expect(badType.code).toBe('INVALID_JOB_TYPE');
     expect(badType.details.allowedTypes).toContain('sentiment_analysis_batch');
     const badData = await rejection(api.createJob({ type: 'sentiment_analysis_batch', data: { texts: [] } }));
