@@ -1,6 +1,7 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { TEST_API_KEYS } from './test/support/tenants.ts';
+import { WEBHOOK_TEST_SIGNING_KEY, webhookReceiver } from './test/support/webhook-receiver.ts';
 
 const wrangler = { configPath: './wrangler.toml' };
 
@@ -29,8 +30,9 @@ export default defineConfig({
           cloudflareTest({
             wrangler,
             miniflare: {
-              bindings: { ...shared, MAX_QUEUE_SIZE: '10', MAX_JOBS_PER_MINUTE: '1000', MAX_RETRIES: '2' },
+              bindings: { ...shared, MAX_QUEUE_SIZE: '10', MAX_JOBS_PER_MINUTE: '1000', MAX_RETRIES: '2', WEBHOOK_SIGNING_KEY: WEBHOOK_TEST_SIGNING_KEY },
               queueProducers: { JOB_QUEUE: { queueName: 'undelivered' } },
+              outboundService: webhookReceiver,
             },
           }),
         ],

@@ -19,6 +19,8 @@ const ConfigSchema = z.object({
   FAILED_JOB_TTL_MS: positiveInt,
   MAX_BODY_BYTES: positiveInt,
   RESULT_INLINE_LIMIT: positiveInt.max(10_000),
+  ALLOW_INSECURE_CALLBACKS: z.enum(['true', 'false']).default('false'),
+  WEBHOOK_SIGNING_KEY: z.string().optional(),
 });
 
 export interface Config {
@@ -36,6 +38,9 @@ export interface Config {
   failedJobTtlMs: number;
   maxBodyBytes: number;
   resultInlineLimit: number;
+  allowInsecureCallbacks: boolean;
+  /** Null: webhooks are not configured, and callbackUrl is refused. */
+  webhookSigningKey: string | null;
 }
 
 export class ConfigError extends Error {
@@ -68,6 +73,8 @@ export function loadConfig(env: Env): Config {
     failedJobTtlMs: v.FAILED_JOB_TTL_MS,
     maxBodyBytes: v.MAX_BODY_BYTES,
     resultInlineLimit: v.RESULT_INLINE_LIMIT,
+    allowInsecureCallbacks: v.ALLOW_INSECURE_CALLBACKS === 'true',
+    webhookSigningKey: v.WEBHOOK_SIGNING_KEY || null,
   };
   cache.set(env, config);
   return config;

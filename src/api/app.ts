@@ -4,7 +4,6 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { ConfigError, loadConfig } from '../config.ts';
-import { REGISTERED_TYPES } from '../handlers/registry.ts';
 import { isTransient, log } from '../log.ts';
 import { requireApiKey } from './auth.ts';
 import type { AppEnv } from './context.ts';
@@ -13,6 +12,9 @@ import { auditRoutes } from './routes/audit.ts';
 import { datasetRoutes } from './routes/datasets.ts';
 import { fileRoutes } from './routes/files.ts';
 import { jobRoutes } from './routes/jobs.ts';
+import { queueRoutes } from './routes/queue-control.ts';
+import { scheduleRoutes } from './routes/schedules.ts';
+import { jobBodyError } from './submit.ts';
 
 function respond(c: Context<AppEnv>, error: ApiError): Response {
   if (error.retryAfterSec !== undefined) c.header('Retry-After', String(error.retryAfterSec));
@@ -23,10 +25,7 @@ function respond(c: Context<AppEnv>, error: ApiError): Response {
 function validationError(c: Context<AppEnv>, target: string, issues: Parameters<typeof fieldErrors>[0]): ApiError {
   if (target === 'param') return new ApiError('JOB_NOT_FOUND', 'Job not found', { jobId: c.req.param('id') ?? '' });
   if (target === 'json' && c.req.path === '/api/v1/jobs') {
-    if (issues.some((issue) => issue.path.length === 1 && issue.path[0] === 'type')) {
-      return new ApiError('INVALID_JOB_TYPE', 'Invalid job type', { allowedTypes: REGISTERED_TYPES });
-    }
-    return new ApiError('INVALID_JOB_DATA', 'Invalid job data', { errors: fieldErrors(issues) });
+    return jobBodyError(issues);
   }
   const what = target === 'query' ? 'query parameters' : 'request body';
   return new ApiError('INVALID_REQUEST', `Invalid ${what}`, { errors: fieldErrors(issues) });
@@ -100,6 +99,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
 
   app.route('/api/v1', jobRoutes);
   app.route('/api/v1', auditRoutes);
+  app.route('/api/v1', queueRoutes);
+  app.route('/api/v1', scheduleRoutes);
   app.route('/api/v1', fileRoutes);
   app.route('/api/v1', datasetRoutes);
 

@@ -17,6 +17,7 @@ export const ERROR_STATUS = {
   JOB_NOT_CANCELLABLE: 409,
   RESULT_NOT_READY: 409,
   IDEMPOTENCY_CONFLICT: 409,
+  JOB_NOT_RETRYABLE: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   QUEUE_FULL: 429,
@@ -39,7 +40,7 @@ export type ErrorCode = keyof typeof ERROR_STATUS;
 export type ErrorStatus = (typeof ERROR_STATUS)[ErrorCode];
 
 
-type DetailValue = string | number | boolean | null | readonly string[] | readonly FieldError[];
+type DetailValue = string | number | boolean | null | string[] | FieldError[];
 
 /** An expected failure on its way to the client; `onError` turns it into the envelope. */
 export class ApiError extends Error {

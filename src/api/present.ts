@@ -63,7 +63,12 @@ export function presentJob(job: JobRecord, options: PresentOptions): z.infer<typ
     attempts: job.attempt,
     maxAttempts: job.maxAttempts,
     ...(job.cancelRequested && job.status === 'running' ? { cancelRequested: true } : {}),
-    ...(job.status === 'pending' && job.notBeforeMs > options.nowMs ? { nextAttemptAt: iso(job.notBeforeMs) } : {}),
+    ...(job.status === 'pending' && job.scheduledMs !== null && job.attempt === 0 ? { scheduledFor: iso(job.scheduledMs) } : {}),
+    ...(job.status === 'pending' && job.attempt > 0 && job.notBeforeMs > options.nowMs ? { nextAttemptAt: iso(job.notBeforeMs) } : {}),
+    ...(job.waitingFor.length > 0 ? { waitingFor: job.waitingFor } : {}),
+    ...(job.retryOf ? { retryOf: job.retryOf } : {}),
+    ...(job.retriedBy ? { retriedBy: job.retriedBy } : {}),
+    ...(job.callbackUrl ? { callbackUrl: job.callbackUrl } : {}),
     ...(eta !== null ? { estimatedCompletion: iso(eta) } : {}),
     ...(job.finishedMs !== null && options.ttlMs !== null ? { expiresAt: iso(job.finishedMs + options.ttlMs) } : {}),
     processingStats: {

@@ -9,27 +9,75 @@ export const JobPrioritySchema = z.enum(JOB_PRIORITIES).openapi('JobPriority');
 export const JobStatusSchema = z.enum(JOB_STATUSES).openapi('JobStatus');
 export const JobTypeSchema = z.enum(JOB_TYPES).openapi('JobType');
 
+export const MAX_DELAY_MS = 30 * 24 * 3_600_000;
+export const MAX_DEPENDENCIES = 20;
+
 export interface CreateJobInput {
   type: JobType;
   data: unknown;
   priority: JobPriority;
+  runAt?: string | undefined;
+  delay?: number | undefined;
+  dependsOn?: string[] | undefined;
+  callbackUrl?: string | undefined;
 }
+
+/** Options every job type takes beside its data: when it may run and what it waits for. */
+const jobOptions = {
+  priority: JobPrioritySchema.default('medium'),
+  runAt: z.iso
+    .datetime({ offset: true, error: 'runAt must be an ISO 8601 date-time with a time zone' })
+    .refine((value) => Date.parse(value) <= Date.now() + MAX_DELAY_MS, 'runAt may be at most 30 days ahead')
+    .optional()
+    .openapi({ description: 'Run no earlier than this (ISO 8601); in the past runs at once; at most 30 days ahead' }),
+  delay: z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_DELAY_MS, 'delay may be at most 30 days (2592000000 ms)')
+    .optional()
+    .openapi({ description: 'Run no earlier than this many ms from now (alternative to runAt)' }),
+  dependsOn: z
+    .array(z.uuid('Each dependency must be a job id'))
+    .max(MAX_DEPENDENCIES, `At most ${MAX_DEPENDENCIES} dependencies`)
+    .optional()
+    .openapi({ description: 'Jobs of yours that must complete first; if one fails or is cancelled this job fails with DEPENDENCY_FAILED' }),
+  callbackUrl: z
+    .string()
+    .max(2048)
+    .optional()
+    .openapi({
+      format: 'uri',
+      description:
+        'https URL told of the terminal state by a signed POST (Webhook-Signature: t=<ms>,v1=<HMAC-SHA256 hex of "<t>.<body>">); ' +
+        'private, loopback and link-local addresses and non-default ports are refused',
+    }),
+};
+
+const onlyOneStartTime = (body: { runAt?: string | undefined; delay?: number | undefined }, ctx: z.RefinementCtx): void => {
+  if (body.runAt !== undefined && body.delay !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['delay'], message: 'Give runAt or delay, not both' });
+  }
+};
 
 /** One body schema per registered handler, so validation and the OpenAPI document agree. */
 export const CreateJobBody = (z
   .discriminatedUnion(
     'type',
     registeredHandlers().map((handler) =>
-      z.strictObject({
-        type: z.literal(handler.type),
-        data: handler.dataSchema,
-        priority: JobPrioritySchema.default('medium'),
-      }),
+      z
+        .strictObject({
+          type: z.literal(handler.type),
+          data: handler.dataSchema,
+          ...jobOptions,
+        })
+        .superRefine(onlyOneStartTime),
     ) as unknown as readonly [z.ZodObject, ...z.ZodObject[]],
   ) as unknown as z.ZodType<CreateJobInput>)
   .openapi('CreateJobRequest');
 
-export const JobIdParams = z.object({
+/** A UUID in the path: a job's or a dataset's. */
+export const IdParams = z.object({
   id: z.string().openapi({ param: { name: 'id', in: 'path' }, format: 'uuid', example: '550e8400-e29b-41d4-a716-446655440000' }),
 });
 
@@ -87,7 +135,12 @@ export const JobView = JobSummary.extend({
   attempts: z.number().int(),
   maxAttempts: z.number().int(),
   cancelRequested: z.boolean().optional(),
-  nextAttemptAt: z.string().optional(),
+  scheduledFor: z.string().optional().openapi({ description: 'A delayed job: when it becomes due' }),
+  nextAttemptAt: z.string().optional().openapi({ description: 'A job waiting out a retry backoff: when it may run again' }),
+  waitingFor: z.array(z.string()).optional().openapi({ description: 'Dependencies that have not completed yet' }),
+  retryOf: z.string().optional(),
+  retriedBy: z.string().optional(),
+  callbackUrl: z.string().optional(),
   estimatedCompletion: z.string().optional(),
   expiresAt: z.string().optional(),
   processingStats: ProcessingStats,
@@ -119,8 +172,25 @@ export const StatsView = z
     }),
     byType: z.record(z.string(), PerTypeStats),
     byPriority: z.record(z.string(), z.number()),
+    paused: z.boolean(),
   })
   .openapi('QueueStats');
+
+export const BulkCreateBody = z
+  .strictObject({
+    jobs: z.array(z.unknown()).min(1, 'Send at least 1 job').max(100, 'At most 100 jobs per call'),
+  })
+  .openapi('BulkCreateRequest', { description: 'Each item is a CreateJobRequest, validated on its own' });
+
+export const BulkCancelBody = z
+  .strictObject({
+    status: JobStatusSchema.optional(),
+    type: JobTypeSchema.optional(),
+    priority: JobPrioritySchema.optional(),
+    ids: z.array(z.string()).min(1).max(1000).optional(),
+  })
+  .refine((f) => f.status || f.type || f.priority || f.ids, { message: 'Give at least one filter', path: ['status'] })
+  .openapi('BulkCancelRequest');
 
 export const ResultPage = z
   .object({ offset: z.number(), limit: z.number(), total: z.number(), results: z.array(z.unknown()), nextOffset: z.number().nullable() })
@@ -157,3 +227,80 @@ export const AuditQuery = z.strictObject({
   cursor: z.coerce.number().int().min(0).default(0).openapi({ description: 'nextCursor of the previous page' }),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
+
+// ---- files and datasets -------------------------------------------------------------------------
+
+export const FilePathParams = z.object({
+  path: z.string().openapi({
+    param: { name: 'path', in: 'path' },
+    description:
+      'The file path; it may contain `/`. Letters, digits and `/ _ . -` only, at most 1024 bytes, no leading `/`, ' +
+      'no empty, `.` or `..` segment and no percent-encoding (400 INVALID_PATH otherwise).',
+    example: 'imports/reviews.csv',
+  }),
+});
+
+export const FileSchema = z
+  .object({ path: z.string(), size: z.number().int(), etag: z.string(), uploadedAt: z.string() })
+  .openapi('File');
+
+export const StoredFileSchema = FileSchema.extend({
+  overwritten: z.boolean().openapi({ description: 'A file was replaced (200) rather than created (201)' }),
+  parts: z.number().int().optional().openapi({ description: 'How many parts a completed multipart upload joined' }),
+}).openapi('StoredFile');
+
+export const UploadStartedSchema = z
+  .object({ path: z.string(), uploadId: z.string(), minPartBytes: z.number().int(), maxPartBytes: z.number().int(), maxParts: z.number().int() })
+  .openapi('MultipartUpload');
+
+export const UploadedPartSchema = z
+  .object({ path: z.string(), uploadId: z.string(), partNumber: z.number().int(), etag: z.string(), size: z.number().int() })
+  .openapi('UploadedPart');
+
+const DatasetCounts = z.record(z.string(), z.number().int()).openapi({ description: 'Records by sentiment; `unanalyzed` for parsed-only' });
+
+export const DatasetListItemSchema = z
+  .object({ datasetId: z.string(), recordCount: z.number().int(), counts: DatasetCounts, createdAt: z.string(), updatedAt: z.string() })
+  .openapi('DatasetListItem');
+
+export const DatasetSchema = DatasetListItemSchema.extend({
+  columns: z.array(z.string()),
+  sources: z.array(z.object({ file: z.string(), format: z.string(), jobId: z.string(), records: z.number().int(), updatedAt: z.string() })),
+}).openapi('Dataset');
+
+export const SentimentLabelSchema = z.enum(['positive', 'negative', 'neutral']).openapi('SentimentLabel');
+
+export const DatasetRecordSchema = z
+  .object({
+    id: z.string(),
+    text: z.string(),
+    sentiment: SentimentLabelSchema.nullable().openapi({ description: 'null until an `analyze` job has scored the record' }),
+    score: z.number().nullable(),
+    confidence: z.number().nullable(),
+    createdAt: z.string(),
+    source: z.object({ file: z.string(), line: z.number().int() }),
+    fields: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  })
+  .openapi('DatasetRecord');
+
+export const CreateScheduleBody = z
+  .strictObject({
+    cron: z.string().min(1).max(120).openapi({ example: '*/15 * * * *', description: 'Five fields (or six with seconds), croner syntax' }),
+    timezone: z.string().min(1).max(64).default('UTC').openapi({ example: 'Europe/Berlin' }),
+    job: z.unknown().openapi({ description: 'A CreateJobRequest without runAt, delay, dependsOn or callbackUrl' }),
+  })
+  .openapi('CreateScheduleRequest');
+
+export const ScheduleView = z
+  .object({
+    id: z.string(),
+    cron: z.string(),
+    timezone: z.string(),
+    job: z.object({ type: JobTypeSchema, priority: JobPrioritySchema }),
+    nextRunAt: z.string().nullable(),
+    lastRunAt: z.string().nullable(),
+    fired: z.number().int().openapi({ description: 'Firings that created a job' }),
+    refused: z.number().int().openapi({ description: 'Firings refused by an admission limit (recorded in the audit log)' }),
+    createdAt: z.string(),
+  })
+  .openapi('Schedule');

@@ -15,3 +15,16 @@ export interface RecordInput {
   sourceLine: number;
   fields: Record<string, FieldValue>;
 }
+
+/** A record as the DatasetStore reads it out (records endpoint, exports). */
+export interface DatasetRecord {
+  id: string;
+  text: string;
+  /** null until a job with processingType `analyze` has scored it. */
+  sentiment: SentimentLabel | null;
+  score: number | null;
+  confidence: number | null;
+  createdAt: string;
+  source: { file: string; line: number };
+  fields: Record<string, FieldValue>;
+}

@@ -47,4 +47,11 @@ export interface JobRecord {
   notBeforeMs: number;
   errorJson: string | null;
   resultJson: string | null;
+  /** When a delayed job was asked to run. */
+  scheduledMs: number | null;
+  retryOf: string | null;
+  retriedBy: string | null;
+  callbackUrl: string | null;
+  /** Dependencies that have not completed yet (pending jobs only). */
+  waitingFor: string[];
 }

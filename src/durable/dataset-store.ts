@@ -1,10 +1,10 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { SentimentLabel } from '../analysis/sentiment.ts';
-import type { FieldValue, RecordInput } from '../core/dataset-record.ts';
+import type { DatasetRecord, FieldValue, RecordInput } from '../core/dataset-record.ts';
 import { datasetMarkerKey } from '../storage/file-keys.ts';
 import { applyMigrations } from './migrations.ts';
 
-export type { FieldValue, RecordInput };
+export type { DatasetRecord, FieldValue, RecordInput };
 
 /**
  * The dataset's schema, append-only like the coordinator's. Both indexes end in `id` so keyset
@@ -30,18 +30,6 @@ export const DATASET_MIGRATIONS: readonly string[] = [
    CREATE TABLE sources (file TEXT PRIMARY KEY, format TEXT NOT NULL, job_id TEXT NOT NULL, updated_ms INTEGER NOT NULL);
    CREATE TABLE writers (job_id TEXT PRIMARY KEY, since_ms INTEGER NOT NULL);`,
 ];
-
-export interface DatasetRecord {
-  id: string;
-  text: string;
-  /** null until a job with processingType `analyze` has scored it. */
-  sentiment: SentimentLabel | null;
-  score: number | null;
-  confidence: number | null;
-  createdAt: string;
-  source: { file: string; line: number };
-  fields: Record<string, FieldValue>;
-}
 
 export interface ReadQuery {
   sentiment?: SentimentLabel | undefined;

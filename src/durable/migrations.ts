@@ -57,6 +57,36 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX audit_ts ON audit (ts_ms);`,
   // Each published state gets the next number: the SSE event id, for Last-Event-ID resumes.
   `ALTER TABLE jobs ADD COLUMN event_seq INTEGER NOT NULL DEFAULT 0;`,
+  // Queue control: delayed runs, dependencies, retry links.
+  `ALTER TABLE jobs ADD COLUMN scheduled_ms INTEGER;
+   ALTER TABLE jobs ADD COLUMN retry_of TEXT;
+   ALTER TABLE jobs ADD COLUMN retried_by TEXT;
+   CREATE TABLE job_deps (
+     job_id TEXT NOT NULL,
+     depends_on TEXT NOT NULL,
+     PRIMARY KEY (job_id, depends_on)
+   );
+   CREATE INDEX job_deps_reverse ON job_deps (depends_on);`,
+  `ALTER TABLE jobs ADD COLUMN callback_url TEXT;
+   CREATE TABLE webhooks (
+     job_id TEXT PRIMARY KEY,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     next_ms INTEGER NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'gave_up'))
+   );
+   CREATE INDEX webhooks_due ON webhooks (next_ms) WHERE state = 'pending';`,
+  `CREATE TABLE schedules (
+     id TEXT PRIMARY KEY,
+     cron TEXT NOT NULL,
+     timezone TEXT NOT NULL,
+     job TEXT NOT NULL,
+     next_ms INTEGER,
+     created_ms INTEGER NOT NULL,
+     last_fired_ms INTEGER,
+     fired INTEGER NOT NULL DEFAULT 0,
+     refused INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE INDEX schedules_due ON schedules (next_ms);`,
 ];
 
 /** Applies the entries of `migrations` not yet applied; any Durable Object's list works the same way. */

@@ -1,6 +1,10 @@
 import { DurableObject } from 'cloudflare:workers';
 import { decideAdmission, HOUR_MS, MINUTE_MS } from '../core/admission.ts';
 import { retryDelayMs } from '../core/backoff.ts';
+import { nextFiring, firingJobId } from '../core/cron.ts';
+import { signatureHeader, tenantWebhookSecret } from '../core/webhooks.ts';
+import { handlerFor } from '../handlers/registry.ts';
+import { jobInputKey } from '../storage/job-blobs.ts';
 import type { JobErrorInfo, JobRecord, StoredResult } from '../core/job-record.ts';
 import {
   JOB_PRIORITIES,
@@ -34,6 +38,55 @@ export interface NewJob {
   totalItems: number;
   estimatedMs: number;
   estimatedMemoryBytes: number;
+  /** Not before this time (delayed job); null runs as soon as a slot is free. */
+  runAtMs: number | null;
+  /** Jobs of this tenant that must complete first. */
+  dependsOn: string[];
+  /** The failed or cancelled job this one re-runs. */
+  retryOf: string | null;
+  /** Told of the terminal state by a signed POST (checked by the Worker before it gets here). */
+  callbackUrl: string | null;
+}
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/** A recurring schedule: each firing creates an ordinary job from `job`. */
+export interface NewSchedule {
+  id: string;
+  cron: string;
+  timezone: string;
+  job: { type: JobType; priority: JobPriority; dataJson: string };
+}
+
+export interface ScheduleRecord {
+  id: string;
+  cron: string;
+  timezone: string;
+  type: JobType;
+  priority: JobPriority;
+  nextRunMs: number | null;
+  lastRunMs: number | null;
+  createdMs: number;
+  fired: number;
+  refused: number;
+}
+
+export interface BulkCancelFilter {
+  status?: JobStatus | undefined;
+  type?: JobType | undefined;
+  priority?: JobPriority | undefined;
+  ids?: string[] | undefined;
+}
+
+export interface BulkCancelReport {
+  matched: number;
+  cancelled: number;
+  cancelRequested: number;
+  notCancellable: number;
+  notFound: number;
 }
 
 /** Who asked, for the audit trail: a key id (never the key) and the request id. */
@@ -69,6 +122,7 @@ export interface IdempotencyClaim {
 export type EnqueueResult =
   | { ok: true; job: JobRecord; replayed: boolean }
   | { ok: false; code: 'IDEMPOTENCY_CONFLICT'; jobId: string }
+  | { ok: false; code: 'INVALID_REFERENCE'; errors: FieldProblem[] }
   | { ok: false; code: 'QUEUE_FULL'; limit: number; retryAfterSec: number }
   | { ok: false; code: 'RATE_LIMITED'; limit: number; window: 'minute' | 'hour'; retryAfterSec: number };
 
@@ -137,6 +191,7 @@ export interface QueueStats {
   };
   byType: Record<string, { total: number; completed: number; failed: number; cancelled: number }>;
   byPriority: Record<string, number>;
+  paused: boolean;
 }
 
 export interface CleanupReport {
@@ -171,11 +226,47 @@ interface JobRow extends Record<string, SqlStorageValue> {
   last_progress_ms: number | null;
   finished_ms: number | null;
   event_seq: number;
+  scheduled_ms: number | null;
+  retry_of: string | null;
+  retried_by: string | null;
+  callback_url: string | null;
 }
 
 const THROUGHPUT_WINDOW_MINUTES = 60;
 const IDEMPOTENCY_TTL_MS = 24 * HOUR_MS;
+const WEBHOOK_MAX_ATTEMPTS = 8;
+const WEBHOOK_TIMEOUT_MS = 10_000;
+/** A delivery in flight holds its row this long, so a concurrent alarm does not send it twice. */
+const WEBHOOK_CLAIM_MS = 60_000;
 const CLEANUP_BATCH = 50;
+
+interface ScheduleRow extends Record<string, SqlStorageValue> {
+  id: string;
+  cron: string;
+  timezone: string;
+  job: string;
+  next_ms: number | null;
+  created_ms: number;
+  last_fired_ms: number | null;
+  fired: number;
+  refused: number;
+}
+
+function toSchedule(row: ScheduleRow): ScheduleRecord {
+  const job = JSON.parse(row.job) as { type: JobType; priority: JobPriority };
+  return {
+    id: row.id,
+    cron: row.cron,
+    timezone: row.timezone,
+    type: job.type,
+    priority: job.priority,
+    nextRunMs: row.next_ms,
+    lastRunMs: row.last_fired_ms,
+    createdMs: row.created_ms,
+    fired: row.fired,
+    refused: row.refused,
+  };
+}
 
 interface AuditRow extends Record<string, SqlStorageValue> {
   seq: number;
@@ -224,6 +315,11 @@ function toRecord(row: JobRow): JobRecord {
     notBeforeMs: row.not_before_ms,
     errorJson: row.error,
     resultJson: row.result,
+    scheduledMs: row.scheduled_ms,
+    retryOf: row.retry_of,
+    retriedBy: row.retried_by,
+    callbackUrl: row.callback_url,
+    waitingFor: [],
   };
 }
 
@@ -266,6 +362,24 @@ export class QueueCoordinator extends DurableObject<Env> {
       const original = prior ? this.getJob(prior.job_id) : null;
       if (original) return { ok: true, job: original, replayed: true };
     }
+    const admitted = this.admit(job, who, now);
+    if (!admitted.ok) return admitted;
+    if (idempotency) {
+      this.sql.exec(
+        `INSERT INTO idempotency_keys (key, body_hash, job_id, created_ms) VALUES (?, ?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET body_hash = excluded.body_hash, job_id = excluded.job_id, created_ms = excluded.created_ms`,
+        idempotency.key,
+        idempotency.bodyHash,
+        job.id,
+        now,
+      );
+    }
+    this.dispatch();
+    return { ok: true, job: this.mustGet(job.id), replayed: false };
+  }
+
+  /** Admission limits, reference checks and the insert: one synchronous step, so nothing interleaves. */
+  private admit(job: NewJob, who: Actor, now: number): { ok: true } | Extract<EnqueueResult, { ok: false }> {
     const decision = decideAdmission(
       {
         nowMs: now,
@@ -283,11 +397,13 @@ export class QueueCoordinator extends DurableObject<Env> {
       this.audit(null, 'job.create', who, `refused:${decision.code}`, null);
       return decision;
     }
+    const problems = this.referenceProblems(job);
+    if (problems.length > 0) return { ok: false, code: 'INVALID_REFERENCE', errors: problems };
     this.sql.exec('INSERT INTO admissions (ts_ms) VALUES (?)', now);
     this.sql.exec(
       `INSERT INTO jobs (id, type, priority_rank, state, max_attempts, total_items, estimated_ms,
-                         estimated_memory, created_ms)
-       VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?)`,
+                         estimated_memory, created_ms, not_before_ms, scheduled_ms, retry_of, callback_url)
+       VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       job.id,
       job.type,
       priorityRank(job.priority),
@@ -296,25 +412,22 @@ export class QueueCoordinator extends DurableObject<Env> {
       job.estimatedMs,
       job.estimatedMemoryBytes,
       now,
+      job.runAtMs ?? 0,
+      job.runAtMs !== null && job.runAtMs > now ? job.runAtMs : null,
+      job.retryOf,
+      job.callbackUrl,
     );
-    if (idempotency) {
-      this.sql.exec(
-        `INSERT INTO idempotency_keys (key, body_hash, job_id, created_ms) VALUES (?, ?, ?, ?)
-         ON CONFLICT (key) DO UPDATE SET body_hash = excluded.body_hash, job_id = excluded.job_id, created_ms = excluded.created_ms`,
-        idempotency.key,
-        idempotency.bodyHash,
-        job.id,
-        now,
-      );
+    for (const dependency of job.dependsOn) {
+      this.sql.exec('INSERT OR IGNORE INTO job_deps (job_id, depends_on) VALUES (?, ?)', job.id, dependency);
     }
+    if (job.retryOf) this.sql.exec('UPDATE jobs SET retried_by = ? WHERE id = ?', job.id, job.retryOf);
     this.audit(job.id, 'job.create', who, 'created', `${job.type} ${job.priority}`);
-    this.dispatch();
-    return { ok: true, job: this.mustGet(job.id), replayed: false };
+    return { ok: true };
   }
 
   getJob(id: string): JobRecord | null {
     const row = this.row(id);
-    return row ? toRecord(row) : null;
+    return row ? this.record(row) : null;
   }
 
   listJobs(filter: ListFilter): { jobs: JobRecord[]; total: number } {
@@ -397,6 +510,82 @@ export class QueueCoordinator extends DurableObject<Env> {
     return this.hub.open(id, seen ? null : current);
   }
 
+  /** Paused: nothing new starts, running jobs finish, admission goes on. */
+  setPaused(tenant: string, paused: boolean, who: Actor): { paused: boolean } {
+    this.rememberTenant(tenant);
+    this.setMeta('paused', paused ? '1' : '0');
+    this.audit(null, paused ? 'queue.pause' : 'queue.resume', who, 'ok', null);
+    if (!paused) this.dispatch();
+    return { paused };
+  }
+
+  createSchedule(tenant: string, schedule: NewSchedule, who: Actor): ScheduleRecord {
+    this.rememberTenant(tenant);
+    const now = Date.now();
+    this.sql.exec(
+      'INSERT INTO schedules (id, cron, timezone, job, next_ms, created_ms) VALUES (?, ?, ?, ?, ?, ?)',
+      schedule.id,
+      schedule.cron,
+      schedule.timezone,
+      JSON.stringify({ type: schedule.job.type, priority: schedule.job.priority, data: JSON.parse(schedule.job.dataJson) as unknown }),
+      nextFiring(schedule.cron, schedule.timezone, now),
+      now,
+    );
+    this.audit(null, 'schedule.create', who, 'created', `${schedule.id} ${schedule.cron} ${schedule.timezone}`);
+    this.rearm();
+    return this.schedule(schedule.id) as ScheduleRecord;
+  }
+
+  schedule(id: string): ScheduleRecord | null {
+    const row = this.sql.exec<ScheduleRow>('SELECT * FROM schedules WHERE id = ?', id).toArray()[0];
+    return row ? toSchedule(row) : null;
+  }
+
+  listSchedules(): ScheduleRecord[] {
+    return this.sql.exec<ScheduleRow>('SELECT * FROM schedules ORDER BY created_ms, id').toArray().map(toSchedule);
+  }
+
+  deleteSchedule(id: string, who: Actor): boolean {
+    const gone = this.sql.exec('DELETE FROM schedules WHERE id = ?', id).rowsWritten > 0;
+    if (gone) this.audit(null, 'schedule.delete', who, 'deleted', id);
+    return gone;
+  }
+
+  cancelMany(filter: BulkCancelFilter, who: Actor): BulkCancelReport {
+    const report: BulkCancelReport = { matched: 0, cancelled: 0, cancelRequested: 0, notCancellable: 0, notFound: 0 };
+    const clauses: string[] = [];
+    const params: SqlStorageValue[] = [];
+    if (filter.status) {
+      clauses.push('state = ?');
+      params.push(filter.status);
+    }
+    if (filter.type) {
+      clauses.push('type = ?');
+      params.push(filter.type);
+    }
+    if (filter.priority) {
+      clauses.push('priority_rank = ?');
+      params.push(priorityRank(filter.priority));
+    }
+    let ids = this.sql
+      .exec<{ id: string }>(`SELECT id FROM jobs ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''} ORDER BY seq`, ...params)
+      .toArray()
+      .map((r) => r.id);
+    if (filter.ids) {
+      const matching = new Set(ids);
+      report.notFound = filter.ids.filter((id) => !this.row(id)).length;
+      ids = filter.ids.filter((id) => matching.has(id));
+    }
+    for (const id of ids) {
+      report.matched += 1;
+      const outcome = this.cancel(id, who);
+      if (!outcome.ok) report.notCancellable += 1;
+      else if (outcome.job.status === 'cancelled') report.cancelled += 1;
+      else report.cancelRequested += 1;
+    }
+    return report;
+  }
+
   stats(): QueueStats {
     const now = Date.now();
     const byStatus = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
@@ -441,6 +630,7 @@ export class QueueCoordinator extends DurableObject<Env> {
       },
       byType,
       byPriority,
+      paused: this.meta('paused') === '1',
     };
   }
 
@@ -573,7 +763,60 @@ export class QueueCoordinator extends DurableObject<Env> {
         now,
       );
     }
+    await this.fireSchedules(now);
     this.dispatch();
+    await this.deliverWebhooks(now);
+  }
+
+  /**
+   * Each due schedule creates an ordinary job, admitted like any other; a refusal is counted and
+   * audited, not lost. The job id is derived from the schedule and due time, and the due time is
+   * re-checked after the input is written, so a firing that runs twice creates one job.
+   */
+  private async fireSchedules(now: number): Promise<void> {
+    const tenant = this.meta('tenant');
+    if (tenant === null) return;
+    const due = this.sql.exec<ScheduleRow>('SELECT * FROM schedules WHERE next_ms <= ?', now).toArray();
+    for (const row of due) {
+      const dueMs = row.next_ms ?? now;
+      const spec = JSON.parse(row.job) as { type: JobType; priority: JobPriority; data: unknown };
+      const handler = handlerFor(spec.type);
+      const id = await firingJobId(row.id, dueMs);
+      if (handler) await this.env.BLOBS.put(jobInputKey(tenant, id), JSON.stringify(spec.data), { httpMetadata: { contentType: 'application/json' } });
+      const current = this.sql.exec<{ next_ms: number | null }>('SELECT next_ms FROM schedules WHERE id = ?', row.id).toArray()[0];
+      if (current?.next_ms !== dueMs) continue;
+      let admitted = false;
+      if (handler) {
+        const data = handler.dataSchema.parse(spec.data);
+        const outcome = this.admit(
+          {
+            id,
+            type: spec.type,
+            priority: spec.priority,
+            totalItems: handler.totalItems(data),
+            estimatedMs: handler.estimateTime(data),
+            estimatedMemoryBytes: handler.estimateMemory(data),
+            runAtMs: null,
+            dependsOn: [],
+            retryOf: null,
+            callbackUrl: null,
+          },
+          { actor: `schedule:${row.id}`, requestId: null },
+          now,
+        );
+        admitted = outcome.ok;
+      }
+      this.sql.exec(
+        `UPDATE schedules SET next_ms = ?, last_fired_ms = ?, fired = fired + ?, refused = refused + ? WHERE id = ?`,
+        // Missed firings (the object was away) are not replayed: the next one is after now.
+        nextFiring(row.cron, row.timezone, Math.max(now, dueMs)),
+        now,
+        admitted ? 1 : 0,
+        admitted ? 0 : 1,
+        row.id,
+      );
+      if (!admitted) this.ctx.waitUntil(this.env.BLOBS.delete(jobInputKey(tenant, id)));
+    }
   }
 
   /** Deletes terminal jobs past their TTL with their R2 objects. Safe to run twice or concurrently. */
@@ -602,6 +845,7 @@ export class QueueCoordinator extends DurableObject<Env> {
         report.deletedObjects += await deleteJobBlobs(this.env.BLOBS, tenant, id);
         // Re-checked after the await: only a still-terminal row goes.
         const gone = this.sql.exec("DELETE FROM jobs WHERE id = ? AND state IN ('completed', 'cancelled', 'failed')", id);
+        this.sql.exec('DELETE FROM webhooks WHERE job_id = ?', id);
         if (gone.rowsWritten > 0) {
           report.deletedJobs += 1;
           this.audit(id, 'job.cleanup', { actor: 'system:cron', requestId: null }, 'deleted', null);
@@ -656,6 +900,33 @@ export class QueueCoordinator extends DurableObject<Env> {
       this.waiters.delete(id);
       for (const resolve of set) resolve(job);
     }
+    if (job.callbackUrl) {
+      // Delivered by the alarm, so it never delays the job's own completion.
+      this.sql.exec("INSERT OR IGNORE INTO webhooks (job_id, next_ms, state) VALUES (?, ?, 'pending')", id, now);
+    }
+    if (status !== 'completed') this.failDependents(id, status, now);
+  }
+
+  /** A dependency that can never complete fails everything still waiting on it, transitively. */
+  private failDependents(id: string, status: 'failed' | 'cancelled', now: number): void {
+    const dependents = this.sql
+      .exec<{ id: string; attempt: number }>(
+        "SELECT j.id, j.attempt FROM job_deps d JOIN jobs j ON j.id = d.job_id WHERE d.depends_on = ? AND j.state = 'pending'",
+        id,
+      )
+      .toArray();
+    for (const dependent of dependents) {
+      const error = {
+        code: 'DEPENDENCY_FAILED',
+        message: `Dependency ${id} ${status === 'failed' ? 'failed' : 'was cancelled'}`,
+        stage: 'waiting',
+        retryable: false,
+        attempts: dependent.attempt,
+        dependency: id,
+      };
+      this.sql.exec('UPDATE jobs SET error = ? WHERE id = ?', JSON.stringify(error), dependent.id);
+      this.finish(dependent.id, 'failed', now);
+    }
   }
 
   /**
@@ -666,10 +937,15 @@ export class QueueCoordinator extends DurableObject<Env> {
     const now = Date.now();
     const started: Omit<WorkMessage, 'tenant'>[] = [];
     let running = this.count("state = 'running'");
-    while (running < this.config.maxConcurrentJobs) {
+    const paused = this.meta('paused') === '1';
+    while (!paused && running < this.config.maxConcurrentJobs) {
       const next = this.sql
         .exec<{ id: string; attempt: number }>(
-          "SELECT id, attempt FROM jobs WHERE state = 'pending' AND not_before_ms <= ? ORDER BY priority_rank, seq LIMIT 1",
+          `SELECT id, attempt FROM jobs
+           WHERE state = 'pending' AND not_before_ms <= ?
+             AND NOT EXISTS (SELECT 1 FROM job_deps d JOIN jobs dj ON dj.id = d.depends_on
+                             WHERE d.job_id = jobs.id AND dj.state != 'completed')
+           ORDER BY priority_rank, seq LIMIT 1`,
           now,
         )
         .toArray()[0];
@@ -726,13 +1002,85 @@ export class QueueCoordinator extends DurableObject<Env> {
            SELECT MIN(lease_until_ms) AS t FROM jobs WHERE state = 'running'
            UNION ALL
            SELECT MIN(not_before_ms) AS t FROM jobs WHERE state = 'pending' AND not_before_ms > ?
+           UNION ALL
+           SELECT MIN(next_ms) AS t FROM webhooks WHERE state = 'pending'
+           UNION ALL
+           SELECT MIN(next_ms) AS t FROM schedules
          )`,
         now,
       )
       .one().t;
-    if (next === null || next === this.armedAlarmMs) return;
-    this.armedAlarmMs = next;
-    void this.ctx.storage.setAlarm(next);
+    if (next === null) return;
+    // Something already due fires now; the platform refuses times in the past.
+    const at = Math.max(next, now);
+    if (at === this.armedAlarmMs) return;
+    this.armedAlarmMs = at;
+    void this.ctx.storage.setAlarm(at);
+  }
+
+  /**
+   * POSTs each due webhook: the job summary, signed with the tenant's secret. A failure is
+   * retried with backoff, every attempt is in the job's history, and after the last one it
+   * gives up. Each row is claimed before the await, so overlapping alarms send it once.
+   */
+  private async deliverWebhooks(now: number): Promise<void> {
+    const tenant = this.meta('tenant');
+    const signingKey = this.config.webhookSigningKey;
+    const due = this.sql
+      .exec<{ job_id: string }>("SELECT job_id FROM webhooks WHERE state = 'pending' AND next_ms <= ?", now)
+      .toArray();
+    if (due.length === 0 || tenant === null || signingKey === null) return;
+    for (const { job_id } of due) this.sql.exec('UPDATE webhooks SET next_ms = ? WHERE job_id = ?', now + WEBHOOK_CLAIM_MS, job_id);
+    const secret = await tenantWebhookSecret(signingKey, tenant);
+    await Promise.all(
+      due.map(async ({ job_id: jobId }) => {
+        const job = this.getJob(jobId);
+        if (!job?.callbackUrl) {
+          this.sql.exec('DELETE FROM webhooks WHERE job_id = ?', jobId);
+          return;
+        }
+        const body = JSON.stringify({
+          id: `${jobId}:${job.status}`,
+          type: `job.${job.status}`,
+          job: presentJob(job, { nowMs: Date.now(), ttlMs: ttlFor(job, this.config) }),
+        });
+        const timestamp = Date.now();
+        let outcome: string;
+        try {
+          const res = await fetch(job.callbackUrl, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'webhook-id': `${jobId}:${job.status}`,
+              'webhook-signature': await signatureHeader(secret, timestamp, body),
+            },
+            body,
+            redirect: 'manual',
+            signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+          });
+          await res.body?.cancel();
+          outcome = res.ok ? `delivered:${res.status}` : `failed:${res.status}`;
+        } catch {
+          outcome = 'failed:network';
+        }
+        // Counted in SQL, not from the snapshot: every attempt is counted once, even overlapping ones.
+        const attempt = this.sql
+          .exec<{ attempts: number }>("UPDATE webhooks SET attempts = attempts + 1 WHERE job_id = ? AND state = 'pending' RETURNING attempts", jobId)
+          .toArray()[0]?.attempts;
+        if (attempt === undefined) return;
+        if (outcome.startsWith('delivered')) {
+          this.sql.exec("UPDATE webhooks SET state = 'delivered' WHERE job_id = ?", jobId);
+        } else if (attempt >= WEBHOOK_MAX_ATTEMPTS) {
+          this.sql.exec("UPDATE webhooks SET state = 'gave_up' WHERE job_id = ?", jobId);
+          outcome += ',gave_up';
+        } else {
+          const delay = retryDelayMs(attempt, { baseDelayMs: 5_000, maxDelayMs: HOUR_MS });
+          this.sql.exec('UPDATE webhooks SET next_ms = ? WHERE job_id = ?', Date.now() + delay, jobId);
+        }
+        this.audit(jobId, 'webhook.delivery', SYSTEM, outcome, `attempt ${attempt}`);
+      }),
+    );
+    this.rearm();
   }
 
   /** The job's state as an event: terminal states by name, progress while it runs. */
@@ -780,7 +1128,44 @@ export class QueueCoordinator extends DurableObject<Env> {
   private mustGet(id: string): JobRecord {
     const row = this.row(id);
     if (!row) throw new Error(`job ${id} vanished`);
-    return toRecord(row);
+    return this.record(row);
+  }
+
+  private record(row: JobRow): JobRecord {
+    const job = toRecord(row);
+    if (row.state === 'pending') job.waitingFor = this.unmetDependencies(row.id);
+    return job;
+  }
+
+  private unmetDependencies(id: string): string[] {
+    return this.sql
+      .exec<{ id: string }>(
+        `SELECT d.depends_on AS id FROM job_deps d JOIN jobs j ON j.id = d.depends_on
+         WHERE d.job_id = ? AND j.state != 'completed' ORDER BY d.depends_on`,
+        id,
+      )
+      .toArray()
+      .map((r) => r.id);
+  }
+
+  /** Dependencies and retry sources must be this tenant's jobs, in a state that can still work out. */
+  private referenceProblems(job: NewJob): FieldProblem[] {
+    const problems: FieldProblem[] = [];
+    job.dependsOn.forEach((id, index) => {
+      const dependency = this.row(id);
+      const field = `dependsOn[${index}]`;
+      if (!dependency) problems.push({ field, message: `No job ${id}` });
+      else if (dependency.state === 'failed' || dependency.state === 'cancelled') {
+        problems.push({ field, message: `Job ${id} is ${dependency.state}; it can never complete` });
+      }
+    });
+    if (job.retryOf) {
+      const original = this.row(job.retryOf);
+      if (!original || (original.state !== 'failed' && original.state !== 'cancelled')) {
+        problems.push({ field: 'retryOf', message: 'Only a failed or cancelled job can be retried' });
+      }
+    }
+    return problems;
   }
 
   private count(where: string, ...params: SqlStorageValue[]): number {

@@ -24,6 +24,11 @@ const base: JobRecord = {
   notBeforeMs: 0,
   errorJson: null,
   resultJson: null,
+  scheduledMs: null,
+  retryOf: null,
+  retriedBy: null,
+  waitingFor: [],
+  callbackUrl: null,
 };
 
 describe('presentJob', () => {

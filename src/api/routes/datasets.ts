@@ -1,11 +1,14 @@
-import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
 import { isTerminal } from '../../core/job-types.ts';
 import { datasetStoreFor, MAX_READ_LIMIT, type Owned } from '../../durable/dataset-store.ts';
 import { coordinatorFor } from '../../queue/consumer.ts';
 import { datasetMarkerKey, datasetsPrefix } from '../../storage/file-keys.ts';
 import type { AppEnv } from '../context.ts';
-import { ApiError, fieldErrors } from '../errors.ts';
+import { ApiError } from '../errors.ts';
+import { errors, json, security } from '../openapi.ts';
+import { DatasetListItemSchema, DatasetRecordSchema, DatasetSchema, IdParams, SentimentLabelSchema } from '../schemas.ts';
 
 type Ctx = Context<AppEnv>;
 
@@ -15,21 +18,16 @@ function notFound(id: string): ApiError {
   return new ApiError('DATASET_NOT_FOUND', 'Dataset not found', { datasetId: id });
 }
 
-function datasetId(c: Ctx): string {
+/** A malformed id names no dataset: 404, answered before the query is validated, as for any unknown id. */
+const wellFormedId = createMiddleware<AppEnv>(async (c, next) => {
   const id = c.req.param('id') ?? '';
   if (!z.uuid().safeParse(id).success) throw notFound(id);
-  return id;
-}
+  await next();
+});
 
 function owned<T>(id: string, answer: Owned<T>): T {
   if (!answer.ok) throw notFound(id);
   return answer.value;
-}
-
-function query<T extends z.ZodType>(c: Ctx, schema: T): z.infer<T> {
-  const parsed = schema.safeParse(c.req.query());
-  if (!parsed.success) throw new ApiError('INVALID_REQUEST', 'Invalid query parameters', { errors: fieldErrors(parsed.error.issues) });
-  return parsed.data;
 }
 
 const ListQuery = z.strictObject({
@@ -40,14 +38,63 @@ const ListQuery = z.strictObject({
 const RecordsQuery = z.strictObject({
   cursor: z.string().max(2048).optional(),
   limit: z.coerce.number().int().min(1).max(MAX_READ_LIMIT).default(100),
-  sentiment: z.enum(['positive', 'negative', 'neutral']).optional(),
-  start: z.iso.datetime({ offset: true }).optional(),
-  end: z.iso.datetime({ offset: true }).optional(),
+  sentiment: SentimentLabelSchema.optional(),
+  start: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Only records created at or after this time' }),
+  end: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Only records created at or before this time' }),
+});
+
+const listDatasets = createRoute({
+  method: 'get',
+  path: '/datasets',
+  summary: 'List datasets with their record counts',
+  security,
+  request: { query: ListQuery },
+  responses: {
+    200: json(z.object({ datasets: z.array(DatasetListItemSchema), cursor: z.string().nullable() }), 'A page of datasets'),
+    ...errors(400, 401),
+  },
+});
+
+const getDataset = createRoute({
+  method: 'get',
+  path: '/datasets/{id}',
+  summary: 'Record counts, columns, source files and timestamps of a dataset',
+  security,
+  middleware: wellFormedId,
+  request: { params: IdParams },
+  responses: { 200: json(DatasetSchema, 'The dataset'), ...errors(401, 404) },
+});
+
+const readRecords = createRoute({
+  method: 'get',
+  path: '/datasets/{id}/records',
+  summary: 'Records in createdAt order, keyset-paginated by cursor',
+  security,
+  middleware: wellFormedId,
+  request: { params: IdParams, query: RecordsQuery },
+  responses: {
+    200: json(z.object({ datasetId: z.string(), records: z.array(DatasetRecordSchema), cursor: z.string().nullable() }), 'A page of records'),
+    ...errors(400, 401, 404),
+  },
+});
+
+const deleteDataset = createRoute({
+  method: 'delete',
+  path: '/datasets/{id}',
+  summary: 'Delete every record of a dataset',
+  description: '409 DATASET_BUSY while a job that writes to the dataset is pending or running.',
+  security,
+  middleware: wellFormedId,
+  request: { params: IdParams },
+  responses: {
+    200: json(z.object({ datasetId: z.string(), deleted: z.boolean(), deletedRecords: z.number().int() }), 'Deleted'),
+    ...errors(401, 404, 409),
+  },
 });
 
 export const datasetRoutes = new OpenAPIHono<AppEnv>()
-  .get('/datasets', async (c) => {
-    const { cursor, limit } = query(c, ListQuery);
+  .openapi(listDatasets, async (c) => {
+    const { cursor, limit } = c.req.valid('query');
     const tenant = c.get('tenant');
     const prefix = datasetsPrefix(tenant);
     const page = await c.env.BLOBS.list({ prefix, limit, ...(cursor ? { cursor } : {}) });
@@ -62,15 +109,15 @@ export const datasetRoutes = new OpenAPIHono<AppEnv>()
     );
     return ok(c, { datasets: datasets.filter((d) => d !== null), cursor: page.truncated ? page.cursor : null });
   })
-  .get('/datasets/:id', async (c) => {
-    const id = datasetId(c);
+  .openapi(getDataset, async (c) => {
+    const { id } = c.req.valid('param');
     const tenant = c.get('tenant');
     const summary = owned(id, await datasetStoreFor(c.env, tenant, id).summary(tenant));
     return ok(c, { datasetId: id, ...summary });
   })
-  .get('/datasets/:id/records', async (c) => {
-    const id = datasetId(c);
-    const q = query(c, RecordsQuery);
+  .openapi(readRecords, async (c) => {
+    const { id } = c.req.valid('param');
+    const q = c.req.valid('query');
     const tenant = c.get('tenant');
     const page = owned(
       id,
@@ -84,8 +131,8 @@ export const datasetRoutes = new OpenAPIHono<AppEnv>()
     );
     return ok(c, { datasetId: id, records: page.records, cursor: page.nextKey });
   })
-  .delete('/datasets/:id', async (c) => {
-    const id = datasetId(c);
+  .openapi(deleteDataset, async (c) => {
+    const { id } = c.req.valid('param');
     const tenant = c.get('tenant');
     const store = datasetStoreFor(c.env, tenant, id);
     const writers = owned(id, await store.writers(tenant));

@@ -1,8 +1,10 @@
-import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono, type RouteConfig, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { fileKey, filePathProblem, filesPrefix, pathOfKey, prefixProblem, uploadPrefix } from '../../storage/file-keys.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError, fieldErrors } from '../errors.ts';
+import { binary, errors, json, openapiRestPath, security } from '../openapi.ts';
+import { FilePathParams, FileSchema, StoredFileSchema, UploadedPartSchema, UploadStartedSchema } from '../schemas.ts';
 
 /** Workers accept request bodies up to 100 MB (Free/Pro plans): one PUT, or one part, at most this. */
 export const MAX_UPLOAD_BYTES = 100_000_000;
@@ -14,8 +16,11 @@ const ROUTE_PREFIX = '/api/v1/files/';
 
 type Ctx = Context<AppEnv>;
 
-const ok = <T>(c: Ctx, data: T, status: 200 | 201 = 200) =>
+const ok = <T, S extends 200 | 201 = 200>(c: Ctx, data: T, status: S = 200 as S) =>
   c.json({ success: true as const, data, timestamp: new Date().toISOString() }, status);
+
+/** A stored file: 201 when it is new, 200 when it replaced one. */
+const stored = <T extends { overwritten: boolean }>(c: Ctx, data: T) => (data.overwritten ? ok(c, data) : ok(c, data, 201));
 
 /**
  * The file path as it arrived. It is read from the raw URL, not Hono's decoded path: a `%` means
@@ -127,13 +132,16 @@ async function dropSession(bucket: R2Bucket, session: Session): Promise<void> {
 
 const PartNumber = z.coerce.number().int().min(1).max(MAX_PARTS);
 
-const CompleteBody = z.strictObject({
-  parts: z
-    .array(z.strictObject({ partNumber: PartNumber, etag: z.string().min(1) }))
-    .min(1)
-    .max(MAX_PARTS)
-    .optional(),
-});
+const CompleteBody = z
+  .strictObject({
+    parts: z
+      .array(z.strictObject({ partNumber: PartNumber, etag: z.string().min(1) }))
+      .min(1)
+      .max(MAX_PARTS)
+      .optional()
+      .openapi({ description: 'The parts to join; without it (or without a body) every uploaded part is used' }),
+  })
+  .openapi('CompleteMultipartUpload');
 
 async function createUpload(c: Ctx, path: string) {
   const tenant = c.get('tenant');
@@ -193,7 +201,7 @@ async function completeUpload(c: Ctx, path: string, uploadId: string) {
   const upload = c.env.BLOBS.resumeMultipartUpload(key, uploadId);
   const object = await upload.complete(chosen.sort((a, b) => a.partNumber - b.partNumber).map(({ partNumber, etag }) => ({ partNumber, etag })));
   await dropSession(c.env.BLOBS, session);
-  return ok(c, { ...describe(tenant, object), overwritten: existed, parts: chosen.length }, existed ? 200 : 201);
+  return stored(c, { ...describe(tenant, object), overwritten: existed, parts: chosen.length });
 }
 
 async function abortUpload(c: Ctx, path: string, uploadId: string) {
@@ -213,7 +221,7 @@ async function putFile(c: Ctx, path: string) {
   const contentType = c.req.header('content-type');
   // The body streams into R2; it is never read into memory here.
   const object = await c.env.BLOBS.put(key, bodyOf(c), contentType ? { httpMetadata: { contentType } } : {});
-  return ok(c, { ...describe(tenant, object), overwritten: existed }, existed ? 200 : 201);
+  return stored(c, { ...describe(tenant, object), overwritten: existed });
 }
 
 type ByteRange = { offset: number; length: number } | 'unsatisfiable' | null;
@@ -268,43 +276,129 @@ async function deleteFile(c: Ctx, path: string) {
 }
 
 const ListQuery = z.strictObject({
-  prefix: z.string().max(1024).default(''),
-  cursor: z.string().max(4096).optional(),
+  prefix: z.string().max(1024).default('').openapi({ description: 'Only paths starting with this; held to the path rules' }),
+  cursor: z.string().max(4096).optional().openapi({ description: 'cursor of the previous page' }),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
-export const fileRoutes = new OpenAPIHono<AppEnv>()
-  .get('/files', async (c) => {
-    const query = ListQuery.safeParse(c.req.query());
-    if (!query.success) throw new ApiError('INVALID_REQUEST', 'Invalid query parameters', { errors: fieldErrors(query.error.issues) });
-    const { prefix, cursor, limit } = query.data;
-    const problem = prefixProblem(prefix);
-    if (problem) throw new ApiError('INVALID_PATH', problem);
-    const tenant = c.get('tenant');
-    const page = await c.env.BLOBS.list({ prefix: `${filesPrefix(tenant)}${prefix}`, limit, ...(cursor ? { cursor } : {}) });
-    return ok(c, {
-      files: page.objects.map((o) => describe(tenant, o)),
-      cursor: page.truncated ? page.cursor : null,
-      truncated: page.truncated,
-    });
-  })
-  .put('/files/*', async (c) => {
-    const path = pathOf(c);
-    const uploadId = c.req.query('uploadId');
-    if (uploadId !== undefined) return uploadPart(c, path, uploadId, c.req.query('partNumber') ?? '');
-    return putFile(c, path);
-  })
-  .post('/files/*', async (c) => {
-    const path = pathOf(c);
-    const uploadId = c.req.query('uploadId');
-    if (uploadId !== undefined) return completeUpload(c, path, uploadId);
-    if (c.req.query('uploads') !== undefined) return createUpload(c, path);
-    throw new ApiError('INVALID_REQUEST', 'POST a file path with ?uploads to start a multipart upload, or ?uploadId=… to complete one');
-  })
-  .get('/files/*', async (c) => getFile(c, pathOf(c)))
-  .delete('/files/*', async (c) => {
-    const path = pathOf(c);
-    const uploadId = c.req.query('uploadId');
-    if (uploadId !== undefined) return abortUpload(c, path, uploadId);
-    return deleteFile(c, path);
+const UploadIdQuery = z.string().openapi({ description: 'The uploadId answered by `POST ?uploads`' });
+
+/** An operation on `/files/{path}`, the path parameter and the key included. */
+function fileOperation<R extends Omit<RouteConfig, 'path'>>(route: R) {
+  return createRoute({ ...route, path: '/files/{path}', security, request: { params: FilePathParams, ...route.request } });
+}
+
+const listFiles = createRoute({
+  method: 'get',
+  path: '/files',
+  summary: 'List files, in path order, paged by cursor',
+  security,
+  request: { query: ListQuery },
+  responses: {
+    200: json(z.object({ files: z.array(FileSchema), cursor: z.string().nullable(), truncated: z.boolean() }), 'A page of files'),
+    ...errors(400, 401),
+  },
+});
+
+const putFileRoute = fileOperation({
+  method: 'put',
+  summary: 'Upload a file, or one part of a multipart upload (?uploadId=&partNumber=)',
+  description:
+    `The body streams to storage as it is, of any media type (stored as the file's Content-Type). It needs a ` +
+    `Content-Length (411 without one) of at most ${MAX_UPLOAD_BYTES} bytes (413 above). With \`?uploadId=&partNumber=\` ` +
+    `the body is part \`partNumber\` (1–${MAX_PARTS}) of that multipart upload: every part but the last at least ` +
+    `${MIN_PART_BYTES} bytes and all of them the same size, else 400 INVALID_PART at once; re-sending a part replaces it.`,
+  request: {
+    query: z.object({
+      uploadId: UploadIdQuery.optional(),
+      partNumber: PartNumber.optional().openapi({ description: 'With uploadId: the part this body is' }),
+    }),
+    body: { required: true, ...binary('The file, or the part, as raw bytes') },
+  },
+  responses: {
+    200: json(z.union([StoredFileSchema, UploadedPartSchema]), 'A file replaced (`overwritten: true`), or a part stored'),
+    201: json(StoredFileSchema, 'A new file'),
+    ...errors(400, 401, 404, 411, 413),
+  },
+});
+
+const postFileRoute = fileOperation({
+  method: 'post',
+  summary: 'Start (?uploads) or complete (?uploadId=) a multipart upload',
+  description:
+    '`?uploads` starts a multipart upload of the path; the request\'s Content-Type becomes the file\'s, and the body is ' +
+    'ignored. `?uploadId=` completes one from its parts: 201 for a new file, 200 with `overwritten: true` for a ' +
+    'replaced one. Either switch is required (400 INVALID_REQUEST without).',
+  request: {
+    query: z.object({
+      uploads: z.string().optional().openapi({ description: 'Present, without a value, to start an upload' }),
+      uploadId: UploadIdQuery.optional(),
+    }),
+    body: { required: false, content: { 'application/json': { schema: CompleteBody } } },
+  },
+  responses: {
+    200: json(StoredFileSchema, 'Completed, replacing a file'),
+    201: json(z.union([UploadStartedSchema, StoredFileSchema]), 'An upload started (?uploads), or completed into a new file'),
+    ...errors(400, 401, 404, 413),
+  },
+});
+
+const getFileRoute = fileOperation({
+  method: 'get',
+  summary: 'Download a file, whole or one byte range',
+  request: {
+    headers: z.object({ range: z.string().optional().openapi({ description: 'One `bytes=` range; several, or a malformed one, send the whole file' }) }),
+  },
+  responses: {
+    200: binary('The file, with its Content-Type and ETag'),
+    206: binary('The requested range, with Content-Range'),
+    ...errors(400, 401, 404, 416),
+  },
+});
+
+const deleteFileRoute = fileOperation({
+  method: 'delete',
+  summary: 'Delete a file, or abort a multipart upload (?uploadId=)',
+  request: { query: z.object({ uploadId: UploadIdQuery.optional() }) },
+  responses: {
+    200: json(z.union([z.object({ path: z.string(), deleted: z.boolean() }), z.object({ path: z.string(), uploadId: z.string(), aborted: z.boolean() })]), 'Deleted, or aborted'),
+    ...errors(400, 401, 404),
+  },
+});
+
+export const fileRoutes = new OpenAPIHono<AppEnv>().openapi(listFiles, async (c) => {
+  const { prefix, cursor, limit } = c.req.valid('query');
+  const problem = prefixProblem(prefix);
+  if (problem) throw new ApiError('INVALID_PATH', problem);
+  const tenant = c.get('tenant');
+  const page = await c.env.BLOBS.list({ prefix: `${filesPrefix(tenant)}${prefix}`, limit, ...(cursor ? { cursor } : {}) });
+  return ok(c, {
+    files: page.objects.map((o) => describe(tenant, o)),
+    cursor: page.truncated ? page.cursor : null,
+    truncated: page.truncated,
   });
+});
+
+openapiRestPath(fileRoutes, putFileRoute, async (c) => {
+  const path = pathOf(c);
+  const uploadId = c.req.query('uploadId');
+  if (uploadId !== undefined) return uploadPart(c, path, uploadId, c.req.query('partNumber') ?? '');
+  return putFile(c, path);
+});
+
+openapiRestPath(fileRoutes, postFileRoute, async (c) => {
+  const path = pathOf(c);
+  const uploadId = c.req.query('uploadId');
+  if (uploadId !== undefined) return completeUpload(c, path, uploadId);
+  if (c.req.query('uploads') !== undefined) return createUpload(c, path);
+  throw new ApiError('INVALID_REQUEST', 'POST a file path with ?uploads to start a multipart upload, or ?uploadId=… to complete one');
+});
+
+openapiRestPath(fileRoutes, getFileRoute, async (c) => getFile(c, pathOf(c)));
+
+openapiRestPath(fileRoutes, deleteFileRoute, async (c) => {
+  const path = pathOf(c);
+  const uploadId = c.req.query('uploadId');
+  if (uploadId !== undefined) return abortUpload(c, path, uploadId);
+  return deleteFile(c, path);
+});

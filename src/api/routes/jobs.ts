@@ -2,12 +2,12 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { loadConfig } from '../../config.ts';
 import type { JobRecord } from '../../core/job-record.ts';
-import type { Actor, IdempotencyClaim } from '../../durable/queue-coordinator.ts';
+import type { IdempotencyClaim } from '../../durable/queue-coordinator.ts';
 import { coordinatorFor } from '../../queue/consumer.ts';
-import { handlerFor } from '../../handlers/registry.ts';
-import { deleteJobBlobs, jobInputKey, readResultItems } from '../../storage/job-blobs.ts';
+import { jobInputKey, readResultItems } from '../../storage/job-blobs.ts';
 import type { AppEnv } from '../context.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError, errorEnvelope } from '../errors.ts';
+import { actorOf, parseJobBody, submitJob } from '../submit.ts';
 import { errors, json, security } from '../openapi.ts';
 import { presentJob, progressOf, storedResult, summarizeJob, ttlFor } from '../present.ts';
 import {
@@ -15,21 +15,19 @@ import {
   envelope,
   CreateJobBody,
   type CreateJobInput,
-  JobIdParams,
+  IdParams,
+  JobStatusSchema,
   JobSummary,
   JobView,
   ListJobsQuery,
   AuditEventSchema,
+  BulkCancelBody,
+  BulkCreateBody,
   ResultPage,
   ResultPageQuery,
   StatsView,
   WaitBody,
 } from '../schemas.ts';
-
-/** The audit trail's view of the caller: the key's id and the request id, never the key. */
-export function actorOf(c: Context<AppEnv>): Actor {
-  return { actor: `key:${c.get('keyId')}`, requestId: c.get('requestId') };
-}
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -44,6 +42,10 @@ async function idempotencyOf(c: Context<AppEnv>, body: CreateJobInput): Promise<
   // The validated body, defaults included: formatting and key order do not make a new request.
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify(body)));
   return { key, bodyHash: [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('') };
+}
+
+function createdView(job: JobRecord) {
+  return { jobId: job.id, type: job.type, status: job.status, priority: job.priority, createdAt: new Date(job.createdMs).toISOString() };
 }
 
 function notFound(id: string): ApiError {
@@ -93,7 +95,7 @@ const getJob = createRoute({
   path: '/jobs/{id}',
   summary: 'Get job status, progress and result',
   security,
-  request: { params: JobIdParams },
+  request: { params: IdParams },
   responses: { 200: json(JobView, 'The job'), ...errors(401, 404) },
 });
 
@@ -115,7 +117,7 @@ const cancelJob = createRoute({
   summary: 'Cancel a pending or running job',
   description: 'Pending jobs are cancelled at once (200); running jobs stop at their next checkpoint (202).',
   security,
-  request: { params: JobIdParams },
+  request: { params: IdParams },
   responses: {
     200: { description: 'Cancelled', content: { 'application/json': { schema: envelope(JobSummary).extend({ message: z.string() }) } } },
     202: { description: 'Cancellation requested', content: { 'application/json': { schema: envelope(JobSummary).extend({ message: z.string() }) } } },
@@ -137,7 +139,7 @@ const waitJob = createRoute({
   summary: 'Wait until the job completes, fails or is cancelled',
   description: 'Answers the moment the job reaches a terminal state, or 408 JOB_TIMEOUT at the deadline.',
   security,
-  request: { params: JobIdParams, body: { required: false, content: { 'application/json': { schema: WaitBody } } } },
+  request: { params: IdParams, body: { required: false, content: { 'application/json': { schema: WaitBody } } } },
   responses: { 200: json(JobView, 'The finished job'), ...errors(400, 401, 404, 408) },
 });
 
@@ -146,7 +148,7 @@ const resultPage = createRoute({
   path: '/jobs/{id}/result',
   summary: "Page through a completed job's per-item results",
   security,
-  request: { params: JobIdParams, query: ResultPageQuery },
+  request: { params: IdParams, query: ResultPageQuery },
   responses: { 200: json(ResultPage, 'A page of results'), ...errors(400, 401, 404, 409) },
 });
 
@@ -155,7 +157,7 @@ const history = createRoute({
   path: '/jobs/{id}/history',
   summary: "A job's audit trail: every state change and client action, oldest first",
   security,
-  request: { params: JobIdParams },
+  request: { params: IdParams },
   responses: { 200: json(z.object({ jobId: z.string(), events: z.array(AuditEventSchema) }), 'The trail'), ...errors(401, 404) },
 });
 
@@ -169,56 +171,114 @@ const events = createRoute({
     'Heartbeat comments every 15 s.',
   security,
   request: {
-    params: JobIdParams,
+    params: IdParams,
     headers: z.object({ 'last-event-id': z.string().regex(/^\d{1,15}$/).optional() }),
   },
   responses: { 200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } }, ...errors(401, 404) },
 });
 
+const bulkCreate = createRoute({
+  method: 'post',
+  path: '/jobs/bulk',
+  summary: 'Create up to 100 jobs in one call',
+  description:
+    'Each item is validated and admitted on its own (admission limits count each job). Always answers 207 with one ' +
+    'entry per item, in order: `{index, success: true, jobId, status}` or `{index, success: false, error, details}`.',
+  security,
+  request: { body: { required: true, content: { 'application/json': { schema: BulkCreateBody } } } },
+  responses: {
+    207: json(
+      z.object({
+        created: z.number(),
+        failed: z.number(),
+        results: z.array(
+          z.object({
+            index: z.number(),
+            success: z.boolean(),
+            jobId: z.string().optional(),
+            status: JobStatusSchema.optional(),
+            error: z.string().optional(),
+            details: z.record(z.string(), z.unknown()).optional(),
+          }),
+        ),
+      }),
+      'Per-item outcomes',
+    ),
+    ...errors(400, 401, 413, 415),
+  },
+});
+
+const bulkCancel = createRoute({
+  method: 'post',
+  path: '/jobs/cancel',
+  summary: 'Cancel every job that matches a filter',
+  security,
+  request: { body: { required: true, content: { 'application/json': { schema: BulkCancelBody } } } },
+  responses: {
+    200: json(
+      z.object({ matched: z.number(), cancelled: z.number(), cancelRequested: z.number(), notCancellable: z.number(), notFound: z.number() }),
+      'Counts',
+    ),
+    ...errors(400, 401),
+  },
+});
+
+const retryJob = createRoute({
+  method: 'post',
+  path: '/jobs/{id}/retry',
+  summary: 'Re-run a failed or cancelled job with the same input, as a new job linked both ways',
+  security,
+  request: { params: IdParams },
+  responses: { 201: json(CreatedJob.extend({ retryOf: z.string() }), 'The new job'), ...errors(401, 404, 409, 429) },
+});
+
 export const jobRoutes = new OpenAPIHono<AppEnv>()
   .openapi(createJob, async (c) => {
     const body = c.req.valid('json');
-    const handler = handlerFor(body.type);
-    if (!handler) throw new ApiError('INTERNAL_ERROR', 'Internal error');
-    const tenant = c.get('tenant');
-    const problems = (await handler.validate?.(body.data, { env: c.env, tenant })) ?? [];
-    if (problems.length > 0) throw new ApiError('INVALID_JOB_DATA', 'Invalid job data', { errors: problems });
-    const id = crypto.randomUUID();
-    await c.env.BLOBS.put(jobInputKey(tenant, id), JSON.stringify(body.data), {
-      httpMetadata: { contentType: 'application/json' },
-    });
-    const idempotency = await idempotencyOf(c, body);
-    const enqueued = await coordinatorFor(c.env, tenant).enqueue(
-      tenant,
-      {
-        id,
-        type: handler.type,
-        priority: body.priority,
-        totalItems: handler.totalItems(body.data),
-        estimatedMs: handler.estimateTime(body.data),
-        estimatedMemoryBytes: handler.estimateMemory(body.data),
-      },
-      actorOf(c),
-      idempotency,
-    );
-    if (!enqueued.ok || enqueued.replayed) c.executionCtx.waitUntil(deleteJobBlobs(c.env.BLOBS, tenant, id));
-    if (!enqueued.ok) {
-      if (enqueued.code === 'IDEMPOTENCY_CONFLICT') {
-        throw new ApiError('IDEMPOTENCY_CONFLICT', 'This Idempotency-Key was used with a different request body', { jobId: enqueued.jobId });
-      }
-      const { ok: _ok, code, retryAfterSec, ...details } = enqueued;
-      const message = code === 'QUEUE_FULL' ? 'The queue is full' : 'Too many jobs created; slow down';
-      throw new ApiError(code, message, { ...details, retryAfter: retryAfterSec }, retryAfterSec);
-    }
-    const job = enqueued.job;
+    const outcome = await submitJob(c, body, { idempotency: await idempotencyOf(c, body), retryOf: null });
+    if (!outcome.ok) throw outcome.error;
+    const { job, replayed } = outcome;
     c.header('Location', `/api/v1/jobs/${job.id}`);
-    const data = { jobId: job.id, type: job.type, status: job.status, priority: job.priority, createdAt: new Date(job.createdMs).toISOString() };
     const timestamp = new Date().toISOString();
-    if (enqueued.replayed) {
+    if (replayed) {
       c.header('Idempotent-Replayed', 'true');
-      return c.json({ success: true as const, data, timestamp }, 200);
+      return c.json({ success: true as const, data: createdView(job), timestamp }, 200);
     }
-    return c.json({ success: true as const, data, timestamp }, 201);
+    return c.json({ success: true as const, data: createdView(job), timestamp }, 201);
+  })
+  .openapi(bulkCreate, async (c) => {
+    const results = [];
+    for (const [index, item] of c.req.valid('json').jobs.entries()) {
+      const parsed = parseJobBody(item);
+      const outcome = parsed.ok ? await submitJob(c, parsed.body, { idempotency: null, retryOf: null }) : parsed;
+      results.push(
+        outcome.ok
+          ? { index, success: true, jobId: outcome.job.id, status: outcome.job.status }
+          : { index, success: false, error: outcome.error.message, details: errorEnvelope(outcome.error).details },
+      );
+    }
+    const created = results.filter((r) => r.success).length;
+    return c.json({ success: true as const, data: { created, failed: results.length - created, results }, timestamp: new Date().toISOString() }, 207);
+  })
+  .openapi(bulkCancel, async (c) => {
+    const data = await coordinatorFor(c.env, c.get('tenant')).cancelMany(c.req.valid('json'), actorOf(c));
+    return c.json({ success: true as const, data, timestamp: new Date().toISOString() }, 200);
+  })
+  .openapi(retryJob, async (c) => {
+    const { id } = c.req.valid('param');
+    const tenant = c.get('tenant');
+    const original = await coordinatorFor(c.env, tenant).getJob(id);
+    if (!original) throw notFound(id);
+    if (original.status !== 'failed' && original.status !== 'cancelled') {
+      throw new ApiError('JOB_NOT_RETRYABLE', 'Only a failed or cancelled job can be retried', { jobId: id, currentStatus: original.status });
+    }
+    const input = await c.env.BLOBS.get(jobInputKey(tenant, id));
+    if (!input) throw new ApiError('JOB_NOT_RETRYABLE', 'The job input is no longer stored', { jobId: id, currentStatus: original.status });
+    const parsed = parseJobBody({ type: original.type, data: await input.json(), priority: original.priority });
+    const outcome = parsed.ok ? await submitJob(c, parsed.body, { idempotency: null, retryOf: id }) : parsed;
+    if (!outcome.ok) throw outcome.error;
+    c.header('Location', `/api/v1/jobs/${outcome.job.id}`);
+    return c.json({ success: true as const, data: { ...createdView(outcome.job), retryOf: id }, timestamp: new Date().toISOString() }, 201);
   })
   .openapi(stats, async (c) => {
     const data = await coordinatorFor(c.env, c.get('tenant')).stats();

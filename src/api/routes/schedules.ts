@@ -1,0 +1,105 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { checkCron } from '../../core/cron.ts';
+import type { ScheduleRecord } from '../../durable/queue-coordinator.ts';
+import { handlerFor } from '../../handlers/registry.ts';
+import { coordinatorFor } from '../../queue/consumer.ts';
+import type { AppEnv } from '../context.ts';
+import { ApiError } from '../errors.ts';
+import { errors, json, security } from '../openapi.ts';
+import { CreateScheduleBody, IdParams, ScheduleView } from '../schemas.ts';
+import { actorOf, parseJobBody } from '../submit.ts';
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+function view(s: ScheduleRecord): z.infer<typeof ScheduleView> {
+  return {
+    id: s.id,
+    cron: s.cron,
+    timezone: s.timezone,
+    job: { type: s.type, priority: s.priority },
+    nextRunAt: iso(s.nextRunMs),
+    lastRunAt: iso(s.lastRunMs),
+    fired: s.fired,
+    refused: s.refused,
+    createdAt: new Date(s.createdMs).toISOString(),
+  };
+}
+
+const notFound = (id: string) => new ApiError('NOT_FOUND', 'Schedule not found', { scheduleId: id });
+const invalid = (errorsList: { field: string; message: string }[]) => new ApiError('INVALID_REQUEST', 'Invalid schedule', { errors: errorsList });
+const ONE_OFF_OPTIONS = ['runAt', 'delay', 'dependsOn', 'callbackUrl'] as const;
+
+const create = createRoute({
+  method: 'post',
+  path: '/schedules',
+  summary: 'Create a recurring schedule: each firing creates an ordinary job',
+  security,
+  request: { body: { required: true, content: { 'application/json': { schema: CreateScheduleBody } } } },
+  responses: { 201: json(ScheduleView, 'The schedule'), ...errors(400, 401) },
+});
+const list = createRoute({
+  method: 'get',
+  path: '/schedules',
+  summary: 'List schedules',
+  security,
+  responses: { 200: json(z.object({ schedules: z.array(ScheduleView) }), 'Schedules'), ...errors(401) },
+});
+const get = createRoute({
+  method: 'get',
+  path: '/schedules/{id}',
+  summary: 'Get a schedule',
+  security,
+  request: { params: IdParams },
+  responses: { 200: json(ScheduleView, 'The schedule'), ...errors(401, 404) },
+});
+const remove = createRoute({
+  method: 'delete',
+  path: '/schedules/{id}',
+  summary: 'Delete a schedule (jobs it created are kept)',
+  security,
+  request: { params: IdParams },
+  responses: { 200: json(z.object({ id: z.string(), deleted: z.boolean() }), 'Deleted'), ...errors(401, 404) },
+});
+
+export const scheduleRoutes = new OpenAPIHono<AppEnv>()
+  .openapi(create, async (c) => {
+    const body = c.req.valid('json');
+    const cron = checkCron(body.cron, body.timezone);
+    if (!cron.ok) throw invalid([{ field: cron.field, message: cron.message }]);
+    const job = body.job;
+    const options = typeof job === 'object' && job !== null ? ONE_OFF_OPTIONS.filter((k) => k in job) : [];
+    if (options.length > 0) throw invalid(options.map((k) => ({ field: `job.${k}`, message: 'Not supported on a schedule' })));
+    const parsed = parseJobBody(job);
+    if (!parsed.ok) throw parsed.error;
+    const tenant = c.get('tenant');
+    const handler = handlerFor(parsed.body.type);
+    const problems = (await handler?.validate?.(parsed.body.data, { env: c.env, tenant })) ?? [];
+    if (problems.length > 0) throw new ApiError('INVALID_JOB_DATA', 'Invalid job data', { errors: problems });
+    const schedule = await coordinatorFor(c.env, tenant).createSchedule(
+      tenant,
+      {
+        id: crypto.randomUUID(),
+        cron: body.cron,
+        timezone: body.timezone,
+        job: { type: parsed.body.type, priority: parsed.body.priority, dataJson: JSON.stringify(parsed.body.data) },
+      },
+      actorOf(c),
+    );
+    c.header('Location', `/api/v1/schedules/${schedule.id}`);
+    return c.json({ success: true as const, data: view(schedule), timestamp: new Date().toISOString() }, 201);
+  })
+  .openapi(list, async (c) => {
+    const schedules = await coordinatorFor(c.env, c.get('tenant')).listSchedules();
+    return c.json({ success: true as const, data: { schedules: schedules.map(view) }, timestamp: new Date().toISOString() }, 200);
+  })
+  .openapi(get, async (c) => {
+    const { id } = c.req.valid('param');
+    const schedule = await coordinatorFor(c.env, c.get('tenant')).schedule(id);
+    if (!schedule) throw notFound(id);
+    return c.json({ success: true as const, data: view(schedule), timestamp: new Date().toISOString() }, 200);
+  })
+  .openapi(remove, async (c) => {
+    const { id } = c.req.valid('param');
+    if (!(await coordinatorFor(c.env, c.get('tenant')).deleteSchedule(id, actorOf(c)))) throw notFound(id);
+    return c.json({ success: true as const, data: { id, deleted: true }, timestamp: new Date().toISOString() }, 200);
+  });

@@ -1,0 +1,106 @@
+import type { Context } from 'hono';
+import { loadConfig, type Config } from '../config.ts';
+import type { JobRecord } from '../core/job-record.ts';
+import { callbackUrlProblem } from '../core/webhooks.ts';
+import type { Actor, IdempotencyClaim } from '../durable/queue-coordinator.ts';
+import { handlerFor, REGISTERED_TYPES } from '../handlers/registry.ts';
+import { coordinatorFor } from '../queue/consumer.ts';
+import { deleteJobBlobs, jobInputKey } from '../storage/job-blobs.ts';
+import type { AppEnv } from './context.ts';
+import { ApiError, fieldErrors } from './errors.ts';
+import { CreateJobBody, type CreateJobInput } from './schemas.ts';
+
+/** A create-job body that failed its schema, in the contract's words. */
+export function jobBodyError(issues: Parameters<typeof fieldErrors>[0]): ApiError {
+  if (issues.some((issue) => issue.path.length === 1 && issue.path[0] === 'type')) {
+    return new ApiError('INVALID_JOB_TYPE', 'Invalid job type', { allowedTypes: [...REGISTERED_TYPES] });
+  }
+  return new ApiError('INVALID_JOB_DATA', 'Invalid job data', { errors: fieldErrors(issues) });
+}
+
+/** Validates one job spec of a bulk call, as POST /jobs would. */
+export function parseJobBody(value: unknown): { ok: true; body: CreateJobInput } | { ok: false; error: ApiError } {
+  const parsed = CreateJobBody.safeParse(value);
+  return parsed.success ? { ok: true, body: parsed.data } : { ok: false, error: jobBodyError(parsed.error.issues) };
+}
+
+export type SubmitOutcome = { ok: true; job: JobRecord; replayed: boolean } | { ok: false; error: ApiError };
+
+/** The audit trail's view of the caller: the key's id and the request id, never the key. */
+export function actorOf(c: Context<AppEnv>): Actor {
+  return { actor: `key:${c.get('keyId')}`, requestId: c.get('requestId') };
+}
+
+function callbackProblems(url: string, config: Config): { field: string; message: string }[] {
+  if (config.webhookSigningKey === null) return [{ field: 'callbackUrl', message: 'Webhooks are not configured on this service' }];
+  const problem = callbackUrlProblem(url, { allowInsecure: config.allowInsecureCallbacks });
+  return problem ? [{ field: 'callbackUrl', message: problem }] : [];
+}
+
+function startTime(body: CreateJobInput, now: number): number | null {
+  if (body.runAt !== undefined) return Date.parse(body.runAt);
+  if (body.delay !== undefined) return now + body.delay;
+  return null;
+}
+
+/**
+ * One job submission after its schema passed: storage checks, input to R2, admission in the
+ * coordinator. Expected refusals come back as data so a bulk call can report them per item.
+ */
+export async function submitJob(
+  c: Context<AppEnv>,
+  body: CreateJobInput,
+  options: { idempotency: IdempotencyClaim | null; retryOf: string | null },
+): Promise<SubmitOutcome> {
+  const handler = handlerFor(body.type);
+  if (!handler) return { ok: false, error: new ApiError('INVALID_JOB_TYPE', 'Invalid job type', {}) };
+  const tenant = c.get('tenant');
+  const problems = (await handler.validate?.(body.data, { env: c.env, tenant })) ?? [];
+  if (body.callbackUrl !== undefined) problems.push(...callbackProblems(body.callbackUrl, loadConfig(c.env)));
+  if (problems.length > 0) return { ok: false, error: new ApiError('INVALID_JOB_DATA', 'Invalid job data', { errors: problems }) };
+  const id = crypto.randomUUID();
+  await c.env.BLOBS.put(jobInputKey(tenant, id), JSON.stringify(body.data), { httpMetadata: { contentType: 'application/json' } });
+  const enqueued = await coordinatorFor(c.env, tenant).enqueue(
+    tenant,
+    {
+      id,
+      type: handler.type,
+      priority: body.priority,
+      totalItems: handler.totalItems(body.data),
+      estimatedMs: handler.estimateTime(body.data),
+      estimatedMemoryBytes: handler.estimateMemory(body.data),
+      runAtMs: startTime(body, Date.now()),
+      dependsOn: body.dependsOn ?? [],
+      retryOf: options.retryOf,
+      callbackUrl: body.callbackUrl ?? null,
+    },
+    actorOf(c),
+    options.idempotency,
+  );
+  if (!enqueued.ok || enqueued.replayed) c.executionCtx.waitUntil(deleteJobBlobs(c.env.BLOBS, tenant, id));
+  if (enqueued.ok) return enqueued;
+  switch (enqueued.code) {
+    case 'IDEMPOTENCY_CONFLICT':
+      return {
+        ok: false,
+        error: new ApiError('IDEMPOTENCY_CONFLICT', 'This Idempotency-Key was used with a different request body', { jobId: enqueued.jobId }),
+      };
+    case 'INVALID_REFERENCE':
+      return { ok: false, error: new ApiError('INVALID_JOB_DATA', 'Invalid job data', { errors: enqueued.errors }) };
+    case 'QUEUE_FULL':
+      return {
+        ok: false,
+        error: new ApiError('QUEUE_FULL', 'The queue is full', { limit: enqueued.limit, retryAfter: enqueued.retryAfterSec }, enqueued.retryAfterSec),
+      };
+    case 'RATE_LIMITED':
+      return {
+        ok: false,
+        error: new ApiError(
+          'RATE_LIMITED',
+          'Too many jobs created; slow down',
+          { limit: enqueued.limit, window: enqueued.window, retryAfter: enqueued.retryAfterSec },
+          enqueued.retryAfterSec,
+        ),
+      };
+  }
+}
