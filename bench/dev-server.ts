@@ -6,6 +6,8 @@ import { join } from 'node:path';
 export interface DevServer {
   url: string;
   key: string;
+  /** The process group of wrangler and its workerd (spawned detached, so the group is its pid). */
+  group: number;
   stop(): Promise<void>;
 }
 
@@ -49,6 +51,7 @@ export async function startDevServer(port: number, vars: Record<string, string>)
   return {
     url,
     key,
+    group: child.pid ?? -1,
     async stop() {
       if (child.pid) process.kill(-child.pid, 'SIGTERM');
       await new Promise((r) => setTimeout(r, 500));

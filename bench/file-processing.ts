@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { buildRecord, type Layout } from '../src/files/record-builder.ts';
 import { RecordSplitter, type RawRecord } from '../src/files/record-splitter.ts';
 import { apiCall, runJob, uploadFile } from './files-api.ts';
+import { sampler, workerdRss } from './stats.ts';
 
 const tmp = tmpdir();
 
@@ -94,27 +95,6 @@ function pure(path: string) {
 }
 
 const call = apiCall(BASE, KEY);
-
-/** The local workerd processes' resident memory, summed (Linux /proc). */
-function workerdRss(): number {
-  let total = 0;
-  for (const pid of fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    try {
-      if (!fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('workerd')) continue;
-      const match = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-      total += match ? Number(match[1]) * 1024 : 0;
-    } catch {
-      // the process ended while being read
-    }
-  }
-  return total;
-}
-
-function sampler(read: () => number) {
-  let peak = read();
-  const timer = setInterval(() => (peak = Math.max(peak, read())), 50);
-  return { stop: () => (clearInterval(timer), Math.max(peak, read())) };
-}
 
 async function api(path: string, sizeMb: number) {
   const name = `bench/reviews-${sizeMb}mb.csv`;

@@ -152,7 +152,7 @@ async function main(): Promise<void> {
     await oneSlot.stop();
   }
   handlerSpeed();
-  for (const script of ['scripts/eval-sentiment.ts', 'scripts/eval-pii.ts']) {
+  for (const script of ['bench/export-e2e.ts', 'scripts/eval-sentiment.ts', 'scripts/eval-pii.ts']) {
     console.log(`\n$ node ${script}`);
     console.log(execFileSync(process.execPath, ['--experimental-strip-types', '--no-warnings', script], { encoding: 'utf8' }));
   }

@@ -1,9 +1,9 @@
-import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { exportColumns } from '../src/export/columns.ts';
-import type { DatasetRecord, FieldValue } from '../src/core/dataset-record.ts';
+import type { DatasetRecord } from '../src/core/dataset-record.ts';
 import { createCsvWriter, csvCell } from '../src/export/csv-writer.ts';
 import { concat, FIELD_KEYS, generatedRecord, TRICKY_RECORDS, writeAll } from './support/export-records.ts';
+import { expectedCsvCell, parseCsv } from './support/export-readers.ts';
 
 const HEADER = [
   'id', 'text', 'sentiment', 'score', 'confidence', 'createdAt', 'source_file', 'source_line',
@@ -18,22 +18,6 @@ function csvText(records: readonly DatasetRecord[], pageSize?: number): string {
   return decoder.decode(concat(writeAll(createCsvWriter({ fieldKeys: FIELD_KEYS }), records, pageSize)));
 }
 
-/** Parses with a standard RFC 4180 reader; an unquoted empty field reads as null, `""` as ''. */
-function parseCsv(text: string): (string | null)[][] {
-  return parse(text, {
-    bom: true,
-    record_delimiter: '\r\n',
-    cast: (value: string, context: { quoting: boolean }) => (value === '' && !context.quoting ? null : value),
-  }) as (string | null)[][];
-}
-
-/** What a CSV cell should read back as, for a value the writer was given. */
-function expectedCell(value: FieldValue): string | null {
-  if (value === null || (typeof value === 'number' && !Number.isFinite(value))) return null;
-  if (typeof value !== 'string') return String(value);
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
-
 describe('csv writer', () => {
   it('writes a BOM, the header row and CRLF line ends', () => {
     const text = csvText(TRICKY_RECORDS.slice(0, 1));
@@ -46,7 +30,7 @@ describe('csv writer', () => {
     const rows = parseCsv(csvText(TRICKY_RECORDS, 4));
     expect(rows).toHaveLength(TRICKY_RECORDS.length + 1);
     TRICKY_RECORDS.forEach((record, i) => {
-      expect(rows[i + 1]).toEqual(columns.map((c) => expectedCell(c.value(record))));
+      expect(rows[i + 1]).toEqual(columns.map((c) => expectedCsvCell(c.value(record))));
     });
   });
 
@@ -122,7 +106,7 @@ describe('csv writer', () => {
     expect(rows).toHaveLength(50_001);
     expect(writer.stats.records).toBe(50_000);
     for (const i of [0, 1, 7, 12_345, 49_999]) {
-      expect(rows[i + 1]).toEqual(columns.map((c) => expectedCell(c.value(generatedRecord(i)))));
+      expect(rows[i + 1]).toEqual(columns.map((c) => expectedCsvCell(c.value(generatedRecord(i)))));
     }
   });
 });

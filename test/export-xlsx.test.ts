@@ -1,9 +1,7 @@
-import { strFromU8, unzipSync, zipSync } from 'fflate';
-import readXlsxFile from 'read-excel-file/universal';
+import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { exportColumns } from '../src/export/columns.ts';
 import type { DatasetRecord } from '../src/core/dataset-record.ts';
-import type { Column } from '../src/export/columns.ts';
 import { EXPORT_FORMAT_VERSION } from '../src/export/writer.ts';
 import type { ExportWriterOptions } from '../src/export/writer.ts';
 import {
@@ -15,6 +13,7 @@ import {
   XLSX_MAX_ROWS,
 } from '../src/export/xlsx-writer.ts';
 import { concat, FIELD_KEYS, generatedRecord, TRICKY_RECORDS, writeAll } from './support/export-records.ts';
+import { expectedXlsxCell, expectXlsxRow, readXlsx, readXlsxRepacked } from './support/export-readers.ts';
 
 const METADATA = { datasetId: 'ds-7', filters: { sentiment: 'positive' as const }, generatedAt: '2024-06-01T12:30:00.000Z' };
 const { columns } = exportColumns(FIELD_KEYS);
@@ -23,61 +22,20 @@ function workbook(records: readonly DatasetRecord[], options: Partial<ExportWrit
   return concat(writeAll(createXlsxWriter({ fieldKeys: FIELD_KEYS, ...options }), records, pageSize));
 }
 
-async function readBack(bytes: Uint8Array<ArrayBuffer>) {
-  // trim: false, or the parser would cut the whitespace the writer is meant to keep.
-  return readXlsxFile(bytes.buffer, { trim: false });
-}
-
-/**
- * read-excel-file hands entries over 512 KiB to fflate's Web Worker inflater, and workerd has no
- * Worker; so a large workbook is unzipped here and re-packed uncompressed (read synchronously)
- * before the parser reads our XML. scripts/check-xlsx-libreoffice.ts reads the original bytes.
- */
-async function readBackRepacked(bytes: Uint8Array<ArrayBuffer>) {
-  return readBack(zipSync(unzipSync(bytes), { level: 0 }));
-}
-
-/** What a cell should read back as: text minus XML-illegal characters, dates as Dates, empty as null. */
-function expectedCell(column: Column, record: DatasetRecord): unknown {
-  const value = column.value(record);
-  if (value === null || value === '' || (typeof value === 'number' && !Number.isFinite(value))) return null;
-  if (typeof value !== 'string') return value;
-  if (column.date && excelSerialDate(value) !== null) return new Date(value);
-  return value.replace(/[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/g, '');
-}
-
-/**
- * Compares a read-back row with the expected one. Dates may be 1 ms off: a serial day number
- * cannot hold every millisecond exactly, and the reader truncates when it converts back.
- */
-function expectRow(received: unknown, expected: readonly unknown[]): void {
-  expect(Array.isArray(received)).toBe(true);
-  const row = received as unknown[];
-  expect(row).toHaveLength(expected.length);
-  expected.forEach((cell, i) => {
-    if (cell instanceof Date) {
-      expect(row[i]).toBeInstanceOf(Date);
-      expect(Math.abs((row[i] as Date).getTime() - cell.getTime())).toBeLessThanOrEqual(1);
-    } else {
-      expect(row[i]).toEqual(cell);
-    }
-  });
-}
-
 describe('xlsx writer', () => {
   it('reads back with a standard parser, record by record', async () => {
-    const sheets = await readBack(workbook(TRICKY_RECORDS, {}, 4));
+    const sheets = await readXlsx(workbook(TRICKY_RECORDS, {}, 4));
     expect(sheets.map((s) => s.sheet)).toEqual(['data']);
     const rows = sheets[0]?.data ?? [];
     expect(rows[0]).toEqual(columns.map((c) => c.header));
     expect(rows).toHaveLength(TRICKY_RECORDS.length + 1);
     TRICKY_RECORDS.forEach((record, i) => {
-      expectRow(rows[i + 1], columns.map((c) => expectedCell(c, record)));
+      expectXlsxRow(rows[i + 1], columns.map((c) => expectedXlsxCell(c, record)));
     });
   });
 
   it('keeps unicode, quotes, CR/LF and formula-like text as plain strings', async () => {
-    const rows = (await readBack(workbook(TRICKY_RECORDS)))[0]?.data ?? [];
+    const rows = (await readXlsx(workbook(TRICKY_RECORDS)))[0]?.data ?? [];
     const text = (id: string) => rows.find((r) => r[0] === id)?.[1];
     expect(text('rec-2')).toBe('Emoji 😀👍🏽 and CJK 中文テキスト 한국어, accents éàü');
     expect(text('rec-4')).toBe('line one\nline two\r\nline three\rend');
@@ -98,7 +56,7 @@ describe('xlsx writer', () => {
   });
 
   it('adds a metadata sheet with includeMetadata', async () => {
-    const sheets = await readBack(workbook(TRICKY_RECORDS, { metadata: METADATA }));
+    const sheets = await readXlsx(workbook(TRICKY_RECORDS, { metadata: METADATA }));
     expect(sheets.map((s) => s.sheet)).toEqual(['data', 'metadata']);
     const rows = sheets[1]?.data ?? [];
     expect(rows).toHaveLength(7);
@@ -110,11 +68,11 @@ describe('xlsx writer', () => {
       ['generatedAt', new Date(METADATA.generatedAt)],
       ['formatVersion', EXPORT_FORMAT_VERSION],
       ['truncatedCells', 0],
-    ].forEach((expected, i) => expectRow(rows[i], expected));
+    ].forEach((expected, i) => expectXlsxRow(rows[i], expected));
   });
 
   it('empty export is a valid workbook with the header row only', async () => {
-    const sheets = await readBack(workbook([], { metadata: METADATA }));
+    const sheets = await readXlsx(workbook([], { metadata: METADATA }));
     expect(sheets[0]?.data).toEqual([columns.map((c) => c.header)]);
     expect(sheets[1]?.data).toContainEqual(['recordCount', 0]);
   });
@@ -124,7 +82,7 @@ describe('xlsx writer', () => {
     const writer = createXlsxWriter({ fieldKeys: [], metadata: METADATA });
     const bytes = concat(writeAll(writer, [{ ...generatedRecord(0), text: long }, generatedRecord(1)]));
     expect(writer.stats.truncatedCells).toBe(1);
-    const sheets = await readBack(bytes);
+    const sheets = await readXlsx(bytes);
     const cell = sheets[0]?.data[1]?.[1];
     expect(typeof cell).toBe('string');
     expect((cell as string).length).toBeLessThanOrEqual(XLSX_MAX_CELL_CHARS);
@@ -185,11 +143,11 @@ describe('xlsx writer', () => {
     // Compressed output leaves page by page rather than at the end.
     expect(emptyPages).toBeLessThan(50 / 2);
     chunks.push(...writer.end());
-    const sheets = await readBackRepacked(concat(chunks));
+    const sheets = await readXlsxRepacked(concat(chunks));
     const rows = sheets[0]?.data ?? [];
     expect(rows).toHaveLength(50_001);
     for (const i of [0, 7, 31_337, 49_999]) {
-      expectRow(rows[i + 1], columns.map((c) => expectedCell(c, generatedRecord(i))));
+      expectXlsxRow(rows[i + 1], columns.map((c) => expectedXlsxCell(c, generatedRecord(i))));
     }
     expect(sheets[1]?.data).toContainEqual(['recordCount', 50_000]);
   }, 120_000);

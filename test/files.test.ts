@@ -1,6 +1,7 @@
 import { env, exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { MIN_PART_BYTES, parseRange, partLayoutProblem } from '../src/api/routes/files.ts';
+import { MIN_PART_BYTES, partLayoutProblem } from '../src/api/routes/files.ts';
+import { parseRange } from '../src/api/serve-object.ts';
 import { filePathProblem } from '../src/storage/file-keys.ts';
 import { freshTenant, type Client } from './support/api.ts';
 

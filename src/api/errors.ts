@@ -18,6 +18,7 @@ export const ERROR_STATUS = {
   RESULT_NOT_READY: 409,
   IDEMPOTENCY_CONFLICT: 409,
   JOB_NOT_RETRYABLE: 409,
+  NOT_AN_EXPORT: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   QUEUE_FULL: 429,
@@ -88,10 +89,17 @@ export function fieldName(path: readonly PropertyKey[]): string {
   return name || '(body)';
 }
 
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$-]{0,63}$/;
+
 export function fieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
   return issues.flatMap((issue) =>
     issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ field: fieldName([...issue.path, key]), message: 'Unknown field' }))
+      ? issue.keys.map((key) => ({
+          // An unknown key is user input: echo it only when it looks like a field name, never
+          // when it could be data (an email, a card number) pasted in the wrong place.
+          field: fieldName([...issue.path, IDENTIFIER.test(key) ? key : '(unnamed)']),
+          message: 'Unknown field',
+        }))
       : [{ field: fieldName(issue.path), message: issue.message }],
   );
 }

@@ -39,11 +39,28 @@ export interface ReadQuery {
   /** The `nextKey` of the previous page. */
   afterKey?: string | undefined;
   limit: number;
+  /**
+   * Ends the page early once its records' text and fields reach this many bytes (UTF-16 units,
+   * roughly): records may hold up to 1 MiB each, so a page of `limit` could be huge. At least one
+   * record is always returned.
+   */
+  maxBytes?: number | undefined;
 }
+
+export type RecordFilter = Pick<ReadQuery, 'sentiment' | 'start' | 'end'>;
 
 export interface RecordPage {
   records: DatasetRecord[];
   nextKey: string | null;
+  /** Changes with every write to the dataset: a reader across several calls can tell it changed. */
+  revision: string;
+}
+
+export interface ExportInfo {
+  /** Records matching the filter. */
+  matching: number;
+  columns: string[];
+  revision: string;
 }
 
 export interface DatasetSummary {
@@ -82,6 +99,29 @@ function decodeKey(key: string): { createdMs: number; id: string } | null {
   if (cut < 1 || !Number.isSafeInteger(createdMs)) return null;
   return { createdMs, id: key.slice(cut + 1) };
 }
+
+/** The WHERE clause for a filter: every bound is a range on the indexes' leading columns. */
+function filterClauses(filter: RecordFilter): { clauses: string[]; params: SqlStorageValue[] } {
+  const clauses: string[] = [];
+  const params: SqlStorageValue[] = [];
+  if (filter.sentiment) {
+    clauses.push('sentiment = ?');
+    params.push(filter.sentiment);
+  }
+  const start = filter.start === undefined ? NaN : Date.parse(filter.start);
+  if (!Number.isNaN(start)) {
+    clauses.push('created_ms >= ?');
+    params.push(start);
+  }
+  const end = filter.end === undefined ? NaN : Date.parse(filter.end);
+  if (!Number.isNaN(end)) {
+    clauses.push('created_ms <= ?');
+    params.push(end);
+  }
+  return { clauses, params };
+}
+
+const whereOf = (clauses: readonly string[]): string => (clauses.length ? `WHERE ${clauses.join(' AND ')}` : '');
 
 function toRecord(row: RecordRow): DatasetRecord {
   return {
@@ -123,7 +163,7 @@ export class DatasetStore extends DurableObject<Env> {
       this.setMeta('owner', tenant);
       this.setMeta('created_ms', String(now));
     }
-    this.setMeta('updated_ms', String(now));
+    this.touch(now);
     this.sql.exec('INSERT OR IGNORE INTO writers (job_id, since_ms) VALUES (?, ?)', jobId, now);
     this.sql.exec(
       `INSERT INTO sources (file, format, job_id, updated_ms) VALUES (?, ?, ?, ?)
@@ -159,7 +199,7 @@ export class DatasetStore extends DurableObject<Env> {
     }
     for (const name of columns) this.sql.exec('INSERT OR IGNORE INTO columns (name) VALUES (?)', name);
     const now = Date.now();
-    this.setMeta('updated_ms', String(now));
+    this.touch(now);
     this.sql.exec('UPDATE sources SET updated_ms = ? WHERE job_id = ?', now, jobId);
     return { ok: true, value: { written: records.length } };
   }
@@ -202,7 +242,7 @@ export class DatasetStore extends DurableObject<Env> {
       value: {
         recordCount,
         counts,
-        columns: this.sql.exec<{ name: string }>('SELECT name FROM columns ORDER BY name').toArray().map((r) => r.name),
+        columns: this.columnNames(),
         sources,
         createdAt: new Date(Number(this.meta('created_ms'))).toISOString(),
         updatedAt: new Date(Number(this.meta('updated_ms'))).toISOString(),
@@ -216,35 +256,41 @@ export class DatasetStore extends DurableObject<Env> {
    */
   readRecords(tenant: string, query: ReadQuery): Owned<RecordPage> {
     if (!this.owns(tenant)) return NOT_FOUND;
-    const clauses: string[] = [];
-    const params: SqlStorageValue[] = [];
-    if (query.sentiment) {
-      clauses.push('sentiment = ?');
-      params.push(query.sentiment);
-    }
-    const start = query.start === undefined ? NaN : Date.parse(query.start);
-    if (!Number.isNaN(start)) {
-      clauses.push('created_ms >= ?');
-      params.push(start);
-    }
-    const end = query.end === undefined ? NaN : Date.parse(query.end);
-    if (!Number.isNaN(end)) {
-      clauses.push('created_ms <= ?');
-      params.push(end);
-    }
+    const { clauses, params } = filterClauses(query);
     const after = query.afterKey ? decodeKey(query.afterKey) : null;
     if (after) {
       clauses.push('(created_ms, id) > (?, ?)');
       params.push(after.createdMs, after.id);
     }
     const limit = Math.max(1, Math.min(MAX_READ_LIMIT, Math.floor(query.limit)));
-    const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
-    const rows = this.sql
-      .exec<RecordRow>(`SELECT * FROM records ${where} ORDER BY created_ms, id LIMIT ?`, ...params, limit + 1)
-      .toArray();
-    const page = rows.slice(0, limit);
+    const maxBytes = query.maxBytes ?? Infinity;
+    const cursor = this.sql.exec<RecordRow>(`SELECT * FROM records ${whereOf(clauses)} ORDER BY created_ms, id LIMIT ?`, ...params, limit + 1);
+    // Rows are read one at a time, so a page cut short by maxBytes never loads the rest.
+    const page: RecordRow[] = [];
+    let bytes = 0;
+    let next = cursor.next();
+    while (!next.done && page.length < limit && bytes < maxBytes) {
+      page.push(next.value);
+      bytes += next.value.text.length + next.value.fields.length;
+      next = cursor.next();
+    }
     const last = page[page.length - 1];
-    return { ok: true, value: { records: page.map(toRecord), nextKey: rows.length > limit && last ? encodeKey(last.created_ms, last.id) : null } };
+    return {
+      ok: true,
+      value: {
+        records: page.map(toRecord),
+        nextKey: !next.done && last ? encodeKey(last.created_ms, last.id) : null,
+        revision: this.revision(),
+      },
+    };
+  }
+
+  /** What an export needs before its first page: how many records match, the columns, the revision. */
+  exportInfo(tenant: string, filter: RecordFilter): Owned<ExportInfo> {
+    if (!this.owns(tenant)) return NOT_FOUND;
+    const { clauses, params } = filterClauses(filter);
+    const matching = this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM records ${whereOf(clauses)}`, ...params).one().n;
+    return { ok: true, value: { matching, columns: this.columnNames(), revision: this.revision() } };
   }
 
   /** Deletes every record and the owner: the object is as if never used. */
@@ -254,6 +300,20 @@ export class DatasetStore extends DurableObject<Env> {
     await this.ctx.storage.deleteAll();
     applyMigrations(this.sql, DATASET_MIGRATIONS);
     return { ok: true, value: { deletedRecords } };
+  }
+
+  private columnNames(): string[] {
+    return this.sql.exec<{ name: string }>('SELECT name FROM columns ORDER BY name').toArray().map((r) => r.name);
+  }
+
+  /** A fresh random value per write (a timestamp could repeat within a millisecond, or after a re-create). */
+  private revision(): string {
+    return this.meta('revision') ?? '';
+  }
+
+  private touch(now: number): void {
+    this.setMeta('updated_ms', String(now));
+    this.setMeta('revision', crypto.randomUUID());
   }
 
   private owns(tenant: string): boolean {

@@ -30,8 +30,9 @@ export function csvCell(value: FieldValue): string {
 export function createCsvWriter(options: ExportWriterOptions): ExportWriter {
   const { columns } = exportColumns(options.fieldKeys);
   const encoder = new TextEncoder();
-  const stats = { records: 0, truncatedCells: 0 };
-  let head: string | null = BOM + columns.map((c) => csvCell(c.header)).join(',') + '\r\n';
+  const stats = { records: options.continueAfter ?? 0, truncatedCells: 0 };
+  // Only a writer at the start of the document still owes the BOM and header.
+  let head: string | null = stats.records > 0 ? null : BOM + columns.map((c) => csvCell(c.header)).join(',') + '\r\n';
   let ended = false;
 
   // The header goes out with the first output, so an empty export is BOM + header alone.

@@ -12,7 +12,7 @@ export function createJsonWriter(options: ExportWriterOptions): ExportWriter {
   const { fieldKeys } = exportColumns(options.fieldKeys);
   const { metadata } = options;
   const encoder = new TextEncoder();
-  const stats = { records: 0, truncatedCells: 0 };
+  const stats = { records: options.continueAfter ?? 0, truncatedCells: 0 };
   // Written with the first record (or at the end), so an empty export is `[]`.
   const open = metadata ? '{"records":[' : '[';
   let ended = false;

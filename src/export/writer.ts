@@ -41,6 +41,12 @@ export interface ExportWriterOptions {
   fieldKeys: readonly string[];
   /** Present for includeMetadata. CSV has no place for it: see createCsvWriter. */
   metadata?: ExportMetadataInput;
+  /**
+   * Records an earlier writer with the same options already wrote: the new writer's output
+   * continues that output byte for byte (a resumed job). CSV and JSON only: their state is
+   * this count; XLSX's compressor state cannot be rebuilt, so it refuses anything but 0.
+   */
+  continueAfter?: number;
 }
 
 export interface ExportStats {

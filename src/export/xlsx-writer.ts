@@ -206,6 +206,7 @@ function metadataSheetXml(metadata: ExportMetadata, truncatedCells: number): str
 export function createXlsxWriter(options: ExportWriterOptions): ExportWriter {
   const { columns } = exportColumns(options.fieldKeys);
   if (columns.length > XLSX_MAX_COLUMNS) throw new RangeError(`xlsx holds at most ${XLSX_MAX_COLUMNS} columns`);
+  if ((options.continueAfter ?? 0) !== 0) throw new RangeError('an xlsx writer cannot continue another one: replay from the start');
   const { metadata } = options;
   const layout = sheetColumns(columns.map((c) => c.date));
   const encoder = new TextEncoder();

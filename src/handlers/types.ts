@@ -70,4 +70,11 @@ export interface JobHandler<D = unknown, C = unknown> {
   /** Expected peak memory in bytes. */
   estimateMemory(data: D): number;
   execute(run: JobRun<D, C>): Promise<ExecuteOutcome>;
+  /**
+   * Called when the job ended without completing while `execute` ran (cancelled at a report or
+   * at completion, or failed for good): removes what it wrote, so such a job leaves no output.
+   * `run.checkpoint` is the last one `execute` reported (null if none). Not called when a
+   * lapsed lease fails the job: no worker is there to call it.
+   */
+  discard?(run: JobRun<D, C>): Promise<void>;
 }

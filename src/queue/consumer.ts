@@ -49,6 +49,11 @@ export async function runWorkMessage(body: unknown, env: Env): Promise<void> {
   const config = loadConfig(env);
   const invocationStart = Date.now();
   let lastCommit = invocationStart;
+  // Removes what this run wrote once the job ended without completing (cancelled, or failed for good).
+  let discard = async (): Promise<void> => {};
+  const ended = async (status: string): Promise<void> => {
+    if (status === 'cancelled' || status === 'failed') await discard();
+  };
 
   try {
     const handler = handlerFor(job.type);
@@ -56,8 +61,11 @@ export async function runWorkMessage(body: unknown, env: Env): Promise<void> {
     const input = await env.BLOBS.get(jobInputKey(message.tenant, job.id));
     if (!input) throw new JobFailure('INPUT_MISSING', 'The job input is missing', false, 'loading');
     const data = handler.dataSchema.parse(await input.json());
+    let lastCheckpoint: unknown = claim.checkpoint === null ? null : (JSON.parse(claim.checkpoint) as unknown);
+    let cancelled = false;
 
     const report = async (progress: Progress<unknown>): Promise<ReportAnswer> => {
+      lastCheckpoint = progress.checkpoint;
       const now = Date.now();
       const budgetSpent = now - invocationStart >= config.sliceBudgetMs;
       if (!budgetSpent && now - lastCommit < config.progressIntervalMs) return 'continue';
@@ -68,32 +76,35 @@ export async function runWorkMessage(body: unknown, env: Env): Promise<void> {
         yield: budgetSpent,
       });
       lastCommit = now;
-      if (!answer.ok) return 'stop';
+      if (!answer.ok) {
+        cancelled = answer.code === 'CANCELLED';
+        return 'stop';
+      }
       return budgetSpent ? 'yield' : 'continue';
     };
 
-    const outcome = await handler.execute({
-      jobId: job.id,
-      tenant: message.tenant,
-      attempt: job.attempt,
-      data,
-      checkpoint: claim.checkpoint === null ? null : (JSON.parse(claim.checkpoint) as unknown),
-      env,
-      report,
-    });
-    if (!outcome.done) return;
+    const run = { jobId: job.id, tenant: message.tenant, attempt: job.attempt, data, checkpoint: lastCheckpoint, env, report };
+    discard = async () => handler.discard?.({ ...run, checkpoint: lastCheckpoint });
+    const outcome = await handler.execute(run);
+    if (!outcome.done) {
+      if (cancelled) await ended('cancelled');
+      return;
+    }
     const finished = await coordinator.complete(job.id, token, {
       processedItems: outcome.processedItems,
       failedItems: outcome.failedItems,
       result: outcome.result,
     });
+    // Cancelled after its last report: what it wrote goes too.
+    if (finished.ok) await ended(finished.status);
     log('info', { event: 'job_finished', jobId: job.id, type: job.type, status: finished.ok ? finished.status : 'stale', ms: Date.now() - invocationStart });
   } catch (error) {
     const failure = toFailure(error);
     if (!(error instanceof JobFailure)) {
       log('error', { event: 'handler_error', jobId: job.id, type: job.type, errorName: error instanceof Error ? error.name : typeof error });
     }
-    await coordinator.fail(job.id, token, failure);
+    const finished = await coordinator.fail(job.id, token, failure);
+    if (finished.ok) await ended(finished.status);
   }
 }
 

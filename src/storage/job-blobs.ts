@@ -11,6 +11,11 @@ export function jobInputKey(tenant: string, jobId: string): string {
   return `${jobPrefix(tenant, jobId)}input.json`;
 }
 
+/** A data_export job's file: under the job's prefix, so cleanup deletes it with the job. */
+export function exportObjectKey(tenant: string, jobId: string, extension: string): string {
+  return `${jobPrefix(tenant, jobId)}export.${extension}`;
+}
+
 export function resultPartKey(tenant: string, jobId: string, part: number): string {
   return `${jobPrefix(tenant, jobId)}results/${String(part).padStart(6, '0')}.json`;
 }

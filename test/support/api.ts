@@ -77,11 +77,16 @@ export class Client {
 
 /** Delivers messages to the worker's queue() handler and reports what it acked or retried. */
 export async function deliver(...bodies: WorkMessage[]) {
+  return deliverWith(env, ...bodies);
+}
+
+/** As deliver, with the bindings the consumer sees replaced: for injecting platform faults. */
+export async function deliverWith(bindings: Env, ...bodies: WorkMessage[]) {
   const batch = createMessageBatch<WorkMessage>(
     'datacloak-jobs',
     bodies.map((body, i) => ({ id: `m-${Date.now()}-${i}-${Math.random()}`, timestamp: new Date(), attempts: 1, body })),
   );
   const ctx = createExecutionContext();
-  await worker.queue(batch as MessageBatch, env);
+  await worker.queue(batch as MessageBatch, bindings);
   return getQueueResult(batch, ctx);
 }

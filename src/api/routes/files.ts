@@ -5,6 +5,7 @@ import type { AppEnv } from '../context.ts';
 import { ApiError, fieldErrors } from '../errors.ts';
 import { binary, errors, json, openapiRestPath, security } from '../openapi.ts';
 import { FilePathParams, FileSchema, StoredFileSchema, UploadedPartSchema, UploadStartedSchema } from '../schemas.ts';
+import { serveObject } from '../serve-object.ts';
 
 /** Workers accept request bodies up to 100 MB (Free/Pro plans): one PUT, or one part, at most this. */
 export const MAX_UPLOAD_BYTES = 100_000_000;
@@ -224,48 +225,8 @@ async function putFile(c: Ctx, path: string) {
   return stored(c, { ...describe(tenant, object), overwritten: existed });
 }
 
-type ByteRange = { offset: number; length: number } | 'unsatisfiable' | null;
-
-/** One `bytes=` range; several ranges, or a malformed header, are ignored (the whole file is sent). */
-export function parseRange(header: string | undefined, size: number): ByteRange {
-  const match = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null;
-  if (!match || (match[1] === '' && match[2] === '')) return null;
-  const [, startRaw = '', endRaw = ''] = match;
-  if (startRaw === '') {
-    const suffix = Number(endRaw);
-    if (suffix === 0 || size === 0) return 'unsatisfiable';
-    return { offset: Math.max(0, size - suffix), length: Math.min(suffix, size) };
-  }
-  const start = Number(startRaw);
-  const end = endRaw === '' ? size - 1 : Math.min(Number(endRaw), size - 1);
-  if (start >= size || end < start) return 'unsatisfiable';
-  return { offset: start, length: end - start + 1 };
-}
-
 async function getFile(c: Ctx, path: string) {
-  const key = fileKey(c.get('tenant'), path);
-  const head = await c.env.BLOBS.head(key);
-  if (!head) throw fileNotFound(path);
-  const range = parseRange(c.req.header('range'), head.size);
-  if (range === 'unsatisfiable') {
-    c.header('Content-Range', `bytes */${head.size}`);
-    throw new ApiError('RANGE_NOT_SATISFIABLE', 'The range lies outside the file', { size: head.size });
-  }
-  const object = await c.env.BLOBS.get(key, range ? { range, onlyIf: { etagMatches: head.etag } } : {});
-  if (!object || !('body' in object)) throw fileNotFound(path); // replaced or deleted between the calls
-  const headers = new Headers({
-    'content-type': object.httpMetadata?.contentType ?? 'application/octet-stream',
-    etag: object.httpEtag,
-    'last-modified': object.uploaded.toUTCString(),
-    'accept-ranges': 'bytes',
-  });
-  if (range) {
-    headers.set('content-length', String(range.length));
-    headers.set('content-range', `bytes ${range.offset}-${range.offset + range.length - 1}/${object.size}`);
-    return new Response(object.body, { status: 206, headers });
-  }
-  headers.set('content-length', String(object.size));
-  return new Response(object.body, { status: 200, headers });
+  return serveObject(c, fileKey(c.get('tenant'), path), () => fileNotFound(path));
 }
 
 async function deleteFile(c: Ctx, path: string) {

@@ -4,17 +4,18 @@ import { loadConfig } from '../../config.ts';
 import type { JobRecord } from '../../core/job-record.ts';
 import type { IdempotencyClaim } from '../../durable/queue-coordinator.ts';
 import { coordinatorFor } from '../../queue/consumer.ts';
-import { jobInputKey, readResultItems } from '../../storage/job-blobs.ts';
+import { EXPORT_FORMATS } from '../../export/writer.ts';
+import { exportObjectKey, jobInputKey, readResultItems } from '../../storage/job-blobs.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError, errorEnvelope } from '../errors.ts';
 import { actorOf, parseJobBody, submitJob } from '../submit.ts';
+import { CreateJobBody, type CreateJobInput } from '../create-job-body.ts';
 import { errors, json, security } from '../openapi.ts';
 import { presentJob, progressOf, storedResult, summarizeJob, ttlFor } from '../present.ts';
+import { serveObject } from '../serve-object.ts';
 import {
   CreatedJob,
   envelope,
-  CreateJobBody,
-  type CreateJobInput,
   IdParams,
   JobStatusSchema,
   JobSummary,
@@ -150,6 +151,32 @@ const resultPage = createRoute({
   security,
   request: { params: IdParams, query: ResultPageQuery },
   responses: { 200: json(ResultPage, 'A page of results'), ...errors(400, 401, 404, 409) },
+});
+
+// Plain schemas, as binary() in openapi.ts: the file is bytes in the format's own media type.
+const fileBytes = { schema: { type: 'string' as const, format: 'binary' } };
+const exportFile = {
+  'text/csv': fileBytes,
+  'application/json': fileBytes,
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': fileBytes,
+};
+
+const download = createRoute({
+  method: 'get',
+  path: '/jobs/{id}/download',
+  summary: "Download a completed data_export job's file",
+  description:
+    'Streams the file with its Content-Type and `Content-Disposition: attachment; filename=…`. One `Range: bytes=…` ' +
+    'is honoured (206 with Content-Range; 416 RANGE_NOT_SATISFIABLE outside the file; several ranges send the whole file). ' +
+    'Unknown ids and other tenants\' jobs are 404; a job of another type is 409 NOT_AN_EXPORT, an export that has not ' +
+    'completed 409 RESULT_NOT_READY. The file is deleted with the job when its TTL ends (`expiresAt`).',
+  security,
+  request: { params: IdParams, headers: z.object({ range: z.string().optional().openapi({ example: 'bytes=0-1023' }) }) },
+  responses: {
+    200: { description: 'The file', content: exportFile },
+    206: { description: 'The requested range of the file', content: exportFile },
+    ...errors(401, 404, 409, 416),
+  },
 });
 
 const history = createRoute({
@@ -346,6 +373,21 @@ export const jobRoutes = new OpenAPIHono<AppEnv>()
     const results = stored.items ? await readResultItems(c.env.BLOBS, tenant, id, stored.items, offset, limit) : [];
     const nextOffset = offset + results.length < total ? offset + results.length : null;
     return c.json({ success: true as const, data: { offset, limit, total, results, nextOffset }, timestamp: new Date().toISOString() }, 200);
+  })
+  .openapi(download, async (c) => {
+    const { id } = c.req.valid('param');
+    const tenant = c.get('tenant');
+    const coordinator = coordinatorFor(c.env, tenant);
+    const job = await coordinator.getJob(id);
+    if (!job) throw notFound(id);
+    if (job.type !== 'data_export') {
+      throw new ApiError('NOT_AN_EXPORT', 'Only a data_export job has a file to download', { jobId: id, type: job.type });
+    }
+    const format = EXPORT_FORMATS.find((f) => f === storedResult(job)?.summary.format);
+    if (!format) throw new ApiError('RESULT_NOT_READY', 'The export has not completed', { jobId: id, currentStatus: job.status });
+    const response = await serveObject(c, exportObjectKey(tenant, id, format), () => notFound(id));
+    await coordinator.recordAudit(tenant, 'export.download', actorOf(c), response.status === 206 ? 'partial' : 'served', id);
+    return response;
   })
   .openapi(history, async (c) => {
     const { id } = c.req.valid('param');

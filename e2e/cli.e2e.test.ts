@@ -1,0 +1,116 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+
+const { url, key } = inject('server');
+const work = mkdtempSync(join(tmpdir(), 'e2e-cli-'));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** `jobs …` as a user runs it (npm puts this Node 22 first on PATH), with the variables set. */
+function jobs(args: string[], options: { stdin?: string; env?: Record<string, string> } = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      ['--experimental-strip-types', '--no-warnings', 'bin/jobs.ts', ...args],
+      { env: { ...process.env, JOBS_API_URL: url, JOBS_API_KEY: key, ...options.env }, timeout: 60_000 },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+    child.stdin?.end(options.stdin ?? '');
+  });
+}
+
+const json = <T = Record<string, unknown>>(run: Run) => JSON.parse(run.stdout) as T;
+
+describe('the jobs CLI against wrangler dev', () => {
+  it('submits texts from standard input, waits, shows status, lists and counts', async () => {
+    const submitted = await jobs(['submit', '--priority', 'high', '--json'], { stdin: 'I love it\nI hate it\n\nIt is fine\n' });
+    expect(submitted.code).toBe(0);
+    const { jobId } = json<{ jobId: string }>(submitted);
+
+    const waited = await jobs(['wait', jobId, '--timeout', '30', '--json']);
+    expect(waited.code).toBe(0);
+    expect(json(waited)).toMatchObject({ id: jobId, status: 'completed', progress: 100, priority: 'high' });
+    expect(json<{ result: { results: unknown[] } }>(waited).result.results).toHaveLength(3);
+
+    const status = await jobs(['status', jobId]);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(new RegExp(`^${jobId}\\s+completed\\s+100%\\s+sentiment_analysis_batch\\s+high`));
+
+    const list = await jobs(['list', '--status', 'completed', '--json']);
+    expect(json<{ jobs: { id: string }[] }>(list).jobs.map((j) => j.id)).toContain(jobId);
+    const stats = await jobs(['stats']);
+    expect(stats.code).toBe(0);
+    expect(stats.stdout).toMatch(/completed \d+/);
+  });
+
+  it('submit --wait from a file; cancel; exit 1 for a cancelled job and for one not cancellable', async () => {
+    const file = join(work, 'texts.txt');
+    writeFileSync(file, Array.from({ length: 10_000 }, (_, i) => `Line ${i} is quite nice`).join('\n'));
+    const { jobId } = json<{ jobId: string }>(await jobs(['submit', '--file', file, '--json']));
+    const cancelled = await jobs(['cancel', jobId]);
+    expect(cancelled.code).toBe(0);
+    expect(cancelled.stdout).toMatch(/cancel/i);
+    const waited = await jobs(['wait', jobId, '--timeout', '30']);
+    expect(waited.code).toBe(1);
+    expect(waited.stdout).toContain('cancelled');
+    const again = await jobs(['cancel', jobId]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('JOB_NOT_CANCELLABLE');
+
+    const small = join(work, 'small.txt');
+    writeFileSync(small, 'Great\n');
+    const waitedSubmit = await jobs(['submit', '--file', small, '--wait']);
+    expect(waitedSubmit.code).toBe(0);
+    expect(waitedSubmit.stdout).toMatch(/completed\s+100%/);
+  });
+
+  it('uses the documented exit codes for usage, auth, not found, timeout and network errors', async () => {
+    expect((await jobs([])).code).toBe(2);
+    expect((await jobs(['frobnicate'])).code).toBe(2);
+    expect((await jobs(['status'])).code).toBe(2);
+    expect((await jobs(['stats'], { env: { JOBS_API_URL: '' } })).code).toBe(2);
+    const invalid = await jobs(['submit', '--data', '{"texts": []}']);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toContain('INVALID_JOB_DATA');
+    expect(invalid.stderr).toContain('texts');
+
+    const auth = await jobs(['stats'], { env: { JOBS_API_KEY: 'wrong-key-123456' } });
+    expect(auth.code).toBe(3);
+    expect(auth.stderr).toContain('UNAUTHORIZED');
+    expect(auth.stderr).not.toContain('wrong-key');
+
+    const missing = await jobs(['status', '00000000-0000-4000-8000-000000000000', '--json']);
+    expect(missing.code).toBe(4);
+    expect(json(missing)).toMatchObject({ error: { code: 'JOB_NOT_FOUND', status: 404 } });
+
+    const big = json<{ jobId: string }>(await jobs(['submit', '--json'], { stdin: Array.from({ length: 10_000 }, (_, i) => `Text ${i} is fine`).join('\n') }));
+    const timeout = await jobs(['wait', big.jobId, '--timeout', '0.2']);
+    expect(timeout.code).toBe(5);
+    expect(timeout.stderr).toContain('JOB_TIMEOUT');
+    await jobs(['cancel', big.jobId]);
+
+    const network = await jobs(['stats'], { env: { JOBS_API_URL: 'http://127.0.0.1:9' } });
+    expect(network.code).toBe(6);
+    expect(network.stderr).toContain('NETWORK_ERROR');
+  });
+
+  it('uploads a file and downloads it back', async () => {
+    const local = join(work, 'reviews.csv');
+    writeFileSync(local, 'text,date\n"Loved it",2026-01-02\n"Awful",2026-01-03\n');
+    const uploaded = await jobs(['upload', local, 'imports/reviews.csv', '--json']);
+    expect(uploaded.code).toBe(0);
+    expect(json(uploaded)).toMatchObject({ path: 'imports/reviews.csv', size: readFileSync(local).byteLength });
+    const saved = join(work, 'back.csv');
+    const downloaded = await jobs(['download', '--path', 'imports/reviews.csv', '-o', saved]);
+    expect(downloaded.code).toBe(0);
+    expect(readFileSync(saved, 'utf8')).toBe(readFileSync(local, 'utf8'));
+    expect((await jobs(['download', '--path', 'imports/none.csv', '-o', saved])).code).toBe(4);
+  });
+});

@@ -1,0 +1,33 @@
+import { createServer } from 'node:net';
+import type { TestProject } from 'vitest/node';
+import { startDevServer, type DevServer } from '../bench/dev-server.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    server: { url: string; key: string };
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+let server: DevServer | undefined;
+
+export async function setup(project: TestProject): Promise<void> {
+  // Every part of a batch is its own continuation message and reports progress at once: a big
+  // batch runs long enough to watch its bar move and to cancel it.
+  server = await startDevServer(await freePort(), { SLICE_BUDGET_MS: '0', PROGRESS_INTERVAL_MS: '0', MAX_JOBS_PER_MINUTE: '1000' });
+  project.provide('server', { url: server.url, key: server.key });
+}
+
+export async function teardown(): Promise<void> {
+  await server?.stop();
+}

@@ -1,0 +1,55 @@
+import { env } from 'cloudflare:workers';
+
+/** What the platform throws when storage or a Durable Object is overloaded: flagged retryable. */
+export function transientError(): Error {
+  return Object.assign(new Error('simulated overload'), { retryable: true });
+}
+
+/** The bindings with R2 writes failing as an overloaded platform would, when `fail()` says so. */
+export function flakyStorage(fail: () => boolean): Env {
+  const bucket = env.BLOBS;
+  const BLOBS = new Proxy(bucket, {
+    get(target, prop) {
+      if (prop === 'put') {
+        return async (...args: Parameters<R2Bucket['put']>) => {
+          if (fail()) throw transientError();
+          return target.put(...args);
+        };
+      }
+      const value: unknown = Reflect.get(target, prop);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { ...env, BLOBS };
+}
+
+/** The bindings with one tenant's coordinator unreachable (every RPC throws a retryable error). */
+export function unreachableCoordinator(tenant: string): Env {
+  const namespace = env.QUEUE_COORDINATOR;
+  const broken = namespace.idFromName(tenant);
+  const QUEUE_COORDINATOR = new Proxy(namespace, {
+    get(target, prop) {
+      if (prop === 'get') {
+        return (id: DurableObjectId) => {
+          if (!id.equals(broken)) return target.get(id);
+          return new Proxy({}, { get: () => () => Promise.reject(transientError()) });
+        };
+      }
+      const value: unknown = Reflect.get(target, prop);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { ...env, QUEUE_COORDINATOR } as Env;
+}
+
+/** A small seeded PRNG (mulberry32), so a randomized run can be replayed exactly. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
