@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { buildRecord, type Layout } from '../src/files/record-builder.ts';
 import { RecordSplitter, type RawRecord } from '../src/files/record-splitter.ts';
+import { apiCall, runJob, uploadFile } from './files-api.ts';
 import { sampler, workerdRss } from './stats.ts';
 
 const tmp = tmpdir();
@@ -93,46 +94,19 @@ function pure(path: string) {
   };
 }
 
-async function call(method: string, path: string, body?: BodyInit, headers: Record<string, string> = {}) {
-  const res = await fetch(`${BASE}${path}`, { method, body, headers: { authorization: `Bearer ${KEY}`, ...headers } });
-  const json = (await res.json()) as { data: Record<string, unknown> };
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json.data;
-}
-
-async function upload(path: string, name: string) {
-  const bytes = fs.readFileSync(path);
-  const PART = 50 * 2 ** 20;
-  if (bytes.length <= 90 * MB) return call('PUT', `/api/v1/files/${name}`, bytes, { 'content-type': 'text/csv' });
-  const { uploadId } = (await call('POST', `/api/v1/files/${name}?uploads`)) as { uploadId: string };
-  const id = encodeURIComponent(uploadId);
-  for (let n = 1, at = 0; at < bytes.length; n++, at += PART) {
-    await call('PUT', `/api/v1/files/${name}?uploadId=${id}&partNumber=${n}`, bytes.subarray(at, at + PART));
-  }
-  return call('POST', `/api/v1/files/${name}?uploadId=${id}`, JSON.stringify({}), { 'content-type': 'application/json' });
-}
+const call = apiCall(BASE, KEY);
 
 async function api(path: string, sizeMb: number) {
   const name = `bench/reviews-${sizeMb}mb.csv`;
   const uploadStart = performance.now();
-  await upload(path, name);
+  await uploadFile(call, fs.readFileSync(path), name, 'text/csv');
   const uploadSeconds = (performance.now() - uploadStart) / 1000;
   const rss = sampler(workerdRss);
   const before = workerdRss();
   const started = performance.now();
-  const job = (await call('POST', '/api/v1/jobs', JSON.stringify({ type: 'file_processing', data: { filePath: name, datasetId: crypto.randomUUID(), processingType } }), {
-    'content-type': 'application/json',
-  })) as { jobId: string };
-  let status = 'pending';
-  let result: Record<string, unknown> = {};
-  while (status !== 'completed' && status !== 'failed') {
-    const done = (await call('POST', `/api/v1/jobs/${job.jobId}/wait`, JSON.stringify({ timeout: 300_000 }), { 'content-type': 'application/json' }).catch(() => ({}))) as {
-      status?: string;
-      result?: Record<string, unknown>;
-    };
-    status = done.status ?? status;
-    result = done.result ?? result;
-  }
+  const done = await runJob(call, 'file_processing', { filePath: name, datasetId: crypto.randomUUID(), processingType });
+  const status = String(done.status);
+  const result = (done.result ?? {}) as Record<string, unknown>;
   const seconds = (performance.now() - started) / 1000;
   const bytes = fs.statSync(path).size;
   return { status, bytes, seconds, uploadSeconds, rows: result.rowsParsed, failed: result.rowsFailed, workerdRssBeforeMb: before / 2 ** 20, workerdPeakRssMb: rss.stop() / 2 ** 20 };

@@ -33,6 +33,9 @@ describe('compliance framework schema', () => {
     const r = complianceFrameworkSchema.safeParse('ISO27001');
     expect(r.success).toBe(false);
     expect(r.error?.issues[0]?.message).toBe('complianceFramework must be one of GDPR, HIPAA, PCI-DSS, SOC2, CCPA');
+    expect(complianceFrameworksSchema.safeParse(['GDPR', 'ISO27001']).error?.issues[0]?.message).toBe(
+      'complianceFramework must be one of GDPR, HIPAA, PCI-DSS, SOC2, CCPA',
+    );
     expect(complianceFrameworksSchema.safeParse([]).success).toBe(false);
     expect(complianceFrameworksSchema.safeParse(42).success).toBe(false);
   });

@@ -3,7 +3,7 @@ import { md5, sha1, sha256 } from '../src/scan/digest.ts';
 import { MALWARE_SIGNATURES, matchFileHash } from '../src/scan/malware.ts';
 import { maskPreview } from '../src/scan/mask-preview.ts';
 import { createScanner, WINDOW, type ScannerOptions } from '../src/scan/scanner.ts';
-import type { ScanResult } from '../src/scan/types.ts';
+import type { Finding, ScanResult } from '../src/scan/types.ts';
 
 const enc = new TextEncoder();
 const EICAR = MALWARE_SIGNATURES[0]?.text ?? '';
@@ -193,5 +193,94 @@ describe('adversarial inputs (results, not timings)', () => {
   it('a long line of assignments and JWT-like fragments', () => {
     const r = scan(`${'eyJ.'.repeat(20000)}${'token='.repeat(20000)}${'a:b@'.repeat(20000)}`);
     expect(r.totalFindings).toBe(0);
+  });
+});
+
+describe('snapshot and resume', () => {
+  /**
+   * Pushes `bytes` in `chunk`-sized pieces (or only `ranges` of it); every `every` bytes takes a
+   * snapshot, sends it through JSON, drops the scanner and resumes a new one from the snapshot's
+   * resumeOffset, as a job slice would. Drained findings are collected along the way.
+   */
+  function resumed(bytes: Uint8Array, every: number, chunk = 4096, options: ScannerOptions = {}, ranges = [{ start: 0, end: bytes.length }]) {
+    let s = createScanner(options);
+    const drained: Finding[] = [];
+    let furthest = 0; // bytes pushed again after a resume do not count towards the next snapshot
+    let sinceSnapshot = 0;
+    for (let r = 0; r < ranges.length; r++) {
+      const range = ranges[r] ?? { start: 0, end: 0 };
+      for (let o = range.start; o < range.end; ) {
+        const end = Math.min(range.end, o + chunk);
+        s.push(bytes.subarray(o, end), o);
+        sinceSnapshot += Math.max(0, end - Math.max(o, furthest));
+        furthest = Math.max(furthest, end);
+        o = end;
+        if (sinceSnapshot < every) continue;
+        sinceSnapshot = 0;
+        drained.push(...s.drainFindings());
+        const snap = JSON.parse(JSON.stringify(s.snapshot())) as ReturnType<typeof s.snapshot>;
+        expect(snap.resumeOffset).toBeLessThanOrEqual(o);
+        expect(o - snap.resumeOffset).toBeLessThanOrEqual(WINDOW + 4096);
+        s = createScanner({ ...options, resume: snap });
+        // The slice edge: the next invocation re-reads from the resume offset, in its own range.
+        if (snap.resumeOffset < o && snap.resumeOffset >= range.start) o = snap.resumeOffset;
+      }
+    }
+    const result = s.finish();
+    return { ...result, findings: [...drained, ...result.findings] };
+  }
+
+  const text = (n: number): string =>
+    Array.from({ length: n }, (_, i) =>
+      i % 97 === 0 ? `card 4111 1111 1111 1111 and ${ghp(i)}` : i % 131 === 0 ? EICAR : i % 53 === 0 ? `ssn 123-45-6789 ü` : `line ${i} plain text ✓`,
+    ).join('\n');
+
+  it('gives the same result as an uninterrupted scan, whatever the snapshot points', () => {
+    const bytes = enc.encode(text(20_000));
+    const whole = scan(bytes, 4096, { maxFindings: 100_000 });
+    expect(whole.totalFindings).toBeGreaterThan(500);
+    for (const every of [1, 5000, 65_536, 100_003]) {
+      const r = resumed(bytes, every, 4096, { maxFindings: 100_000 });
+      expect(r, String(every)).toEqual(whole);
+    }
+  });
+
+  it('keeps the cap on detailed findings across resumes', () => {
+    const bytes = enc.encode(text(20_000));
+    const whole = scan(bytes, 4096, { maxFindings: 50 });
+    const r = resumed(bytes, 30_000, 4096, { maxFindings: 50 });
+    expect(r).toEqual(whole);
+    expect(r.findings).toHaveLength(50);
+    expect(r.findingsTruncated).toBe(true);
+  });
+
+  it('finds a value straddling the snapshot edge once', () => {
+    for (const at of [65_536 - 30, 65_536 - 5, 65_536]) {
+      const bytes = enc.encode(`${'x'.repeat(at)}${EICAR} 4111111111111111 ${'y'.repeat(70_000)}`);
+      const r = resumed(bytes, 65_536, 65_536);
+      expect(r.findings.map((f) => [f.type, f.offset])).toEqual([
+        ['EICAR_TEST_FILE', at],
+        ['CREDIT_CARD', at + EICAR.length + 1],
+      ]);
+    }
+  });
+
+  it('still hashes a small file whole when it was resumed mid-way', () => {
+    const bytes = enc.encode(`${EICAR}\n`);
+    const whole = scan(bytes, 16);
+    const r = resumed(bytes, 16, 16);
+    expect(r).toEqual(whole);
+  });
+
+  it('resumes sampled and binary scans', () => {
+    const bin = new Uint8Array(300_000);
+    for (let i = 0; i < bin.length; i++) bin[i] = (i * 7919) % 251;
+    bin.set(enc.encode(` AKIAIOSFODNN7EXAMPLE ${EICAR} `), 200_000);
+    const ranges = [{ start: 0, end: 50_000 }, { start: 150_000, end: 250_000 }];
+    const uninterrupted = createScanner({ fileSize: bin.length });
+    for (const range of ranges) uninterrupted.push(bin.subarray(range.start, range.end), range.start);
+    const whole = uninterrupted.finish();
+    expect(whole).toMatchObject({ binary: true, sampled: true, bytesScanned: 150_000 });
+    expect(resumed(bin, 20_000, 8192, { fileSize: bin.length }, ranges)).toEqual(whole);
   });
 });

@@ -1,11 +1,12 @@
 import type { JobType } from '../core/job-types.ts';
 import { dataExport } from './data-export.ts';
 import { fileProcessing } from './file-processing.ts';
+import { securityScan } from './security-scan.ts';
 import { sentimentAnalysisBatch } from './sentiment-analysis-batch.ts';
 import type { JobHandler } from './types.ts';
 
 /** Only job types that fully work are registered; creating any other answers INVALID_JOB_TYPE. */
-const HANDLERS = [sentimentAnalysisBatch, fileProcessing, dataExport] as const;
+const HANDLERS = [sentimentAnalysisBatch, fileProcessing, securityScan, dataExport] as const;
 
 export const REGISTERED_TYPES: readonly JobType[] = HANDLERS.map((h) => h.type);
 

@@ -131,8 +131,14 @@ export function findEmails(text: string): PiiMatch[] {
 //
 // libphonenumber's own scanner is linear but slow (tens of µs per candidate), so it only sees
 // windows around "runs" that could hold a valid number. A run is digits joined by at most
-// 4 phone punctuation chars, the same rule as libphonenumber's candidate pattern, so the
-// pre-filter never drops a number libphonenumber would find in the whole text.
+// 4 phone punctuation chars, the same rule as libphonenumber's candidate pattern.
+//
+// Two caps keep digit/punctuation soup (`1.1.1.1…`, `12.12.12…`: ~20–50 ms/KB uncapped, since
+// libphonenumber re-parses every piece of a failed candidate) near linear in cheap work:
+// - two one-digit groups in a row end a run: no real number is written `4.1.5…` or `1 2 3`;
+// - windows are cut into bounded views (overlapping, each match kept by the view that owns its
+//   start), and a view may fail PHONE_MAX_TRIES candidates per run it holds before
+//   libphonenumber gives up on it. A found number costs no try, so lists of numbers are found.
 
 // Shortest valid "+CC" number is 6 digits; without "+" the default country (US, NANP) needs 10.
 const PHONE_MIN_DIGITS_INTL = 6;
@@ -140,6 +146,11 @@ const PHONE_MIN_DIGITS_NATIONAL = 10;
 const PHONE_MAX_PUNCT = 4;
 const PHONE_BEFORE = 6; // room for "+", "(" and the char libphonenumber checks before a number
 const PHONE_AFTER = 16; // room for an extension label such as " extension: "
+const PHONE_VIEW_OWN = 1024;
+const PHONE_VIEW_MARGIN = 64; // longer than any number with its extension
+// Failed candidates per run a view may try: PhoneNumberMatcher's `maxTries`, which the
+// typings omit (an object variable, not a literal, passes the type check).
+const PHONE_MAX_TRIES = 8;
 
 // libphonenumber also accepts full-width and Arabic-Indic digits.
 function isPhoneDigitCode(c: number): boolean {
@@ -166,8 +177,8 @@ function hasPlus(text: string, from: number, to: number): boolean {
 
 export function findPhones(text: string): PiiMatch[] {
   const n = text.length;
-  // Windows [start, end) around qualifying runs, merged when they touch.
-  const windows: number[] = [];
+  // Windows [start, end) around qualifying runs, merged when they touch, with the runs' starts.
+  const windows: { start: number; end: number; runs: number[] }[] = [];
   let i = 0;
   while (i < n) {
     if (!isPhoneDigitCode(text.charCodeAt(i))) {
@@ -176,18 +187,23 @@ export function findPhones(text: string): PiiMatch[] {
     }
     const runStart = i;
     let digits = 0;
+    let groupDigits = 0;
     let runEnd = i;
     let j = i;
     while (j < n) {
       if (isPhoneDigitCode(text.charCodeAt(j))) {
         digits++;
+        groupDigits++;
         runEnd = ++j;
         continue;
       }
       let k = j;
       while (k < n && k - j < PHONE_MAX_PUNCT && PHONE_PUNCT.has(text.charAt(k))) k++;
-      if (k < n && k > j && isPhoneDigitCode(text.charCodeAt(k))) j = k;
-      else break;
+      if (!(k < n && k > j && isPhoneDigitCode(text.charCodeAt(k)))) break;
+      // One-digit groups in a row, except after a trunk prefix such as "+46 (0)8".
+      if (groupDigits === 1 && !isPhoneDigitCode(text.charCodeAt(k + 1)) && !text.slice(j, k).includes(')')) break;
+      groupDigits = 0;
+      j = k;
     }
     i = runEnd;
     if (digits < PHONE_MIN_DIGITS_INTL) continue;
@@ -195,15 +211,29 @@ export function findPhones(text: string): PiiMatch[] {
     if (digits < PHONE_MIN_DIGITS_NATIONAL && !hasPlus(text, start, runEnd)) continue;
     let end = Math.min(n, runEnd + PHONE_AFTER);
     while (end < n && isPhoneDigitCode(text.charCodeAt(end))) end++; // whole extension
-    const last = windows.length - 1;
-    if (windows.length > 0 && start <= (windows[last] ?? -1)) windows[last] = end;
-    else windows.push(start, end);
+    const last = windows.at(-1);
+    if (last && start <= last.end) {
+      last.end = end;
+      last.runs.push(runStart);
+    } else windows.push({ start, end, runs: [runStart] });
   }
   const out: PiiMatch[] = [];
-  for (let w = 0; w + 1 < windows.length; w += 2) {
-    const ws = windows[w] ?? 0;
-    const found = findPhoneNumbersInText(text.slice(ws, windows[w + 1]), { defaultCountry: 'US' });
-    for (const f of found) out.push({ type: 'PHONE', start: ws + f.startsAt, end: ws + f.endsAt });
+  for (const { start, end, runs } of windows) {
+    let r = 0;
+    for (let own = start; ; own += PHONE_VIEW_OWN) {
+      const ownEnd = end - own <= PHONE_VIEW_OWN + PHONE_VIEW_MARGIN ? end : own + PHONE_VIEW_OWN;
+      const vs = Math.max(start, own - PHONE_VIEW_MARGIN);
+      // The budget grows with the runs the view owns: each may fail a few candidates.
+      let owned = 0;
+      for (; r < runs.length && (runs[r] ?? 0) < ownEnd; r++) owned++;
+      const options = { defaultCountry: 'US' as const, maxTries: PHONE_MAX_TRIES * Math.max(1, owned) };
+      for (const f of findPhoneNumbersInText(text.slice(vs, Math.min(end, ownEnd + PHONE_VIEW_MARGIN)), options)) {
+        const at = vs + f.startsAt;
+        if (at < own || at >= ownEnd || at < (out.at(-1)?.end ?? 0)) continue;
+        out.push({ type: 'PHONE', start: at, end: vs + f.endsAt });
+      }
+      if (ownEnd === end) break;
+    }
   }
   return out;
 }

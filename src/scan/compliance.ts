@@ -17,7 +17,7 @@ export const complianceFrameworkSchema = z
 
 /** One framework or a list of them; absent means all. Duplicates are dropped. */
 export const complianceFrameworksSchema = z
-  .union([complianceFrameworkSchema, z.array(complianceFrameworkSchema).min(1, FRAMEWORK_ERROR)])
+  .union([complianceFrameworkSchema, z.array(complianceFrameworkSchema).min(1, FRAMEWORK_ERROR)], { error: FRAMEWORK_ERROR })
   .optional()
   .transform((v): ComplianceFramework[] => (v === undefined ? [...COMPLIANCE_FRAMEWORKS] : [...new Set([v].flat())]));
 
@@ -142,7 +142,7 @@ function countMatching(c: TypeCount, t: Trigger): number {
   return (t(c, true) ? c.medicalContext : 0) + (t(c, false) ? c.count - c.medicalContext : 0);
 }
 
-function evaluate(control: Control, counts: readonly TypeCount[], findings: readonly Finding[]): ControlResult | null {
+function evaluate(control: Control, counts: readonly TypeCount[], findingIndices: number[]): ControlResult | null {
   let count = 0;
   let fails = false;
   const findingTypes: string[] = [];
@@ -154,19 +154,45 @@ function evaluate(control: Control, counts: readonly TypeCount[], findings: read
     if (countMatching(c, (s, medical) => control.when(s, medical) && control.failWhen(s, medical)) > 0) fails = true;
   }
   if (count === 0) return null;
-  const findingIndices: number[] = [];
-  findings.forEach((f, i) => {
-    if (control.when(f, f.medicalContext === true)) findingIndices.push(i);
-  });
   return { control: control.control, title: control.title, status: fails ? 'fail' : 'review', count, findingTypes, findingIndices };
 }
 
+const controlKey = (framework: ComplianceFramework, control: Control): string => `${framework} ${control.control}`;
+
+/** Per control ("framework control"), indices of the findings that concern it. */
+export type FindingIndices = Record<string, number[]>;
+
+/**
+ * Adds the findings of `batch`, numbered from `first`, to `into`: for streams whose findings are
+ * written away batch by batch. At most `maxPerControl` indices are kept per control.
+ */
+export function indexFindings(
+  batch: readonly Finding[],
+  frameworks: readonly ComplianceFramework[],
+  first = 0,
+  into: FindingIndices = {},
+  maxPerControl = Infinity,
+): FindingIndices {
+  for (const framework of frameworks) {
+    for (const control of CONTROLS[framework]) {
+      batch.forEach((f, i) => {
+        if (!control.when(f, f.medicalContext === true)) return;
+        const list = (into[controlKey(framework, control)] ??= []);
+        if (list.length < maxPerControl) list.push(first + i);
+      });
+    }
+  }
+  return into;
+}
+
+/** `indices` default to those of `scan.findings`; a stream passes what `indexFindings` gathered. */
 export function assessCompliance(
   scan: Pick<ScanResult, 'counts' | 'findings'>,
   frameworks: readonly ComplianceFramework[] = COMPLIANCE_FRAMEWORKS,
+  indices: FindingIndices = indexFindings(scan.findings, frameworks),
 ): FrameworkResult[] {
   return frameworks.map((framework) => {
-    const controls = CONTROLS[framework].flatMap((c) => evaluate(c, scan.counts, scan.findings) ?? []);
+    const controls = CONTROLS[framework].flatMap((c) => evaluate(c, scan.counts, indices[controlKey(framework, c)] ?? []) ?? []);
     const status: ComplianceStatus = controls.some((c) => c.status === 'fail') ? 'fail' : controls.length > 0 ? 'review' : 'pass';
     return { framework, status, controls };
   });

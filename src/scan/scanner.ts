@@ -7,10 +7,15 @@
 // A match (at most MAX_MATCH_AND_CONTEXT_AFTER characters with its context) that starts in the
 // range therefore ends inside the window, and the next window sees any match starting after.
 // Long lines need no special case: a window is a window whether or not it holds line breaks.
+//
+// Snapshots: the state between windows is a few numbers, the counts and the findings not yet
+// drained. The bytes buffered past the last scanned window are not kept: a scanner resumed from
+// a snapshot is pushed the file again from `resumeOffset` (at most one window and its context
+// earlier than where the input stopped), and then scans exactly as if it had never stopped.
 import { detectWindow, MAX_CONTEXT_BEFORE, MAX_MATCH_AND_CONTEXT_AFTER } from './detect.ts';
 import { HASHED_FILE_MAX, matchFileHash } from './malware.ts';
 import { maskPreview } from './mask-preview.ts';
-import type { Finding, ScanResult, Severity, TypeCount, WindowMatch } from './types.ts';
+import type { Finding, ScanResult, ScannerSnapshot, Severity, TypeCount, WindowMatch } from './types.ts';
 
 export const WINDOW = 64 * 1024;
 // Bytes, not characters: context words are ASCII, and a few UTF-8 letters fit the margin.
@@ -29,11 +34,18 @@ export interface ScannerOptions {
   maxFindings?: number;
   /** When known, a scan that saw fewer bytes reports itself as sampled. */
   fileSize?: number;
+  /** Go on from a snapshot of an earlier scanner (with the same options). */
+  resume?: ScannerSnapshot;
 }
 
 export interface Scanner {
   /** Bytes at `chunkByteOffset` in the file. Re-sent bytes are skipped; a jump ahead is a gap. */
   push(chunk: Uint8Array, chunkByteOffset: number): void;
+  /** The detailed findings recorded since the last drain, in file order; the scanner forgets them. */
+  drainFindings(): Finding[];
+  /** The state as plain values; push again from its `resumeOffset` after resuming. */
+  snapshot(): ScannerSnapshot;
+  /** Scans what is left; `findings` holds those not drained before. */
   finish(): ScanResult;
 }
 
@@ -56,6 +68,14 @@ export function looksBinary(head: Uint8Array): boolean {
     }
   }
   return nonText > head.length * BINARY_NON_TEXT_RATIO;
+}
+
+function toBase64(bytes: Uint8Array): string {
+  return btoa(latin1(bytes));
+}
+
+function fromBase64(text: string): Uint8Array {
+  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 }
 
 /** One char per byte (ISO-8859-1), so char index == byte index. */
@@ -116,28 +136,32 @@ function decodeWindow(bytes: Uint8Array, binary: boolean): Decoded {
 
 export function createScanner(options: ScannerOptions = {}): Scanner {
   const maxFindings = options.maxFindings ?? DEFAULT_MAX_FINDINGS;
+  const from = options.resume;
   const buf = new Uint8Array(CAPACITY);
-  let bufStart = 0; // file offset of buf[0]
+  let bufStart = from?.resumeOffset ?? 0; // file offset of buf[0]
   let bufLen = 0;
-  let ownStart = 0; // matches starting before this were reported
-  let started = false;
+  let ownStart = from?.ownStart ?? 0; // matches starting before this were reported
+  let started = from?.started ?? false;
   let finished = false;
   // Position of buf[0]: line and column (in characters) when known.
-  let line = 1;
-  let col = 0;
-  let lineKnown = true;
-  let colKnown = true;
-  let binary: boolean | null = null;
-  let sampled = false;
-  let bytesScanned = 0;
+  let line = from?.line ?? 1;
+  let col = from?.col ?? 0;
+  let lineKnown = from?.lineKnown ?? true;
+  let colKnown = from?.colKnown ?? true;
+  let binary: boolean | null = from?.binary ?? null;
+  let sampled = from?.sampled ?? false;
+  let bytesScanned = from?.bytesScanned ?? 0;
   // The file from offset 0 while it is small enough to hash whole.
-  let whole: Uint8Array[] | null = [];
-  let wholeLen = 0;
+  let whole: Uint8Array[] | null = from ? (from.head === null ? null : [fromBase64(from.head)]) : [];
+  let wholeLen = from?.head ? bufStart : 0;
+  // Types found at offset 0: the whole-file hash does not report the same signature again.
+  const atStart = new Set(from?.atStart ?? []);
 
-  const findings: Finding[] = [];
-  let totalFindings = 0;
-  const counts = new Map<string, TypeCount>();
-  const countsBySeverity: Record<Severity, number> = { low: 0, medium: 0, high: 0, critical: 0 };
+  const findings: Finding[] = from ? from.findings.map((f) => ({ ...f })) : [];
+  let detailed = from?.detailed ?? 0;
+  let totalFindings = from?.totalFindings ?? 0;
+  const counts = new Map<string, TypeCount>(from?.counts.map((c) => [c.type, { ...c }]));
+  const countsBySeverity: Record<Severity, number> = from ? { ...from.countsBySeverity } : { low: 0, medium: 0, high: 0, critical: 0 };
 
   function record(m: Pick<WindowMatch, 'type' | 'category' | 'severity' | 'medicalContext'>, f: Omit<Finding, 'type' | 'category' | 'severity'>): void {
     totalFindings++;
@@ -146,7 +170,9 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     c.count++;
     if (m.medicalContext) c.medicalContext++;
     counts.set(m.type, c);
-    if (findings.length < maxFindings) {
+    if (f.offset === 0) atStart.add(m.type);
+    if (detailed < maxFindings) {
+      detailed++;
       findings.push({ type: m.type, category: m.category, severity: m.severity, ...f, ...(m.medicalContext !== undefined ? { medicalContext: m.medicalContext } : {}) });
     }
   }
@@ -245,7 +271,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     }
     const sig = matchFileHash(file);
     // The same file's exact text was normally matched already, at offset 0.
-    if (!sig || findings.some((f) => f.type === sig.type && f.offset === 0)) return;
+    if (!sig || atStart.has(sig.type)) return;
     record({ ...sig, category: 'malware' }, { line: 1, column: 1, offset: 0, length: wholeLen, preview: maskPreview(sig.text) });
     findings.sort((a, b) => a.offset - b.offset);
   }
@@ -280,6 +306,44 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       }
     },
 
+    drainFindings() {
+      return findings.splice(0, findings.length);
+    },
+
+    snapshot() {
+      if (finished) throw new Error('snapshot() after finish()');
+      let head: string | null = null;
+      if (whole !== null) {
+        const bytes = new Uint8Array(wholeLen);
+        let o = 0;
+        for (const part of whole) {
+          bytes.set(part, o);
+          o += part.length;
+        }
+        head = toBase64(bytes.subarray(0, bufStart));
+      }
+      return {
+        resumeOffset: bufStart,
+        started,
+        ownStart,
+        line,
+        col,
+        lineKnown,
+        colKnown,
+        binary,
+        sampled,
+        // The buffered bytes count again when they are pushed again.
+        bytesScanned: bytesScanned - bufLen,
+        head,
+        atStart: [...atStart],
+        findings: findings.map((f) => ({ ...f })),
+        detailed,
+        totalFindings,
+        counts: [...counts.values()].map((c) => ({ ...c })),
+        countsBySeverity: { ...countsBySeverity },
+      };
+    },
+
     finish() {
       if (!finished) {
         finished = true;
@@ -290,7 +354,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       return {
         findings: [...findings],
         totalFindings,
-        findingsTruncated: totalFindings > findings.length,
+        findingsTruncated: totalFindings > detailed,
         counts: [...counts.values()].map((c) => ({ ...c })),
         countsBySeverity: { ...countsBySeverity },
         binary: binary ?? false,

@@ -55,3 +55,32 @@ export interface ScanResult {
   sampled: boolean;
   bytesScanned: number;
 }
+
+/** A scanner's state between windows, as plain JSON values (see `Scanner.snapshot`). */
+export interface ScannerSnapshot {
+  /** Push the input again from this byte offset. */
+  resumeOffset: number;
+  started: boolean;
+  /** Matches starting before this offset were recorded. */
+  ownStart: number;
+  /** Line and column (characters) at `resumeOffset`, and whether they are known. */
+  line: number;
+  col: number;
+  lineKnown: boolean;
+  colKnown: boolean;
+  binary: boolean | null;
+  sampled: boolean;
+  /** Bytes scanned before `resumeOffset`. */
+  bytesScanned: number;
+  /** The file's first `resumeOffset` bytes, base64, while it is small enough to hash whole. */
+  head: string | null;
+  /** Types found at offset 0. */
+  atStart: string[];
+  /** Detailed findings not yet drained. */
+  findings: Finding[];
+  /** Detailed findings recorded so far, drained or not (capped by `maxFindings`). */
+  detailed: number;
+  totalFindings: number;
+  counts: TypeCount[];
+  countsBySeverity: Record<Severity, number>;
+}

@@ -1,0 +1,45 @@
+// What handlers that read a file of the Files API share: the `filePath` field, the existence
+// check at creation, and ranged streamed reads of the file as it was when the job started.
+import { z } from 'zod';
+import { fileKey, filePathProblem } from '../storage/file-keys.ts';
+import { JobFailure, type FieldError } from './types.ts';
+
+/** A path the Files API accepts; whether a file is there is `checkFileExists`'s question. */
+export const filePathField = z.string({ error: 'filePath must be a string' }).superRefine((path, ctx) => {
+  const problem = filePathProblem(path);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/** File sizes seen by `checkFileExists`, which runs just before `totalItems` on the same data object. */
+const measured = new WeakMap<object, number>();
+
+/** For `validate`: the named file exists in the tenant's files (its size is remembered). */
+export async function checkFileExists(env: Env, tenant: string, data: { filePath: string }): Promise<FieldError[]> {
+  const head = await env.BLOBS.head(fileKey(tenant, data.filePath));
+  if (!head) return [{ field: 'filePath', message: 'No file at this path; upload it with PUT /api/v1/files/{path}' }];
+  measured.set(data, head.size);
+  return [];
+}
+
+/** The size `checkFileExists` saw for this data object, or 0. */
+export function measuredSize(data: object): number {
+  return measured.get(data) ?? 0;
+}
+
+/** Size and version of the file a job starts on; later reads insist on the same version. */
+export async function statFile(env: Env, key: string): Promise<{ size: number; etag: string }> {
+  const head = await env.BLOBS.head(key);
+  if (!head) throw new JobFailure('FILE_NOT_FOUND', 'The file no longer exists', false, 'loading');
+  return { size: head.size, etag: head.etag };
+}
+
+/**
+ * Streams bytes [offset, offset + length) of the file, failing the job (not retrying it) when
+ * the file was deleted or replaced since the job started: a scan or a parse never mixes two files.
+ */
+export async function openRange(env: Env, key: string, etag: string, offset: number, length: number): Promise<ReadableStreamDefaultReader<Uint8Array>> {
+  const object = await env.BLOBS.get(key, { range: { offset, length }, onlyIf: { etagMatches: etag } });
+  if (!object) throw new JobFailure('FILE_NOT_FOUND', 'The file was deleted while it was being processed', false);
+  if (!('body' in object)) throw new JobFailure('FILE_CHANGED', 'The file was replaced while it was being processed', false);
+  return object.body.getReader();
+}
