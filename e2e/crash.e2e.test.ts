@@ -1,23 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startDevServer, type DevServer } from '../bench/dev-server.ts';
+import { freePort, startDevServer, type DevServer } from '../bench/dev-server.ts';
 
 const VARS = { SLICE_BUDGET_MS: '0', PROGRESS_INTERVAL_MS: '0', LEASE_MS: '3000', RETRY_BASE_DELAY_MS: '200', MAX_JOBS_PER_MINUTE: '1000' };
 const texts = Array.from({ length: 10_000 }, (_, i) => `Review ${i}: the service was ${['excellent', 'dreadful', 'fine'][i % 3]}; mail r${i}@example.com`);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 async function call<T>(server: DevServer, method: string, path: string, body?: unknown): Promise<{ status: number; data: T }> {
   const res = await fetch(`${server.url}${path}`, {
