@@ -235,6 +235,8 @@ interface JobRow extends Record<string, SqlStorageValue> {
 const THROUGHPUT_WINDOW_MINUTES = 60;
 const IDEMPOTENCY_TTL_MS = 24 * HOUR_MS;
 const WEBHOOK_MAX_ATTEMPTS = 8;
+/** Deadlines this close also get an in-memory timer; the alarm stays the durable backstop. */
+const PRECISE_HORIZON_MS = 60_000;
 const WEBHOOK_TIMEOUT_MS = 10_000;
 /** A delivery in flight holds its row this long, so a concurrent alarm does not send it twice. */
 const WEBHOOK_CLAIM_MS = 60_000;
@@ -356,6 +358,7 @@ export class QueueCoordinator extends DurableObject<Env> {
   private readonly waiters = new Map<string, Set<(job: JobRecord) => void>>();
   private readonly hub = new EventHub();
   private armedAlarmMs: number | null = null;
+  private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -742,6 +745,15 @@ export class QueueCoordinator extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     this.armedAlarmMs = null;
+    await this.tick();
+  }
+
+  /**
+   * Everything time makes due: lapsed leases, delayed jobs, schedules, webhooks. Run by the
+   * alarm (durable) and by an in-memory timer for deadlines close at hand (precise to the
+   * millisecond, where alarms may fire a second late); safe to run twice.
+   */
+  private async tick(): Promise<void> {
     const now = Date.now();
     const lapsed = this.sql
       .exec<JobRow>("SELECT * FROM jobs WHERE state = 'running' AND lease_until_ms <= ?", now)
@@ -1008,6 +1020,10 @@ export class QueueCoordinator extends DurableObject<Env> {
     if (next === null) return;
     // Something already due fires now; the platform refuses times in the past.
     const at = Math.max(next, now);
+    clearTimeout(this.timer);
+    if (at - now <= PRECISE_HORIZON_MS) {
+      this.timer = setTimeout(() => this.ctx.waitUntil(this.tick()), at - now);
+    }
     if (at === this.armedAlarmMs) return;
     this.armedAlarmMs = at;
     void this.ctx.storage.setAlarm(at);
