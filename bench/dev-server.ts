@@ -1,7 +1,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+/** A port nothing listens on right now, on loopback. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
 
 export interface DevServer {
   url: string;
@@ -9,14 +22,21 @@ export interface DevServer {
   /** The process group of wrangler and its workerd (spawned detached, so the group is its pid). */
   group: number;
   stop(): Promise<void>;
+  /** SIGKILL the whole process group, as a crash would, and keep the on-disk state. */
+  crash(): Promise<void>;
+}
+
+export interface DevServerOptions {
+  /** Reuse this state directory (kept on stop) instead of a fresh one that stop() deletes. */
+  stateDir?: string;
 }
 
 /**
  * Starts its own `wrangler dev` on fresh on-disk state with the given settings, so a benchmark
  * never touches the developer's data and can raise the admission limits.
  */
-export async function startDevServer(port: number, vars: Record<string, string>): Promise<DevServer> {
-  const state = mkdtempSync(join(tmpdir(), 'bench-state-'));
+export async function startDevServer(port: number, vars: Record<string, string>, options: DevServerOptions = {}): Promise<DevServer> {
+  const state = options.stateDir ?? mkdtempSync(join(tmpdir(), 'bench-state-'));
   const key = 'bench-key-0123456789';
   const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state, '--var', `API_KEYS:bench:${key}`];
   for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
@@ -55,7 +75,12 @@ export async function startDevServer(port: number, vars: Record<string, string>)
     async stop() {
       if (child.pid) process.kill(-child.pid, 'SIGTERM');
       await new Promise((r) => setTimeout(r, 500));
-      rmSync(state, { recursive: true, force: true });
+      if (!options.stateDir) rmSync(state, { recursive: true, force: true });
+    },
+    async crash() {
+      const exited = new Promise((r) => child.once('exit', r));
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      await exited;
     },
   };
 }

@@ -9,7 +9,18 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import { createClient, JobQueueError, type Job, type JobEvent, type JobPriority, type JobQueueClient, type JobStatus, type JobType } from '../src/client/index.ts';
+import {
+  createClient,
+  JobQueueError,
+  type CreateJobRequest,
+  type Job,
+  type JobEvent,
+  type JobPriority,
+  type JobQueueClient,
+  type JobStatus,
+  type JobType,
+  type Schedule,
+} from '../src/client/index.ts';
 
 const USAGE = `Usage: jobs <command> [options]
 
@@ -23,7 +34,15 @@ Commands
                       Wait until the job ends (default 600 s); a progress bar on a terminal.
   cancel <id>         Cancel a pending or running job.
   list [--status S] [--type T] [--priority P] [--page N] [--limit N]
-  stats               Queue statistics.
+  stats               Queue statistics (and whether the queue is paused).
+  retry <id>          Run a failed or cancelled job again as a new job; prints its id.
+  pause | resume      Stop starting new jobs (running ones finish, new ones are still
+                      accepted) | start them again.
+  schedule create --cron EXPR [--timezone TZ] [--type T] [--priority P] [--file F | --data JSON]
+                      A recurring job (takes the job options of submit); prints its id.
+  schedule list       Schedules with their next run.
+  schedule delete <id>
+                      Delete a schedule; the jobs it created are kept.
   upload <file> <path> [--part-size MiB]
                       Store a local file at <path>; big files go in parts, with progress.
   download <job-id> [-o F] | download --path <path> [-o F]
@@ -36,7 +55,7 @@ Options
   -h, --help
 
 Exit codes
-  0 ok   1 job failed or cancelled, or not cancellable   2 usage or invalid input
+  0 ok   1 job failed or cancelled, or not cancellable or retryable   2 usage or invalid input
   3 authentication   4 not found   5 timeout   6 server or network error
 `;
 
@@ -77,6 +96,8 @@ const { values: flags, positionals } = (() => {
         limit: { type: 'string' },
         path: { type: 'string' },
         'part-size': { type: 'string' },
+        cron: { type: 'string' },
+        timezone: { type: 'string' },
         output: { type: 'string', short: 'o' },
       },
     });
@@ -147,7 +168,8 @@ async function readTexts(): Promise<string[]> {
     .filter(Boolean);
 }
 
-async function submit(api: JobQueueClient): Promise<number> {
+/** The job `submit` and `schedule create` describe with --type, --priority and --data or texts. */
+async function jobRequest(): Promise<CreateJobRequest> {
   const type = (flags.type ?? 'sentiment_analysis_batch') as JobType;
   let data: Record<string, unknown>;
   if (flags.data !== undefined) {
@@ -161,7 +183,11 @@ async function submit(api: JobQueueClient): Promise<number> {
   } else {
     throw new UsageError(`--data is needed for ${type}`);
   }
-  const created = await api.createJob({ type, data, ...(flags.priority ? { priority: flags.priority as JobPriority } : {}) });
+  return { type, data, ...(flags.priority ? { priority: flags.priority as JobPriority } : {}) };
+}
+
+async function submit(api: JobQueueClient): Promise<number> {
+  const created = await api.createJob(await jobRequest());
   if (flags.wait) {
     if (!flags.json) process.stderr.write(`submitted ${created.jobId}\n`);
     return waitAndReport(api, created.jobId);
@@ -181,6 +207,34 @@ async function download(api: JobQueueClient): Promise<number> {
   await pipeline(Readable.fromWeb(res.body as NodeReadableStream<Uint8Array>), output === '-' ? process.stdout : createWriteStream(output));
   if (output !== '-') print(`saved ${output}`, { saved: output, contentType: res.headers.get('content-type') });
   return EXIT.ok;
+}
+
+function describeSchedule(s: Schedule): string {
+  return `${s.id}  ${s.cron}  ${s.timezone}  ${s.job.type}  ${s.job.priority}  next ${s.nextRunAt ?? '-'}  fired ${s.fired}`;
+}
+
+async function schedule(api: JobQueueClient): Promise<number> {
+  const action = argument(1, 'create|list|delete');
+  switch (action) {
+    case 'create': {
+      if (!flags.cron) throw new UsageError('--cron is needed, e.g. --cron "*/15 * * * *"');
+      const created = await api.createSchedule({ cron: flags.cron, ...(flags.timezone ? { timezone: flags.timezone } : {}), job: await jobRequest() });
+      print(created.id, created);
+      return EXIT.ok;
+    }
+    case 'list': {
+      const schedules = await api.listSchedules();
+      print(schedules.length === 0 ? 'no schedules' : schedules.map(describeSchedule).join('\n'), { schedules });
+      return EXIT.ok;
+    }
+    case 'delete': {
+      const deleted = await api.deleteSchedule(argument(2, 'id'));
+      print(`deleted ${deleted.id}`, deleted);
+      return EXIT.ok;
+    }
+    default:
+      throw new UsageError(`unknown schedule command: ${action}`);
+  }
 }
 
 async function run(): Promise<number> {
@@ -223,11 +277,24 @@ async function run(): Promise<number> {
       const s = await api.stats();
       print(
         `total ${s.total}  pending ${s.pending}  running ${s.running}  completed ${s.completed}  failed ${s.failed}  cancelled ${s.cancelled}\n` +
-          `success rate ${s.performance.successRate}%  throughput ${s.performance.throughput}  average ${s.performance.averageProcessingTime} ms`,
+          `${s.paused ? 'queue paused  ' : ''}success rate ${s.performance.successRate}%  throughput ${s.performance.throughput}  average ${s.performance.averageProcessingTime} ms`,
         s,
       );
       return EXIT.ok;
     }
+    case 'retry': {
+      const retried = await api.retryJob(argument(1, 'id'));
+      print(retried.jobId, retried);
+      return EXIT.ok;
+    }
+    case 'pause':
+    case 'resume': {
+      const state = command === 'pause' ? await api.pauseQueue() : await api.resumeQueue();
+      print(state.paused ? 'queue paused: no new job starts until resume' : 'queue running', state);
+      return EXIT.ok;
+    }
+    case 'schedule':
+      return schedule(api);
     case 'upload': {
       const local = argument(1, 'file');
       const blob = await openAsBlob(local).catch(() => {

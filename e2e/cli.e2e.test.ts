@@ -113,4 +113,39 @@ describe('the jobs CLI against wrangler dev', () => {
     expect(readFileSync(saved, 'utf8')).toBe(readFileSync(local, 'utf8'));
     expect((await jobs(['download', '--path', 'imports/none.csv', '-o', saved])).code).toBe(4);
   });
+
+  it('retries a cancelled job, pauses and resumes the queue, and manages schedules', async () => {
+    const { jobId } = json<{ jobId: string }>(await jobs(['submit', '--json'], { stdin: Array.from({ length: 10_000 }, (_, i) => `Row ${i} is fine`).join('\n') }));
+    await jobs(['cancel', jobId]);
+    expect((await jobs(['wait', jobId, '--timeout', '30'])).code).toBe(1);
+    const retried = await jobs(['retry', jobId, '--json']);
+    expect(retried.code).toBe(0);
+    const retry = json<{ jobId: string; retryOf: string }>(retried);
+    expect(retry.retryOf).toBe(jobId);
+    await jobs(['cancel', retry.jobId]);
+    const done = json<{ id: string }>(await jobs(['submit', '--wait', '--json'], { stdin: 'Fine\n' }));
+    const notRetryable = await jobs(['retry', done.id]);
+    expect(notRetryable.code).toBe(1);
+    expect(notRetryable.stderr).toContain('JOB_NOT_RETRYABLE');
+
+    try {
+      const paused = await jobs(['pause', '--json']);
+      expect(paused.code).toBe(0);
+      expect(json(paused)).toEqual({ paused: true });
+      expect((await jobs(['stats'])).stdout).toContain('queue paused');
+    } finally {
+      // The dashboard suite shares this tenant: never leave it paused.
+      expect((await jobs(['resume'])).stdout).toContain('queue running');
+    }
+
+    const created = await jobs(['schedule', 'create', '--cron', '0 3 * * *', '--timezone', 'Europe/Berlin', '--json'], { stdin: 'Nightly hello\n' });
+    expect(created.code).toBe(0);
+    const { id } = json<{ id: string }>(created);
+    const list = await jobs(['schedule', 'list']);
+    expect(list.stdout).toMatch(new RegExp(`^${id}\\s+0 3 \\* \\* \\*\\s+Europe/Berlin\\s+sentiment_analysis_batch`, 'm'));
+    expect(json<{ id: string; deleted: boolean }>(await jobs(['schedule', 'delete', id, '--json']))).toEqual({ id, deleted: true });
+    expect((await jobs(['schedule', 'delete', id])).code).toBe(4);
+    expect((await jobs(['schedule', 'create', '--cron', 'nonsense', '--data', '{"texts": ["x"]}'])).code).toBe(2);
+    expect((await jobs(['schedule', 'frobnicate'])).code).toBe(2);
+  });
 });

@@ -79,15 +79,32 @@ describe('the dashboard in headless Chromium', () => {
     await page.close();
   });
 
-  it('cancels a running job', async () => {
+  it('cancels a running job, then retries it as a new job', async () => {
     const page = await open();
     await signIn(page);
-    await submitBatch(page, Array.from({ length: 10_000 }, (_, i) => `Review number ${i} says the product is fine and works well.`));
+    const id = await submitBatch(page, Array.from({ length: 10_000 }, (_, i) => `Review number ${i} says the product is fine and works well.`));
     await expect.poll(() => page.locator('#detail-progress-label').textContent(), { timeout: 30_000 }).toMatch(/^running/);
     await page.getByRole('button', { name: 'Cancel job' }).click();
     await expect.poll(() => page.locator('#detail-message').textContent()).toMatch(/cancel/i);
     await expect.poll(() => page.locator('#detail-progress-label').textContent(), { timeout: 30_000 }).toMatch(/^cancelled/);
     expect(await progressOf(page)).toBeLessThan(100);
+
+    await page.getByRole('button', { name: 'Retry job' }).click();
+    await page.waitForURL((u) => /#\/jobs\/[\w-]+$/.test(u.hash) && !u.hash.endsWith(id));
+    await expect.poll(() => page.locator('#detail-fields').textContent()).toContain(`Retry of${id}`);
+    await page.getByRole('button', { name: 'Cancel job' }).click();
+    await expect.poll(() => page.locator('#detail-progress-label').textContent(), { timeout: 30_000 }).toMatch(/^cancelled/);
+    await page.close();
+  });
+
+  it('pauses and resumes the queue from the stats', async () => {
+    const page = await open();
+    await signIn(page);
+    await page.getByRole('button', { name: 'Pause queue' }).click();
+    await expect.poll(() => page.locator('#queue-state').textContent()).toMatch(/^Paused/);
+    await page.getByRole('button', { name: 'Resume queue' }).click();
+    await expect.poll(() => page.locator('#queue-state').textContent()).toBe('Running.');
+    await page.getByRole('button', { name: 'Pause queue' }).waitFor();
     await page.close();
   });
 

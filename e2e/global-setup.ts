@@ -1,6 +1,5 @@
-import { createServer } from 'node:net';
 import type { TestProject } from 'vitest/node';
-import { startDevServer, type DevServer } from '../bench/dev-server.ts';
+import { freePort, startDevServer, type DevServer } from '../bench/dev-server.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -8,16 +7,6 @@ declare module 'vitest' {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 let server: DevServer | undefined;
 

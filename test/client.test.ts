@@ -130,3 +130,73 @@ describe('the typed client', () => {
     expect(calls).toEqual(['POST ?uploads', 'PUT ?uploadId=…&partNumber=1', 'PUT ?uploadId=…&partNumber=2', 'DELETE ?uploadId=…']);
   });
 });
+
+describe('queue control in the typed client', () => {
+  it('creates delayed, dependent and idempotent jobs, and sends callbackUrl', async () => {
+    const api = client();
+    const delayed = await api.createJob({ type: 'sentiment_analysis_batch', data: { texts: texts(1) }, delay: 60_000 });
+    const held = await api.getJob(delayed.jobId);
+    expect(held.status).toBe('pending');
+    expect(Date.parse(held.scheduledFor ?? '') - Date.now()).toBeGreaterThan(50_000);
+    const runAt = new Date(Date.now() + 60_000).toISOString();
+    const dependent = await api.createJob({ type: 'sentiment_analysis_batch', data: { texts: texts(1) }, runAt, dependsOn: [delayed.jobId] });
+    expect((await api.getJob(dependent.jobId)).waitingFor).toEqual([delayed.jobId]);
+
+    const request = { type: 'sentiment_analysis_batch' as const, data: { texts: texts(1) }, delay: 60_000 };
+    const first = await api.createJob(request, { idempotencyKey: 'client-test-1' });
+    expect((await api.createJob(request, { idempotencyKey: 'client-test-1' })).jobId).toBe(first.jobId);
+    // This project has no webhook signing key, so the option arrives and is refused by field.
+    const callback = await rejection(api.createJob({ ...request, callbackUrl: 'https://example.com/hook' }));
+    expect(callback).toMatchObject({ code: 'INVALID_JOB_DATA', status: 400, details: { errors: [expect.objectContaining({ field: 'callbackUrl' })] } });
+    expect(await rejection(api.webhookSecret())).toMatchObject({ code: 'SERVICE_UNAVAILABLE', status: 503 });
+  });
+
+  it('creates jobs in bulk with per-item outcomes, cancels by filter and retries a cancelled job', async () => {
+    const api = client();
+    const bulk = await api.createJobs([
+      { type: 'sentiment_analysis_batch', data: { texts: texts(1) }, delay: 60_000, priority: 'low' },
+      { type: 'sentiment_analysis_batch', data: { texts: [] } },
+      { type: 'sentiment_analysis_batch', data: { texts: texts(1) }, delay: 60_000, priority: 'low' },
+    ]);
+    expect(bulk).toMatchObject({ created: 2, failed: 1 });
+    expect(bulk.results.map((r) => r.success)).toEqual([true, false, true]);
+    expect(bulk.results[1]?.details).toMatchObject({ code: 'INVALID_JOB_DATA' });
+
+    expect(await api.cancelJobs({ priority: 'low', status: 'pending' })).toMatchObject({ matched: 2, cancelled: 2 });
+    expect(await rejection(api.cancelJobs({}))).toMatchObject({ code: 'INVALID_REQUEST', status: 400 });
+
+    const cancelledId = bulk.results[0]?.jobId ?? '';
+    const retried = await api.retryJob(cancelledId);
+    expect(retried).toMatchObject({ retryOf: cancelledId, priority: 'low' });
+    expect((await api.getJob(cancelledId)).retriedBy).toBe(retried.jobId);
+    expect(await rejection(api.retryJob(retried.jobId))).toMatchObject({ code: 'JOB_NOT_RETRYABLE', status: 409 });
+  });
+
+  it('pauses and resumes the queue, which stats report', async () => {
+    const api = client();
+    expect(await api.pauseQueue()).toEqual({ paused: true });
+    expect((await api.stats()).paused).toBe(true);
+    const { jobId } = await api.createJob({ type: 'sentiment_analysis_batch', data: { texts: texts(2) } });
+    expect((await api.getJob(jobId)).status).toBe('pending');
+    expect(await api.resumeQueue()).toEqual({ paused: false });
+    expect((await api.stats()).paused).toBe(false);
+    expect((await api.waitForJob(jobId, { timeoutMs: 20_000 })).status).toBe('completed');
+  });
+
+  it('creates, lists, reads and deletes schedules', async () => {
+    const api = client();
+    const schedule = await api.createSchedule({
+      cron: '*/5 * * * *',
+      timezone: 'Europe/Berlin',
+      job: { type: 'sentiment_analysis_batch', data: { texts: texts(1) }, priority: 'high' },
+    });
+    expect(schedule).toMatchObject({ cron: '*/5 * * * *', timezone: 'Europe/Berlin', job: { type: 'sentiment_analysis_batch', priority: 'high' }, fired: 0 });
+    expect(schedule.nextRunAt).not.toBeNull();
+    expect((await api.listSchedules()).map((s) => s.id)).toEqual([schedule.id]);
+    expect((await api.getSchedule(schedule.id)).id).toBe(schedule.id);
+    expect(await api.deleteSchedule(schedule.id)).toEqual({ id: schedule.id, deleted: true });
+    expect(await rejection(api.getSchedule(schedule.id))).toMatchObject({ code: 'NOT_FOUND', status: 404, details: { scheduleId: schedule.id } });
+    const badCron = await rejection(api.createSchedule({ cron: 'not a cron', job: { type: 'sentiment_analysis_batch', data: { texts: texts(1) } } }));
+    expect(badCron).toMatchObject({ code: 'INVALID_REQUEST', status: 400 });
+  });
+});

@@ -70,6 +70,29 @@ async function renderStats(): Promise<void> {
     ['Throughput', s.performance.throughput],
   ];
   byId('stats-list').replaceChildren(...items.map(([name, value]) => h('div', {}, h('dt', {}, name), h('dd', {}, String(value)))));
+  renderQueueState(s.paused);
+}
+
+/** The button names the action it takes; the status line says the state, so both read plainly. */
+function renderQueueState(paused: boolean): void {
+  byId('queue-state').textContent = paused ? 'Paused: no new job starts until you resume.' : 'Running.';
+  const toggle = byId('toggle-pause');
+  toggle.textContent = paused ? 'Resume queue' : 'Pause queue';
+  toggle.dataset.paused = String(paused);
+  toggle.hidden = false;
+}
+
+async function togglePause(): Promise<void> {
+  const toggle = byId<HTMLButtonElement>('toggle-pause');
+  toggle.disabled = true;
+  try {
+    const state = toggle.dataset.paused === 'true' ? await client().resumeQueue() : await client().pauseQueue();
+    renderQueueState(state.paused);
+  } catch (error) {
+    byId('queue-state').textContent = `Cannot change the queue: ${message(error)}`;
+  } finally {
+    toggle.disabled = false;
+  }
 }
 
 // ---- job types: filters, file upload and schema-built forms ---------------------------------
@@ -222,6 +245,8 @@ function renderFields(job: Job): void {
     ...field('Estimated completion', !isTerminal(job.status) && job.estimatedCompletion ? formatTime(job.estimatedCompletion) : undefined),
     ...field('Finished', formatTime(job.completedAt ?? job.failedAt ?? job.cancelledAt)),
     ...field('Kept until', job.expiresAt && formatTime(job.expiresAt)),
+    ...field('Retry of', job.retryOf),
+    ...field('Retried by', job.retriedBy),
   );
 }
 
@@ -237,6 +262,7 @@ function renderProgress(status: JobStatus, progress: number, cancelRequested = f
     byId('detail-progress-label').textContent = text;
   }
   byId('cancel-job').hidden = isTerminal(status);
+  byId('retry-job').hidden = status !== 'failed' && status !== 'cancelled';
 }
 
 function renderResult(job: Job): void {
@@ -333,6 +359,17 @@ async function cancel(): Promise<void> {
   }
 }
 
+/** The retry is a new job, so the view moves to it. */
+async function retry(): Promise<void> {
+  const id = byId('detail').dataset.job;
+  if (!id) return;
+  try {
+    location.hash = `#/jobs/${(await client().retryJob(id)).jobId}`;
+  } catch (error) {
+    byId('detail-message').textContent = `Cannot retry: ${message(error)}`;
+  }
+}
+
 async function download(): Promise<void> {
   const id = byId('detail').dataset.job;
   if (!id) return;
@@ -405,6 +442,8 @@ function wire(): void {
     void route();
   });
   byId('cancel-job').addEventListener('click', () => void cancel());
+  byId('retry-job').addEventListener('click', () => void retry());
+  byId('toggle-pause').addEventListener('click', () => void togglePause());
   byId('download-job').addEventListener('click', () => void download());
   window.addEventListener('hashchange', () => void route());
 

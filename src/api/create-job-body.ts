@@ -1,22 +1,11 @@
 import { z } from '@hono/zod-openapi';
-import type { JobPriority, JobType } from '../core/job-types.ts';
 import { registeredHandlers } from '../handlers/registry.ts';
-import { JobPrioritySchema } from './schemas.ts';
+import { JobPrioritySchema, type CreateJobInput } from './schemas.ts';
 
 // Apart from schemas.ts because it needs the handlers: schemas.ts stays free of runtime
 // modules, so the typed client (src/client) can take its types from it anywhere.
 export const MAX_DELAY_MS = 30 * 24 * 3_600_000;
 export const MAX_DEPENDENCIES = 20;
-
-export interface CreateJobInput {
-  type: JobType;
-  data: unknown;
-  priority: JobPriority;
-  runAt?: string | undefined;
-  delay?: number | undefined;
-  dependsOn?: string[] | undefined;
-  callbackUrl?: string | undefined;
-}
 
 /** Options every job type takes beside its data: when it may run and what it waits for. */
 const jobOptions = {

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { JOB_PRIORITIES, JOB_STATUSES, JOB_TYPES } from '../core/job-types.ts';
+import { JOB_PRIORITIES, JOB_STATUSES, JOB_TYPES, type JobPriority, type JobType } from '../core/job-types.ts';
 
 export const MAX_WAIT_MS = 300_000;
 export const DEFAULT_WAIT_MS = 30_000;
@@ -80,9 +80,25 @@ export const JobView = JobSummary.extend({
   errorDetails: ErrorDetails.optional(),
 }).openapi('Job');
 
+/**
+ * A validated create-job body (create-job-body.ts builds its schema from the handlers); here so
+ * the typed client can take the options' types without importing the handlers.
+ */
+export interface CreateJobInput {
+  type: JobType;
+  data: unknown;
+  priority: JobPriority;
+  runAt?: string | undefined;
+  delay?: number | undefined;
+  dependsOn?: string[] | undefined;
+  callbackUrl?: string | undefined;
+}
+
 export const CreatedJob = z
   .object({ jobId: z.string(), type: JobTypeSchema, status: JobStatusSchema, priority: JobPrioritySchema, createdAt: z.string() })
   .openapi('CreatedJob');
+
+export const RetriedJob = CreatedJob.extend({ retryOf: z.string() });
 
 const PerTypeStats = z.object({ total: z.number(), completed: z.number(), failed: z.number(), cancelled: z.number() });
 
@@ -113,6 +129,21 @@ export const BulkCreateBody = z
   })
   .openapi('BulkCreateRequest', { description: 'Each item is a CreateJobRequest, validated on its own' });
 
+export const BulkCreateResult = z.object({
+  created: z.number(),
+  failed: z.number(),
+  results: z.array(
+    z.object({
+      index: z.number(),
+      success: z.boolean(),
+      jobId: z.string().optional(),
+      status: JobStatusSchema.optional(),
+      error: z.string().optional(),
+      details: z.record(z.string(), z.unknown()).optional(),
+    }),
+  ),
+});
+
 export const BulkCancelBody = z
   .strictObject({
     status: JobStatusSchema.optional(),
@@ -122,6 +153,18 @@ export const BulkCancelBody = z
   })
   .refine((f) => f.status || f.type || f.priority || f.ids, { message: 'Give at least one filter', path: ['status'] })
   .openapi('BulkCancelRequest');
+
+export const BulkCancelResult = z.object({
+  matched: z.number(),
+  cancelled: z.number(),
+  cancelRequested: z.number(),
+  notCancellable: z.number(),
+  notFound: z.number(),
+});
+
+export const QueueState = z.object({ paused: z.boolean() }).openapi('QueueState');
+
+export const WebhookSecretView = z.object({ secret: z.string(), header: z.string(), format: z.string() });
 
 export const ResultPage = z
   .object({ offset: z.number(), limit: z.number(), total: z.number(), results: z.array(z.unknown()), nextOffset: z.number().nullable() })
@@ -235,3 +278,5 @@ export const ScheduleView = z
     createdAt: z.string(),
   })
   .openapi('Schedule');
+
+export const DeletedSchedule = z.object({ id: z.string(), deleted: z.boolean() });

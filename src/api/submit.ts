@@ -8,7 +8,8 @@ import { coordinatorFor } from '../queue/consumer.ts';
 import { deleteJobBlobs, jobInputKey } from '../storage/job-blobs.ts';
 import type { AppEnv } from './context.ts';
 import { ApiError, fieldErrors } from './errors.ts';
-import { CreateJobBody, type CreateJobInput } from './create-job-body.ts';
+import { CreateJobBody } from './create-job-body.ts';
+import type { CreateJobInput } from './schemas.ts';
 
 /** A create-job body that failed its schema, in the contract's words. */
 export function jobBodyError(issues: Parameters<typeof fieldErrors>[0]): ApiError {

@@ -4,7 +4,26 @@
  * that validate the API's requests and document its responses.
  */
 import type { z } from 'zod';
-import type { AuditEventSchema, CreatedJob, JobSummary, JobView, ListJobsQuery, ResultPage, StatsView, StoredFileSchema } from '../api/schemas.ts';
+import type {
+  AuditEventSchema,
+  BulkCancelBody,
+  BulkCancelResult,
+  BulkCreateResult,
+  CreatedJob,
+  CreateJobInput,
+  CreateScheduleBody,
+  DeletedSchedule,
+  JobSummary,
+  JobView,
+  ListJobsQuery,
+  QueueState,
+  ResultPage,
+  RetriedJob,
+  ScheduleView,
+  StatsView,
+  StoredFileSchema,
+  WebhookSecretView,
+} from '../api/schemas.ts';
 import type { JobPriority, JobStatus, JobType } from '../core/job-types.ts';
 import { parseSse } from './sse.ts';
 
@@ -18,16 +37,31 @@ export type AuditEvent = z.infer<typeof AuditEventSchema>;
 export type ListJobsQuery = Partial<z.infer<typeof ListJobsQuery>>;
 export type JobList = { jobs: JobSummary[]; total: number; page: number; limit: number };
 export type UploadedFile = z.infer<typeof StoredFileSchema>;
+export type RetriedJob = z.infer<typeof RetriedJob>;
+export type BulkCreateResult = z.infer<typeof BulkCreateResult>;
+/** At least one of `status`, `type`, `priority`, `ids` (else 400 INVALID_REQUEST). */
+export type CancelFilter = z.input<typeof BulkCancelBody>;
+export type CancelCounts = z.infer<typeof BulkCancelResult>;
+export type QueueState = z.infer<typeof QueueState>;
+export type Schedule = z.infer<typeof ScheduleView>;
+export type DeletedSchedule = z.infer<typeof DeletedSchedule>;
+export type WebhookSecret = z.infer<typeof WebhookSecretView>;
 
 /**
  * `data` is checked by the API (400 INVALID_JOB_DATA with per-field errors); each type's schema
- * is in the OpenAPI document and `jobDataSchemas()`.
+ * is in the OpenAPI document and `jobDataSchemas()`. `runAt` or `delay` (ms) holds the job back;
+ * `dependsOn` waits for other jobs to complete; `callbackUrl` gets a signed POST at the end.
  */
-export interface CreateJobRequest {
+export interface CreateJobRequest extends Pick<CreateJobInput, 'runAt' | 'delay' | 'dependsOn' | 'callbackUrl'> {
   type: JobType;
   data: Record<string, unknown>;
   priority?: JobPriority;
 }
+
+/** A schedule fires `job` on each `cron` tick; the one-off options have no meaning there (400). */
+export type CreateScheduleRequest = Omit<z.input<typeof CreateScheduleBody>, 'job'> & {
+  job: Omit<CreateJobRequest, 'runAt' | 'delay' | 'dependsOn' | 'callbackUrl'>;
+};
 
 /** The part of JSON Schema the OpenAPI document uses for job data. */
 export interface JsonSchema {
@@ -181,6 +215,11 @@ export class JobQueueClient {
     return (await this.call<CreatedJob>('POST', '/jobs', { json: request, headers })).data;
   }
 
+  /** Up to 100 jobs, each admitted on its own: check every result's `success`, not only `created`. */
+  async createJobs(requests: CreateJobRequest[]): Promise<BulkCreateResult> {
+    return (await this.call<BulkCreateResult>('POST', '/jobs/bulk', { json: { jobs: requests } })).data;
+  }
+
   async getJob(id: string): Promise<Job> {
     return (await this.call<Job>('GET', `/jobs/${encodeURIComponent(id)}`)).data;
   }
@@ -194,6 +233,47 @@ export class JobQueueClient {
     const res = await this.send('DELETE', `/jobs/${encodeURIComponent(id)}`);
     const envelope = (await res.json()) as Envelope<JobSummary>;
     return { job: envelope.data, message: envelope.message ?? '', immediate: res.status === 200 };
+  }
+
+  /** Cancels every job matching all the given filters; pending ones at once, running ones at their next checkpoint. */
+  async cancelJobs(filter: CancelFilter): Promise<CancelCounts> {
+    return (await this.call<CancelCounts>('POST', '/jobs/cancel', { json: filter })).data;
+  }
+
+  /** A failed or cancelled job run again with the same input, as a new job (409 JOB_NOT_RETRYABLE otherwise). */
+  async retryJob(id: string): Promise<RetriedJob> {
+    return (await this.call<RetriedJob>('POST', `/jobs/${encodeURIComponent(id)}/retry`)).data;
+  }
+
+  /** Nothing new starts while paused; running jobs finish and new jobs are still accepted. */
+  async pauseQueue(): Promise<QueueState> {
+    return (await this.call<QueueState>('POST', '/queue/pause')).data;
+  }
+
+  async resumeQueue(): Promise<QueueState> {
+    return (await this.call<QueueState>('POST', '/queue/resume')).data;
+  }
+
+  async createSchedule(request: CreateScheduleRequest): Promise<Schedule> {
+    return (await this.call<Schedule>('POST', '/schedules', { json: request })).data;
+  }
+
+  async listSchedules(): Promise<Schedule[]> {
+    return (await this.call<{ schedules: Schedule[] }>('GET', '/schedules')).data.schedules;
+  }
+
+  async getSchedule(id: string): Promise<Schedule> {
+    return (await this.call<Schedule>('GET', `/schedules/${encodeURIComponent(id)}`)).data;
+  }
+
+  /** Jobs the schedule already created are kept. */
+  async deleteSchedule(id: string): Promise<DeletedSchedule> {
+    return (await this.call<DeletedSchedule>('DELETE', `/schedules/${encodeURIComponent(id)}`)).data;
+  }
+
+  /** The secret that signs this tenant's callbacks, and the header format (503 SERVICE_UNAVAILABLE without webhooks). */
+  async webhookSecret(): Promise<WebhookSecret> {
+    return (await this.call<WebhookSecret>('GET', '/webhooks/secret')).data;
   }
 
   async stats(): Promise<QueueStats> {

@@ -292,6 +292,28 @@ function toAuditEvent(row: AuditRow): AuditEvent {
   };
 }
 
+/** The WHERE clause of a status/type/priority filter, shared by listing and bulk cancel. */
+function whereFilter(filter: { status?: JobStatus | undefined; type?: JobType | undefined; priority?: JobPriority | undefined }): {
+  where: string;
+  params: SqlStorageValue[];
+} {
+  const clauses: string[] = [];
+  const params: SqlStorageValue[] = [];
+  if (filter.status) {
+    clauses.push('state = ?');
+    params.push(filter.status);
+  }
+  if (filter.type) {
+    clauses.push('type = ?');
+    params.push(filter.type);
+  }
+  if (filter.priority) {
+    clauses.push('priority_rank = ?');
+    params.push(priorityRank(filter.priority));
+  }
+  return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}
+
 function toRecord(row: JobRow): JobRecord {
   return {
     id: row.id,
@@ -431,21 +453,7 @@ export class QueueCoordinator extends DurableObject<Env> {
   }
 
   listJobs(filter: ListFilter): { jobs: JobRecord[]; total: number } {
-    const clauses: string[] = [];
-    const params: SqlStorageValue[] = [];
-    if (filter.status) {
-      clauses.push('state = ?');
-      params.push(filter.status);
-    }
-    if (filter.type) {
-      clauses.push('type = ?');
-      params.push(filter.type);
-    }
-    if (filter.priority) {
-      clauses.push('priority_rank = ?');
-      params.push(priorityRank(filter.priority));
-    }
-    const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+    const { where, params } = whereFilter(filter);
     const total = this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM jobs ${where}`, ...params).one().n;
     const rows = this.sql
       .exec<JobRow>(`SELECT * FROM jobs ${where} ORDER BY seq DESC LIMIT ? OFFSET ?`, ...params, filter.limit, filter.offset)
@@ -553,22 +561,9 @@ export class QueueCoordinator extends DurableObject<Env> {
 
   cancelMany(filter: BulkCancelFilter, who: Actor): BulkCancelReport {
     const report: BulkCancelReport = { matched: 0, cancelled: 0, cancelRequested: 0, notCancellable: 0, notFound: 0 };
-    const clauses: string[] = [];
-    const params: SqlStorageValue[] = [];
-    if (filter.status) {
-      clauses.push('state = ?');
-      params.push(filter.status);
-    }
-    if (filter.type) {
-      clauses.push('type = ?');
-      params.push(filter.type);
-    }
-    if (filter.priority) {
-      clauses.push('priority_rank = ?');
-      params.push(priorityRank(filter.priority));
-    }
+    const { where, params } = whereFilter(filter);
     let ids = this.sql
-      .exec<{ id: string }>(`SELECT id FROM jobs ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''} ORDER BY seq`, ...params)
+      .exec<{ id: string }>(`SELECT id FROM jobs ${where} ORDER BY seq`, ...params)
       .toArray()
       .map((r) => r.id);
     if (filter.ids) {

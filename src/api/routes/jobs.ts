@@ -9,7 +9,7 @@ import { jobInputKey, readResultItems } from '../../storage/job-blobs.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError, errorEnvelope } from '../errors.ts';
 import { actorOf, parseJobBody, submitJob } from '../submit.ts';
-import { CreateJobBody, type CreateJobInput } from '../create-job-body.ts';
+import { CreateJobBody } from '../create-job-body.ts';
 import { errors, json, security } from '../openapi.ts';
 import { presentJob, progressOf, storedResult, summarizeJob, ttlFor } from '../present.ts';
 import { serveObject } from '../serve-object.ts';
@@ -17,15 +17,18 @@ import {
   CreatedJob,
   envelope,
   IdParams,
-  JobStatusSchema,
   JobSummary,
   JobView,
   ListJobsQuery,
   AuditEventSchema,
   BulkCancelBody,
+  BulkCancelResult,
   BulkCreateBody,
+  BulkCreateResult,
+  type CreateJobInput,
   ResultPage,
   ResultPageQuery,
+  RetriedJob,
   StatsView,
   WaitBody,
 } from '../schemas.ts';
@@ -215,23 +218,7 @@ const bulkCreate = createRoute({
   security,
   request: { body: { required: true, content: { 'application/json': { schema: BulkCreateBody } } } },
   responses: {
-    207: json(
-      z.object({
-        created: z.number(),
-        failed: z.number(),
-        results: z.array(
-          z.object({
-            index: z.number(),
-            success: z.boolean(),
-            jobId: z.string().optional(),
-            status: JobStatusSchema.optional(),
-            error: z.string().optional(),
-            details: z.record(z.string(), z.unknown()).optional(),
-          }),
-        ),
-      }),
-      'Per-item outcomes',
-    ),
+    207: json(BulkCreateResult, 'Per-item outcomes'),
     ...errors(400, 401, 413, 415),
   },
 });
@@ -243,10 +230,7 @@ const bulkCancel = createRoute({
   security,
   request: { body: { required: true, content: { 'application/json': { schema: BulkCancelBody } } } },
   responses: {
-    200: json(
-      z.object({ matched: z.number(), cancelled: z.number(), cancelRequested: z.number(), notCancellable: z.number(), notFound: z.number() }),
-      'Counts',
-    ),
+    200: json(BulkCancelResult, 'Counts'),
     ...errors(400, 401),
   },
 });
@@ -257,7 +241,7 @@ const retryJob = createRoute({
   summary: 'Re-run a failed or cancelled job with the same input, as a new job linked both ways',
   security,
   request: { params: IdParams },
-  responses: { 201: json(CreatedJob.extend({ retryOf: z.string() }), 'The new job'), ...errors(401, 404, 409, 429) },
+  responses: { 201: json(RetriedJob, 'The new job'), ...errors(401, 404, 409, 429) },
 });
 
 export const jobRoutes = new OpenAPIHono<AppEnv>()

@@ -1,4 +1,4 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { coordinatorFor } from '../../queue/consumer.ts';
 import type { AppEnv } from '../context.ts';
@@ -7,8 +7,7 @@ import { loadConfig } from '../../config.ts';
 import { tenantWebhookSecret } from '../../core/webhooks.ts';
 import { ApiError } from '../errors.ts';
 import { actorOf } from '../submit.ts';
-
-const QueueState = z.object({ paused: z.boolean() }).openapi('QueueState');
+import { QueueState, WebhookSecretView } from '../schemas.ts';
 
 const pauseRoute = (action: 'pause' | 'resume') =>
   createRoute({
@@ -31,7 +30,7 @@ const webhookSecret = createRoute({
   summary: 'Your webhook signing secret and how to verify a delivery',
   security,
   responses: {
-    200: json(z.object({ secret: z.string(), header: z.string(), format: z.string() }), 'The secret'),
+    200: json(WebhookSecretView, 'The secret'),
     ...errors(401, 503),
   },
 });

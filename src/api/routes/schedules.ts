@@ -6,7 +6,7 @@ import { coordinatorFor } from '../../queue/consumer.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { errors, json, security } from '../openapi.ts';
-import { CreateScheduleBody, IdParams, ScheduleView } from '../schemas.ts';
+import { CreateScheduleBody, DeletedSchedule, IdParams, ScheduleView } from '../schemas.ts';
 import { actorOf, parseJobBody } from '../submit.ts';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -58,7 +58,7 @@ const remove = createRoute({
   summary: 'Delete a schedule (jobs it created are kept)',
   security,
   request: { params: IdParams },
-  responses: { 200: json(z.object({ id: z.string(), deleted: z.boolean() }), 'Deleted'), ...errors(401, 404) },
+  responses: { 200: json(DeletedSchedule, 'Deleted'), ...errors(401, 404) },
 });
 
 export const scheduleRoutes = new OpenAPIHono<AppEnv>()
