@@ -44,6 +44,8 @@ interface ScanSummary {
   sample?: { budgetBytes: number; ranges: { start: number; end: number }[] };
   results: Finding[];
   resultsPage?: { total: number };
+  downloadUrl: string;
+  reportBytes: number;
 }
 interface Job {
   id: string;
@@ -283,6 +285,47 @@ describe('security_scan', () => {
     await read('GET', '/api/v1/audit?limit=500');
     await read('GET', '/api/v1/jobs?type=security_scan');
     for (const body of bodies) for (const value of raw) expect(body).not.toContain(value);
+  });
+
+  it('download: the full report as a JSON attachment, the paged findings, no raw value, Range, 404 and 409', async () => {
+    const client = freshTenant();
+    const raw = [CARD, AWS_KEY, SSN, '123456789'];
+    // 250 findings span three result parts; the planted values sit in the first and the last.
+    const lines = [`card ${CARD} and SSN ${SSN}`, ...Array.from({ length: 247 }, (_, i) => `user${i}@example.com`), `AWS ${AWS_KEY}`];
+    await upload(client, 'report.txt', `${lines.join('\n')}\n`);
+    const job = await scanFile(client, { filePath: 'report.txt', datasetId: crypto.randomUUID() });
+    expect(job.result).toMatchObject({ detailedFindings: 250, downloadUrl: `/api/v1/jobs/${job.id}/download` });
+
+    const res = await client.request('GET', job.result.downloadUrl);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="security-scan-${job.id}.json"`);
+    const text = await res.text();
+    const bytes = new TextEncoder().encode(text);
+    expect(bytes.length).toBe(job.result.reportBytes);
+    for (const value of raw) expect(text).not.toContain(value);
+    const report = JSON.parse(text) as Omit<ScanSummary, 'results'> & { findings: Finding[] };
+    const { results: _inline, resultsPage: _page, downloadUrl: _url, reportBytes: _bytes, ...summary } = job.result;
+    expect(report).toEqual({ ...summary, findings: await allResults(client, job.id) });
+    expect(report.findings.map((f) => f.type)).toEqual(['CREDIT_CARD', 'SSN', ...Array.from({ length: 247 }, () => 'EMAIL'), 'AWS_ACCESS_KEY_ID']);
+
+    const part = await client.request('GET', job.result.downloadUrl, undefined, { range: 'bytes=10-99' });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe(`bytes 10-99/${bytes.length}`);
+    expect([...new Uint8Array(await part.arrayBuffer())]).toEqual([...bytes.subarray(10, 100)]);
+
+    const stranger = await freshTenant().json('GET', job.result.downloadUrl);
+    expect(stranger.status).toBe(404);
+    expect(stranger.body.details?.code).toBe('JOB_NOT_FOUND');
+
+    const later = await client.json<{ jobId: string }>('POST', '/api/v1/jobs', {
+      type: 'security_scan',
+      data: { filePath: 'report.txt', datasetId: crypto.randomUUID() },
+      delay: 60_000,
+    });
+    const pending = await client.json('GET', `/api/v1/jobs/${later.body.data.jobId}/download`);
+    expect(pending.status).toBe(409);
+    expect(pending.body.details).toMatchObject({ code: 'RESULT_NOT_READY', currentStatus: 'pending' });
   });
 
   it('keeps the OpenAPI document generating, with the security_scan body', async () => {

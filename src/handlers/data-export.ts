@@ -237,6 +237,10 @@ export const dataExport: JobHandler<DataExportData, Checkpoint> = {
   // one in flight, and for XLSX the deflate window: flat whatever the record count.
   estimateMemory: (data) => (data.format === 'xlsx' ? 32 : 24) * MiB,
   execute,
+  downloadKey(tenant, jobId, result) {
+    const format = EXPORT_FORMATS.find((f) => f === result.summary.format);
+    return format ? exportObjectKey(tenant, jobId, format) : null;
+  },
   /** A cancelled or failed export leaves nothing: the multipart upload is aborted, a completed object deleted. */
   async discard(run) {
     const key = exportObjectKey(run.tenant, run.jobId, run.data.format);

@@ -71,6 +71,12 @@ export interface JobHandler<D = unknown, C = unknown> {
   estimateMemory(data: D): number;
   execute(run: JobRun<D, C>): Promise<ExecuteOutcome>;
   /**
+   * The R2 key of the file a completed job offers at GET /jobs/{id}/download, its Content-Type
+   * and Content-Disposition stored with the object; null if the result names none. A type
+   * without it has nothing to download.
+   */
+  downloadKey?(tenant: string, jobId: string, result: StoredResult): string | null;
+  /**
    * Called when the job ended without completing while `execute` ran (cancelled at a report or
    * at completion, or failed for good): removes what it wrote, so such a job leaves no output.
    * `run.checkpoint` is the last one `execute` reported (null if none). Not called when a

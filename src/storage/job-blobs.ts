@@ -16,6 +16,11 @@ export function exportObjectKey(tenant: string, jobId: string, extension: string
   return `${jobPrefix(tenant, jobId)}export.${extension}`;
 }
 
+/** A security_scan job's findings report (served by the download route), beside its result parts. */
+export function scanReportKey(tenant: string, jobId: string): string {
+  return `${jobPrefix(tenant, jobId)}report.json`;
+}
+
 export function resultPartKey(tenant: string, jobId: string, part: number): string {
   return `${jobPrefix(tenant, jobId)}results/${String(part).padStart(6, '0')}.json`;
 }

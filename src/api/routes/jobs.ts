@@ -4,8 +4,8 @@ import { loadConfig } from '../../config.ts';
 import type { JobRecord } from '../../core/job-record.ts';
 import type { IdempotencyClaim } from '../../durable/queue-coordinator.ts';
 import { coordinatorFor } from '../../queue/consumer.ts';
-import { EXPORT_FORMATS } from '../../export/writer.ts';
-import { exportObjectKey, jobInputKey, readResultItems } from '../../storage/job-blobs.ts';
+import { handlerFor } from '../../handlers/registry.ts';
+import { jobInputKey, readResultItems } from '../../storage/job-blobs.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError, errorEnvelope } from '../errors.ts';
 import { actorOf, parseJobBody, submitJob } from '../submit.ts';
@@ -167,12 +167,13 @@ const exportFile = {
 const download = createRoute({
   method: 'get',
   path: '/jobs/{id}/download',
-  summary: "Download a completed data_export job's file",
+  summary: "Download a completed data_export job's file or security_scan job's findings report",
   description:
     'Streams the file with its Content-Type and `Content-Disposition: attachment; filename=…`. One `Range: bytes=…` ' +
     'is honoured (206 with Content-Range; 416 RANGE_NOT_SATISFIABLE outside the file; several ranges send the whole file). ' +
-    'Unknown ids and other tenants\' jobs are 404; a job of another type is 409 NOT_AN_EXPORT, an export that has not ' +
-    'completed 409 RESULT_NOT_READY. The file is deleted with the job when its TTL ends (`expiresAt`).',
+    'Unknown ids and other tenants\' jobs are 404; a job of another type is 409 NOT_AN_EXPORT, a job that has not ' +
+    'completed 409 RESULT_NOT_READY. A security_scan report is `security-scan-{id}.json`: the result summary plus ' +
+    'every detailed finding (masked previews only). The file is deleted with the job when its TTL ends (`expiresAt`).',
   security,
   request: { params: IdParams, headers: z.object({ range: z.string().optional().openapi({ example: 'bytes=0-1023' }) }) },
   responses: {
@@ -364,12 +365,14 @@ export const jobRoutes = new OpenAPIHono<AppEnv>()
     const coordinator = coordinatorFor(c.env, tenant);
     const job = await coordinator.getJob(id);
     if (!job) throw notFound(id);
-    if (job.type !== 'data_export') {
-      throw new ApiError('NOT_AN_EXPORT', 'Only a data_export job has a file to download', { jobId: id, type: job.type });
+    const handler = handlerFor(job.type);
+    if (!handler?.downloadKey) {
+      throw new ApiError('NOT_AN_EXPORT', `A ${job.type} job has no file to download`, { jobId: id, type: job.type });
     }
-    const format = EXPORT_FORMATS.find((f) => f === storedResult(job)?.summary.format);
-    if (!format) throw new ApiError('RESULT_NOT_READY', 'The export has not completed', { jobId: id, currentStatus: job.status });
-    const response = await serveObject(c, exportObjectKey(tenant, id, format), () => notFound(id));
+    const stored = storedResult(job);
+    const key = stored && handler.downloadKey(tenant, id, stored);
+    if (!key) throw new ApiError('RESULT_NOT_READY', 'The job has not completed', { jobId: id, currentStatus: job.status });
+    const response = await serveObject(c, key, () => notFound(id));
     await coordinator.recordAudit(tenant, 'export.download', actorOf(c), response.status === 206 ? 'partial' : 'served', id);
     return response;
   })
