@@ -235,8 +235,8 @@ interface JobRow extends Record<string, SqlStorageValue> {
 const THROUGHPUT_WINDOW_MINUTES = 60;
 const IDEMPOTENCY_TTL_MS = 24 * HOUR_MS;
 const WEBHOOK_MAX_ATTEMPTS = 8;
-/** Deadlines this close also get an in-memory timer; the alarm stays the durable backstop. */
-const PRECISE_HORIZON_MS = 60_000;
+/** Deadlines this close also get an in-memory timer (alarms may fire a second late); the alarm stays the durable backstop. */
+const PRECISE_HORIZON_MS = 2_000;
 const WEBHOOK_TIMEOUT_MS = 10_000;
 /** A delivery in flight holds its row this long, so a concurrent alarm does not send it twice. */
 const WEBHOOK_CLAIM_MS = 60_000;
