@@ -26,6 +26,21 @@ describe('authentication', () => {
     }
   });
 
+  it('answers missing, empty, malformed, wrong-length and revoked keys with the same 401 body', async () => {
+    const { key } = freshTenant();
+    const revoked = { API_KEYS: 't40:test-key-t40-0123456789' };
+    const answers = await Promise.all([
+      call('/api/v1/jobs', {}),
+      call('/api/v1/jobs', { authorization: 'Bearer ' }),
+      call('/api/v1/jobs', { authorization: 'Bearer a b c' }),
+      call('/api/v1/jobs', { authorization: `Bearer ${key}${'x'.repeat(500)}` }),
+      call('/api/v1/jobs', { authorization: `Bearer ${key}` }, revoked),
+    ]);
+    const shapes = answers.map(({ status, body }) => ({ status, error: body.error, details: body.details, keys: Object.keys(body).sort() }));
+    for (const shape of shapes) expect(shape).toEqual(shapes[0]);
+    expect(shapes[0]).toMatchObject({ status: 401, details: { code: 'UNAUTHORIZED' } });
+  });
+
   it('accepts a configured key', async () => {
     const { key } = freshTenant();
     const { status } = await call('/api/v1/jobs', { authorization: `Bearer ${key}` });

@@ -4,7 +4,8 @@ import type { FailureReport, QueueCoordinator, WorkMessage } from '../durable/qu
 import { handlerFor } from '../handlers/registry.ts';
 import { JobFailure, type Progress, type ReportAnswer } from '../handlers/types.ts';
 import { jobInputKey } from '../storage/job-blobs.ts';
-import { isTransient, log } from '../log.ts';
+import { log } from '../log.ts';
+import { isTransient } from '../core/transient.ts';
 
 const WorkMessageSchema = z.object({
   tenant: z.string().min(1),
