@@ -1040,7 +1040,16 @@ export class QueueCoordinator extends DurableObject<Env> {
     const due = this.sql
       .exec<{ job_id: string }>("SELECT job_id FROM webhooks WHERE state = 'pending' AND next_ms <= ?", now)
       .toArray();
-    if (due.length === 0 || tenant === null || signingKey === null) return;
+    if (due.length === 0 || tenant === null) return;
+    if (signingKey === null) {
+      // The operator removed the signing key: these can never be signed, so stop trying (a due
+      // row left pending would re-arm the alarm at once, forever).
+      for (const { job_id } of due) {
+        this.sql.exec("UPDATE webhooks SET state = 'gave_up' WHERE job_id = ?", job_id);
+        this.audit(job_id, 'webhook.delivery', SYSTEM, 'failed:not_configured,gave_up', null);
+      }
+      return;
+    }
     for (const { job_id } of due) this.sql.exec('UPDATE webhooks SET next_ms = ? WHERE job_id = ?', now + WEBHOOK_CLAIM_MS, job_id);
     const secret = await tenantWebhookSecret(signingKey, tenant);
     await Promise.all(
