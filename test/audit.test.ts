@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { AuditEvent as Event } from '../src/durable/queue-coordinator.ts';
 import { freshTenant } from './support/api.ts';
-
-interface Event {
-  seq: number;
-  at: string;
-  jobId: string | null;
-  action: string;
-  actor: string;
-  requestId: string | null;
-  outcome: string;
-  detail: string | null;
-}
 
 describe('audit trail', () => {
   it("records a job's client actions and state changes with actor and request id, never the key", async () => {

@@ -1,5 +1,6 @@
 import { runDurableObjectAlarm } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import type { QueueStats } from '../../src/durable/queue-coordinator.ts';
 import { deliver, deliverWith, freshTenant, type Client } from '../support/api.ts';
 import { flakyStorage, seeded, unreachableCoordinator } from '../support/faults.ts';
 
@@ -14,19 +15,7 @@ interface Job {
 const get = async (client: Client, id: string) => (await client.json<Job>('GET', `/api/v1/jobs/${id}`)).body.data;
 
 async function stats(client: Client) {
-  return (
-    await client.json<{
-      total: number;
-      pending: number;
-      running: number;
-      completed: number;
-      failed: number;
-      cancelled: number;
-      performance: { peakConcurrency: number };
-      byType: Record<string, { total: number; completed: number; failed: number; cancelled: number }>;
-      byPriority: Record<string, number>;
-    }>('GET', '/api/v1/jobs/stats/summary')
-  ).body.data;
+  return (await client.json<QueueStats>('GET', '/api/v1/jobs/stats/summary')).body.data;
 }
 
 async function backoffElapses(client: Client): Promise<void> {
