@@ -3,7 +3,8 @@ import { loadConfig, type Config } from '../config.ts';
 import type { JobRecord } from '../core/job-record.ts';
 import { callbackUrlProblem } from '../core/webhooks.ts';
 import type { Actor, IdempotencyClaim } from '../durable/queue-coordinator.ts';
-import { handlerFor, REGISTERED_TYPES } from '../handlers/registry.ts';
+import { handlerFor, jobSize, REGISTERED_TYPES } from '../handlers/registry.ts';
+import type { JobHandler } from '../handlers/types.ts';
 import { coordinatorFor } from '../queue/consumer.ts';
 import { deleteJobBlobs, jobInputKey } from '../storage/job-blobs.ts';
 import type { AppEnv } from './context.ts';
@@ -23,6 +24,16 @@ export function jobBodyError(issues: Parameters<typeof fieldErrors>[0]): ApiErro
 export function parseJobBody(value: unknown): { ok: true; body: CreateJobInput } | { ok: false; error: ApiError } {
   const parsed = CreateJobBody.safeParse(value);
   return parsed.success ? { ok: true, body: parsed.data } : { ok: false, error: jobBodyError(parsed.error.issues) };
+}
+
+/**
+ * Checks that need storage (the handler's: a named file or dataset exists) and the callback
+ * target, after the schema passed; null when the job may be created.
+ */
+export async function referenceError(c: Context<AppEnv>, handler: JobHandler, body: CreateJobInput): Promise<ApiError | null> {
+  const problems = (await handler.validate?.(body.data, { env: c.env, tenant: c.get('tenant') })) ?? [];
+  if (body.callbackUrl !== undefined) problems.push(...callbackProblems(body.callbackUrl, loadConfig(c.env)));
+  return problems.length > 0 ? new ApiError('INVALID_JOB_DATA', 'Invalid job data', { errors: problems }) : null;
 }
 
 export type SubmitOutcome = { ok: true; job: JobRecord; replayed: boolean } | { ok: false; error: ApiError };
@@ -56,9 +67,8 @@ export async function submitJob(
   const handler = handlerFor(body.type);
   if (!handler) return { ok: false, error: new ApiError('INVALID_JOB_TYPE', 'Invalid job type', {}) };
   const tenant = c.get('tenant');
-  const problems = (await handler.validate?.(body.data, { env: c.env, tenant })) ?? [];
-  if (body.callbackUrl !== undefined) problems.push(...callbackProblems(body.callbackUrl, loadConfig(c.env)));
-  if (problems.length > 0) return { ok: false, error: new ApiError('INVALID_JOB_DATA', 'Invalid job data', { errors: problems }) };
+  const invalid = await referenceError(c, handler, body);
+  if (invalid) return { ok: false, error: invalid };
   const id = crypto.randomUUID();
   await c.env.BLOBS.put(jobInputKey(tenant, id), JSON.stringify(body.data), { httpMetadata: { contentType: 'application/json' } });
   const enqueued = await coordinatorFor(c.env, tenant).enqueue(
@@ -67,9 +77,7 @@ export async function submitJob(
       id,
       type: handler.type,
       priority: body.priority,
-      totalItems: handler.totalItems(body.data),
-      estimatedMs: handler.estimateTime(body.data),
-      estimatedMemoryBytes: handler.estimateMemory(body.data),
+      ...jobSize(handler, body.data),
       runAtMs: startTime(body, Date.now()),
       dependsOn: body.dependsOn ?? [],
       retryOf: options.retryOf,

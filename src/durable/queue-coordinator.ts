@@ -3,7 +3,7 @@ import { decideAdmission, HOUR_MS, MINUTE_MS } from '../core/admission.ts';
 import { retryDelayMs } from '../core/backoff.ts';
 import { nextFiring, firingJobId } from '../core/cron.ts';
 import { signatureHeader, tenantWebhookSecret } from '../core/webhooks.ts';
-import { handlerFor } from '../handlers/registry.ts';
+import { handlerFor, jobSize } from '../handlers/registry.ts';
 import { jobInputKey } from '../storage/job-blobs.ts';
 import type { JobErrorInfo, JobRecord, StoredResult } from '../core/job-record.ts';
 import {
@@ -800,9 +800,7 @@ export class QueueCoordinator extends DurableObject<Env> {
             id,
             type: spec.type,
             priority: spec.priority,
-            totalItems: handler.totalItems(data),
-            estimatedMs: handler.estimateTime(data),
-            estimatedMemoryBytes: handler.estimateMemory(data),
+            ...jobSize(handler, data),
             runAtMs: null,
             dependsOn: [],
             retryOf: null,

@@ -17,3 +17,8 @@ export function handlerFor(type: string): JobHandler | undefined {
 export function registeredHandlers(): readonly JobHandler[] {
   return HANDLERS as readonly JobHandler[];
 }
+
+/** What the coordinator records about a job's size, from its handler's estimates. */
+export function jobSize(handler: JobHandler, data: unknown): { totalItems: number; estimatedMs: number; estimatedMemoryBytes: number } {
+  return { totalItems: handler.totalItems(data), estimatedMs: handler.estimateTime(data), estimatedMemoryBytes: handler.estimateMemory(data) };
+}

@@ -7,7 +7,7 @@ import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { errors, json, security } from '../openapi.ts';
 import { CreateScheduleBody, DeletedSchedule, IdParams, ScheduleView } from '../schemas.ts';
-import { actorOf, parseJobBody } from '../submit.ts';
+import { actorOf, parseJobBody, referenceError } from '../submit.ts';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
@@ -73,8 +73,8 @@ export const scheduleRoutes = new OpenAPIHono<AppEnv>()
     if (!parsed.ok) throw parsed.error;
     const tenant = c.get('tenant');
     const handler = handlerFor(parsed.body.type);
-    const problems = (await handler?.validate?.(parsed.body.data, { env: c.env, tenant })) ?? [];
-    if (problems.length > 0) throw new ApiError('INVALID_JOB_DATA', 'Invalid job data', { errors: problems });
+    const invalidJob = handler ? await referenceError(c, handler, parsed.body) : null;
+    if (invalidJob) throw invalidJob;
     const schedule = await coordinatorFor(c.env, tenant).createSchedule(
       tenant,
       {
