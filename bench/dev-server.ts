@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,7 +48,7 @@ export async function startDevServer(port: number, vars: Record<string, string>,
       CLOUDFLARE_CF_FETCH_ENABLED: 'false',
       X_LOCAL_OBSERVABILITY: 'false',
       WRANGLER_WRITE_LOGS: 'false',
-      WRANGLER_LOG: 'warn',
+      WRANGLER_LOG: process.env.BENCH_SERVER_LOG ? 'log' : 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
@@ -56,6 +56,13 @@ export async function startDevServer(port: number, vars: Record<string, string>,
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  // BENCH_SERVER_LOG=file keeps the server's output (the Worker's logs) for reading afterwards.
+  const logFile = process.env.BENCH_SERVER_LOG;
+  if (logFile) {
+    const sink = createWriteStream(logFile);
+    child.stdout?.pipe(sink);
+    child.stderr?.pipe(sink);
+  }
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {

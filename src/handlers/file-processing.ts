@@ -171,6 +171,7 @@ async function execute(run: JobRun<FileProcessingData, Checkpoint>): Promise<Exe
       const piece = await reader.read();
       if (piece.done) break;
       for (const raw of splitter.push(piece.value)) {
+        await run.pace();
         take(raw);
         if (batch.length < BATCH_RECORDS && state.offset - batchStart < BATCH_BYTES) continue;
         await write();

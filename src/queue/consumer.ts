@@ -6,6 +6,7 @@ import { JobFailure, type Progress, type ReportAnswer } from '../handlers/types.
 import { jobInputKey } from '../storage/job-blobs.ts';
 import { log } from '../log.ts';
 import { isTransient } from '../core/transient.ts';
+import { pacer } from '../core/pacer.ts';
 
 const WorkMessageSchema = z.object({
   tenant: z.string().min(1),
@@ -65,8 +66,10 @@ export async function runWorkMessage(body: unknown, env: Env): Promise<void> {
     let lastCheckpoint: unknown = claim.checkpoint === null ? null : (JSON.parse(claim.checkpoint) as unknown);
     let cancelled = false;
 
+    const pace = pacer();
     const report = async (progress: Progress<unknown>): Promise<ReportAnswer> => {
       lastCheckpoint = progress.checkpoint;
+      await pace();
       const now = Date.now();
       const budgetSpent = now - invocationStart >= config.sliceBudgetMs;
       if (!budgetSpent && now - lastCommit < config.progressIntervalMs) return 'continue';
@@ -84,7 +87,7 @@ export async function runWorkMessage(body: unknown, env: Env): Promise<void> {
       return budgetSpent ? 'yield' : 'continue';
     };
 
-    const run = { jobId: job.id, tenant: message.tenant, attempt: job.attempt, data, checkpoint: lastCheckpoint, env, report };
+    const run = { jobId: job.id, tenant: message.tenant, attempt: job.attempt, data, checkpoint: lastCheckpoint, env, report, pace };
     discard = async () => handler.discard?.({ ...run, checkpoint: lastCheckpoint });
     const outcome = await handler.execute(run);
     if (!outcome.done) {
