@@ -9,45 +9,19 @@
  *     BENCH_KEY): uploads, runs a job, waits; MB/s end to end and the worker process's peak RSS.
  */
 import * as fs from 'node:fs';
-import { tmpdir } from 'node:os';
 import { buildRecord, type Layout } from '../src/files/record-builder.ts';
 import { RecordSplitter, type RawRecord } from '../src/files/record-splitter.ts';
 import { apiCall, runJob, uploadFile } from './files-api.ts';
+import { MB, reviewCsv } from './generate.ts';
 import { sampler, workerdRss } from './stats.ts';
 
-const tmp = tmpdir();
-
-const MB = 1_000_000;
 const [mode = 'pure', processingType = 'parse', ...sizeArgs] = process.argv.slice(2);
 const sizes = sizeArgs.length ? sizeArgs.map(Number) : [10, 100];
 const BASE = process.env.BENCH_URL ?? 'http://127.0.0.1:8787';
 const KEY = process.env.BENCH_KEY ?? 'local-dev-key';
 
-const WORDS = 'great terrible product quality love hate fast slow shipping box screen battery would buy again never'.split(' ');
-
-/** Reviews of varying length; one in ten quoted with a comma, an escaped quote and a newline. */
-function generate(sizeMb: number): string {
-  const path = `${tmp}/bench-reviews-${sizeMb}mb.csv`;
-  if (fs.existsSync(path) && fs.statSync(path).size >= sizeMb * MB) return path;
-  fs.writeFileSync(path, 'id,review,date,rating\n');
-  let written = 0;
-  let seed = 42;
-  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-  let block = '';
-  for (let i = 1; written < sizeMb * MB; i++) {
-    const words = Array.from({ length: 8 + Math.floor(rand() * 30) }, () => WORDS[Math.floor(rand() * WORDS.length)]).join(' ');
-    const review = i % 10 === 0 ? `"${words}, said ""someone""\nsecond line"` : words;
-    const line = `${i},${review},2025-0${1 + (i % 9)}-1${i % 10}T12:00:00Z,${1 + (i % 5)}\n`;
-    written += line.length; // ASCII
-    block += line;
-    if (block.length > MB) {
-      fs.appendFileSync(path, block);
-      block = '';
-    }
-  }
-  fs.appendFileSync(path, block);
-  return path;
-}
+/** A review CSV of about `sizeMb` MB (see generate.ts). */
+const generate = (sizeMb: number): string => reviewCsv(sizeMb * MB);
 
 /** Reads 64 KiB at a time, as R2 streams hand bytes over; memory is sampled between reads. */
 function pure(path: string) {
