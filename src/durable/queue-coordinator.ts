@@ -5,7 +5,7 @@ import { firingJobId } from '../core/cron.ts';
 import type { JobErrorInfo, JobRecord } from '../core/job-record.ts';
 import { publicStatus, type TerminalState } from '../core/job-states.ts';
 import { isTerminal } from '../core/job-types.ts';
-import { presentJob, progressOf, ttlFor } from '../core/job-view.ts';
+import { presentJob, ttlFor, type JobViewData } from '../core/job-view.ts';
 import { loadConfig, type Config } from '../config.ts';
 import type { WorkMessage } from '../queue/work-message.ts';
 import { jobInputKey } from '../storage/job-blobs.ts';
@@ -52,23 +52,17 @@ import {
   toRecord,
   type JobRow,
 } from './coordinator/job-queries.ts';
-import { deleteExpiredJobs, pruneSideTables } from './coordinator/maintenance.ts';
+import { deleteExpiredJobs, LEASE_EXPIRED, pruneSideTables } from './coordinator/maintenance.ts';
 import { getMeta, isPaused, rememberTenant, setMeta } from './coordinator/meta.ts';
 import { advanceSchedule, deleteSchedule, dueSchedules, getSchedule, insertSchedule, listSchedules, stillDue } from './coordinator/schedules.ts';
 import { queueStats } from './coordinator/stats.ts';
 import * as transition from './coordinator/transitions.ts';
 import { Waiters } from './coordinator/waiters.ts';
 import { deliverDueWebhooks, enqueueWebhook } from './coordinator/webhook-outbox.ts';
-import { EventHub, type JobEvent } from './event-hub.ts';
+import { EventHub, jobEvent, type JobEvent } from './event-hub.ts';
 import { applyMigrations } from './migrations.ts';
 
 const CRON: Actor = { actor: 'system:cron', requestId: null };
-const LEASE_EXPIRED: FailureReport = {
-  code: 'LEASE_EXPIRED',
-  message: 'The worker running this job stopped reporting progress',
-  stage: 'processing',
-  retryable: true,
-};
 
 /**
  * One per tenant. SQLite here is the only source of truth for job state; queue messages are
@@ -479,19 +473,13 @@ export class QueueCoordinator extends DurableObject<Env> {
     this.alarms?.rearm(this.sql);
   }
 
-  private view(job: JobRecord): ReturnType<typeof presentJob> {
+  private view(job: JobRecord): JobViewData {
     return presentJob(job, { nowMs: this.clock.now(), ttlMs: ttlFor(job, this.config) });
   }
 
-  /** The job's state as an event: terminal states by name, progress while it runs. */
   private snapshot(row: JobRow, kind: 'status' | 'progress' = 'status'): JobEvent {
     const job = toRecord(row);
-    const view = this.view(job);
-    if (isTerminal(job.status)) return { id: row.event_seq, event: job.status as JobEvent['event'], data: view };
-    if (kind === 'progress') {
-      return { id: row.event_seq, event: 'progress', data: { status: job.status, progress: progressOf(job), processingStats: view.processingStats } };
-    }
-    return { id: row.event_seq, event: 'status', data: view };
+    return jobEvent(row.event_seq, job, this.view(job), kind);
   }
 
   /** Numbers the job's new state and pushes it to its listeners, if it has any. */
