@@ -8,7 +8,7 @@
 // `/max` metadata validates numbers against each country's real number plan; `/min` only
 // checks lengths and accepts far more random digit strings as "+CC" numbers.
 // The cost is ~20 KB gzip more bundle (≈56 KB vs ≈36 KB).
-import { findPhoneNumbersInText } from 'libphonenumber-js/max';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
 export const PII_TYPES = ['EMAIL', 'PHONE', 'CREDIT_CARD', 'SSN', 'IBAN', 'IP_ADDRESS'] as const;
 export type PiiType = (typeof PII_TYPES)[number];
@@ -127,119 +127,235 @@ export function findEmails(text: string): PiiMatch[] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Phone numbers: libphonenumber-js with VALID leniency, default country US.
+// Phone numbers
 //
-// libphonenumber's own scanner is linear but slow (tens of µs per candidate), so it only sees
-// windows around "runs" that could hold a valid number. A run is digits joined by at most
-// 4 phone punctuation chars, the same rule as libphonenumber's candidate pattern.
-//
-// Two caps keep digit/punctuation soup (`1.1.1.1…`, `12.12.12…`: ~20–50 ms/KB uncapped, since
-// libphonenumber re-parses every piece of a failed candidate) near linear in cheap work:
-// - two one-digit groups in a row end a run: no real number is written `4.1.5…` or `1 2 3`;
-// - windows are cut into bounded views (overlapping, each match kept by the view that owns its
-//   start), and a view may fail PHONE_MAX_TRIES candidates per run it holds before
-//   libphonenumber gives up on it. A found number costs no try, so lists of numbers are found.
+// One pass finds phone-shaped runs: digit groups joined by one to three of ` -./()`, with an
+// optional leading "+" or "(" and an optional extension ("x123", "ext. 12"). Cheap shape rules
+// drop dates, versions, ISBNs and amounts before libphonenumber-js judges what is left:
+// - "+CC …", "00 CC …", "001-…": valid in its country, or possible there with a phone word near;
+// - national formats: a phone word near admits any well-formed run of 7–15 digits; without one
+//   the run must be written like a phone (grouped, or a trunk "0"/"(…)" prefix) and valid in one
+//   of PHONE_REGIONS.
+// A non-phone label nearer than any phone word ("order", "ISBN", "tracking", "#", "$" …)
+// refuses the run. Runs longer than one number (lists joined by spaces) are cut at spaces.
 
-// Shortest valid "+CC" number is 6 digits; without "+" the default country (US, NANP) needs 10.
-const PHONE_MIN_DIGITS_INTL = 6;
-const PHONE_MIN_DIGITS_NATIONAL = 10;
-const PHONE_MAX_PUNCT = 4;
-const PHONE_BEFORE = 6; // room for "+", "(" and the char libphonenumber checks before a number
-const PHONE_AFTER = 16; // room for an extension label such as " extension: "
-const PHONE_VIEW_OWN = 1024;
-const PHONE_VIEW_MARGIN = 64; // longer than any number with its extension
-// Failed candidates per run a view may try: PhoneNumberMatcher's `maxTries`, which the
-// typings omit (an object variable, not a literal, passes the type check).
-const PHONE_MAX_TRIES = 8;
+/** Regions whose national formats are tried, in this order, on numbers without "+CC". */
+export const PHONE_REGIONS = ['US', 'GB', 'DE', 'FR', 'ES', 'IT', 'NL', 'BE', 'AU', 'IN', 'BR', 'CA'] as const;
 
-// libphonenumber also accepts full-width and Arabic-Indic digits.
-function isPhoneDigitCode(c: number): boolean {
-  return (
-    isDigitCode(c) ||
-    (c >= 0xff10 && c <= 0xff19) ||
-    (c >= 0x0660 && c <= 0x0669) ||
-    (c >= 0x06f0 && c <= 0x06f9)
-  );
-}
+/**
+ * Words that make a nearby digit run a phone number even when its numbering plan says
+ * otherwise (synthetic, retired or foreign ranges): looked for up to PHONE_CONTEXT_BEFORE
+ * characters before and PHONE_CONTEXT_AFTER after the number.
+ */
+export const PHONE_CONTEXT_WORDS = [
+  'call', 'called', 'calling', 'phone', 'phones', 'ph', 'tel', 'tele', 'telephone', 'telefon', 'teléfono',
+  'téléphone', 'tél', 'mobile', 'mob', 'mobil', 'móvil', 'cell', 'cellphone', 'cel', 'fax', 'reach me at',
+  'reach me on', 'text me', 'sms', 'whatsapp', 'contact', 'hotline', 'landline', 'office', 'desk', 'dial',
+  'ring', 'handy', '电话', 'телефон',
+] as const;
+/** Labels of numbers that are not phones; the nearer of these and a phone word decides. */
+const PHONE_NEGATIVE_WORDS = [
+  'order', 'orders', 'invoice', 'receipt', 'isbn', 'issn', 'tracking', 'track', 'parcel', 'shipment', 'awb',
+  'ref', 'reference', 'sku', 'serial', 'version', 'ver', 'build', 'release', 'account', 'acct', 'routing',
+  'zip', 'postcode', 'postal', 'price', 'total', 'amount', 'cost', 'paid', 'balance', 'patent', 'ticket',
+  'transaction', 'txn', 'batch', 'lot', 'model', 'id', 'population', 'isin', 'part', 'license', 'licence',
+  'passport', 'address',
+] as const;
+// A street name after the digits makes them a house number ("17031 2202 Rissik St").
+const STREET_AFTER = /^[ ,]*(?:\p{Lu}[\p{L}'-]*\s+){1,3}(?:st|street|rd|road|ave|avenue|blvd|boulevard|lane|ln|dr|drive|way|court|ct|pl|place|sq|square|hwy|highway)\b/iu;
+const PHONE_CONTEXT_BEFORE = 40;
+const PHONE_CONTEXT_AFTER = 20;
 
-// libphonenumber VALID_PUNCTUATION plus "+" signs.
-const PHONE_PUNCT = new Set(
-  '-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30FC\uFF0D\uFF0F/\uFF0E. \u00A0\u00AD\u200B\u2060\u3000()\uFF08\uFF09\uFF3B\uFF3D[]~\u2053\u223C\uFF5E+\uFF0B',
+const wordAlternation = (words: readonly string[]): string =>
+  [...words].sort((a, b) => b.length - a.length).map((w) => w.replace(/ /g, '\\s+')).join('|');
+const PHONE_WORD_RE = new RegExp(`(?<![\\p{L}\\p{N}])(?:${wordAlternation(PHONE_CONTEXT_WORDS)})(?![\\p{L}])`, 'giu');
+const PHONE_NEG_RE = new RegExp(
+  `(?<![\\p{L}\\p{N}])(?:${wordAlternation(PHONE_NEGATIVE_WORDS)})(?![\\p{L}])|[#$€£¥₹]|\\bno\\.?\\s*#`,
+  'giu',
 );
 
-function hasPlus(text: string, from: number, to: number): boolean {
-  for (let k = from; k < to; k++) {
-    const c = text.charCodeAt(k);
-    if (c === 43 || c === 0xff0b) return true; // "+" or full-width "＋"
+const PHONE_MIN_DIGITS = 7;
+const PHONE_MAX_DIGITS = 15;
+const PHONE_MAX_SEP = 3;
+const PHONE_EXT = /\s?(?:x|ext\.?|extension)\s?\d{1,6}(?!\d)/iy;
+
+function isPhoneSepCode(c: number): boolean {
+  return c === 32 || c === 45 || c === 46 || c === 47 || c === 40 || c === 41 || c === 0xa0;
+}
+
+interface PhoneRun {
+  /** Offsets of each digit group (start, end) and the separator text before group k+1. */
+  starts: number[];
+  ends: number[];
+  seps: string[];
+}
+
+type Context = 'phone' | 'other' | 'none';
+
+/** The nearer of a phone word and a non-phone label before `start`, else a phone word after `end`. */
+function phoneContext(text: string, start: number, end: number): Context {
+  const before = text.slice(Math.max(0, start - PHONE_CONTEXT_BEFORE), start);
+  let lastPhone = -1;
+  let lastOther = -1;
+  for (const m of before.matchAll(PHONE_WORD_RE)) lastPhone = m.index + m[0].length;
+  for (const m of before.matchAll(PHONE_NEG_RE)) lastOther = m.index + m[0].length;
+  if (lastOther > lastPhone) return 'other';
+  if (lastPhone >= 0) return STREET_AFTER.test(text.slice(end, end + 60)) ? 'other' : 'phone';
+  const after = text.slice(end, Math.min(text.length, end + PHONE_CONTEXT_AFTER));
+  PHONE_WORD_RE.lastIndex = 0;
+  return PHONE_WORD_RE.test(after) ? 'phone' : 'none';
+}
+
+const YEAR = /^(?:19|20)\d\d$/;
+
+/** Dates, ISBNs, versions and space-grouped thousands: never phones, whatever the context. */
+function phoneShapeRejected(groups: string[], seps: string[]): boolean {
+  const flat = groups.join('');
+  if (flat.length === 13 && (flat.startsWith('978') || flat.startsWith('979'))) return true; // ISBN-13
+  // A date, also as the head of "2000-04-16 11:22" (the time's colon ends the run).
+  if (groups.length >= 3 && seps[0] === seps[1] && seps[0]?.length === 1) {
+    const [a = '', b = '', c = ''] = groups;
+    const dm = (x: string, y: string): boolean => Number(x) >= 1 && Number(x) <= 31 && Number(y) >= 1 && Number(y) <= 31;
+    if (YEAR.test(a) && b.length <= 2 && c.length <= 2 && dm(b, c)) return true;
+    if (YEAR.test(c) && a.length <= 2 && b.length <= 2 && dm(a, b)) return true;
+  }
+  // Dotted runs are versions unless every group has 2+ digits ("03.93.92.16.85", "212.555.0147").
+  if (seps.some((s) => s.includes('.')) && (groups.length < 3 || groups.some((g) => g.length < 2))) return true;
+  // Two slashes: a date or a fraction list.
+  if (seps.filter((s) => s.includes('/')).length > 1) return true;
+  return false;
+}
+
+/** Written like a phone number: grouped in a phone-like way or with a trunk prefix. */
+function phoneFormatted(groups: string[], seps: string[], open: boolean): boolean {
+  if (open || seps.some((s) => s.includes(')'))) return true;
+  const head = groups[0] ?? '';
+  if (groups.length < 2) return head.startsWith('0') && head.length >= 10;
+  // Two groups read as a postcode and a house number ("17151 2450") unless a trunk "0" leads.
+  if (groups.length === 2 && !head.startsWith('0')) return false;
+  // Only 4-digit groups read as years or card fragments; 1–3 then 3-digit groups as a thousands amount.
+  if (groups.every((g) => g.length === 4)) return false;
+  if (seps.every((s) => s === ' ') && (groups[0] ?? '').length <= 3 && groups.slice(1).every((g) => g.length === 3)) {
+    return false;
+  }
+  return true;
+}
+
+function validInSomeRegion(candidate: string): boolean {
+  for (const region of PHONE_REGIONS) {
+    if (parsePhoneNumberFromString(candidate, { defaultCountry: region, extract: false })?.isValid()) return true;
   }
   return false;
 }
 
+/** Whether groups [g, k] of `run` (with `plus`/`open` before group g) form a phone number. */
+function acceptPhone(text: string, run: PhoneRun, g: number, k: number, lead: number): boolean {
+  const groups: string[] = [];
+  for (let x = g; x <= k; x++) groups.push(text.slice(run.starts[x] ?? 0, run.ends[x] ?? 0));
+  const seps = run.seps.slice(g, k);
+  const digits = groups.reduce((s, x) => s + x.length, 0);
+  if (digits < PHONE_MIN_DIGITS || digits > PHONE_MAX_DIGITS) return false;
+  if (phoneShapeRejected(groups, seps)) return false;
+  const start = run.starts[g] ?? 0;
+  const end = run.ends[k] ?? 0;
+  const ctx = phoneContext(text, lead, end);
+  if (ctx === 'other') return false;
+  const plus = text.charCodeAt(lead) === 43;
+  const body = text.slice(plus ? lead : start, end);
+  const intl = plus ? body : /^00[1-9]/.test(body) ? `+${body.slice(2)}` : null;
+  if (intl !== null) {
+    const parsed = parsePhoneNumberFromString(intl, { extract: false });
+    return parsed !== undefined && (parsed.isValid() || (ctx === 'phone' && parsed.isPossible()));
+  }
+  if (ctx === 'phone') return true;
+  const open = text.charCodeAt(lead) === 40;
+  if (!phoneFormatted(groups, seps, open)) {
+    return groups.length === 1 && digits === 10 && parsePhoneNumberFromString(body, { defaultCountry: 'US', extract: false })?.isValid() === true;
+  }
+  return validInSomeRegion(text.slice(lead, end));
+}
+
 export function findPhones(text: string): PiiMatch[] {
+  const out: PiiMatch[] = [];
   const n = text.length;
-  // Windows [start, end) around qualifying runs, merged when they touch, with the runs' starts.
-  const windows: { start: number; end: number; runs: number[] }[] = [];
   let i = 0;
   while (i < n) {
-    if (!isPhoneDigitCode(text.charCodeAt(i))) {
+    if (!isDigitCode(text.charCodeAt(i))) {
       i++;
       continue;
     }
-    const runStart = i;
-    let digits = 0;
-    let groupDigits = 0;
-    let runEnd = i;
+    // Left edge: not glued to a word, nor the tail of a decimal, date or id ("2024-01-15-…").
+    const p = codeAt(text, i - 1);
+    const glued =
+      isWordAt(text, i - 1) || ((p === 46 || p === 44 || p === 45 || p === 47 || p === 58) && isDigitCode(codeAt(text, i - 2)));
+    const run: PhoneRun = { starts: [], ends: [], seps: [] };
     let j = i;
-    while (j < n) {
-      if (isPhoneDigitCode(text.charCodeAt(j))) {
-        digits++;
-        groupDigits++;
-        runEnd = ++j;
-        continue;
-      }
+    for (;;) {
+      const gs = j;
+      while (j < n && isDigitCode(text.charCodeAt(j))) j++;
+      run.starts.push(gs);
+      run.ends.push(j);
       let k = j;
-      while (k < n && k - j < PHONE_MAX_PUNCT && PHONE_PUNCT.has(text.charAt(k))) k++;
-      if (!(k < n && k > j && isPhoneDigitCode(text.charCodeAt(k)))) break;
-      // One-digit groups in a row, except after a trunk prefix such as "+46 (0)8".
-      if (groupDigits === 1 && !isPhoneDigitCode(text.charCodeAt(k + 1)) && !text.slice(j, k).includes(')')) break;
-      groupDigits = 0;
+      while (k < n && k - j < PHONE_MAX_SEP && isPhoneSepCode(text.charCodeAt(k))) k++;
+      if (k === j || !isDigitCode(codeAt(text, k))) break;
+      run.seps.push(text.slice(j, k));
       j = k;
     }
-    i = runEnd;
-    if (digits < PHONE_MIN_DIGITS_INTL) continue;
-    const start = Math.max(0, runStart - PHONE_BEFORE);
-    if (digits < PHONE_MIN_DIGITS_NATIONAL && !hasPlus(text, start, runEnd)) continue;
-    let end = Math.min(n, runEnd + PHONE_AFTER);
-    while (end < n && isPhoneDigitCode(text.charCodeAt(end))) end++; // whole extension
-    const last = windows.at(-1);
-    if (last && start <= last.end) {
-      last.end = end;
-      last.runs.push(runStart);
-    } else windows.push({ start, end, runs: [runStart] });
-  }
-  const out: PiiMatch[] = [];
-  for (const { start, end, runs } of windows) {
-    let r = 0;
-    for (let own = start; ; own += PHONE_VIEW_OWN) {
-      const ownEnd = end - own <= PHONE_VIEW_OWN + PHONE_VIEW_MARGIN ? end : own + PHONE_VIEW_OWN;
-      const vs = Math.max(start, own - PHONE_VIEW_MARGIN);
-      // The budget grows with the runs the view owns: each may fail a few candidates.
-      let owned = 0;
-      for (; r < runs.length && (runs[r] ?? 0) < ownEnd; r++) owned++;
-      const options = { defaultCountry: 'US' as const, maxTries: PHONE_MAX_TRIES * Math.max(1, owned) };
-      for (const f of findPhoneNumbersInText(text.slice(vs, Math.min(end, ownEnd + PHONE_VIEW_MARGIN)), options)) {
-        const at = vs + f.startsAt;
-        if (at < own || at >= ownEnd || at < (out.at(-1)?.end ?? 0)) continue;
-        out.push({ type: 'PHONE', start: at, end: vs + f.endsAt });
-      }
-      if (ownEnd === end) break;
-    }
+    i = j;
+    if (glued) continue;
+    findPhonesInRun(text, run, out);
   }
   return out;
 }
 
+function findPhonesInRun(text: string, run: PhoneRun, out: PiiMatch[]): void {
+  const last = run.starts.length - 1;
+  // Candidates start and end where a space separates groups (or at the run's edges).
+  const cut = (x: number): boolean => (run.seps[x] ?? ' ').includes(' ') || (run.seps[x] ?? ' ').includes('\u00a0');
+  for (let g = 0; g <= last; g++) {
+    if (g > 0 && !cut(g - 1)) continue;
+    const first = run.starts[g] ?? 0;
+    // A "+" or "(" just before the first group belongs to the number.
+    let lead = first;
+    const b = codeAt(text, first - 1);
+    if (b === 40 || b === 43) lead = first - 1;
+    if (b === 40 && codeAt(text, first - 2) === 43) lead = first - 2;
+    if (g === 0) {
+      const bb = codeAt(text, lead - 1);
+      if (bb === 36 || isWordAt(text, lead - 1)) continue;
+    }
+    let digits = 0;
+    let kMax = g - 1;
+    for (let k = g; k <= last; k++) {
+      digits += (run.ends[k] ?? 0) - (run.starts[k] ?? 0);
+      if (digits > PHONE_MAX_DIGITS) break;
+      kMax = k;
+    }
+    // Not a part of a longer number: the candidate must end at a cut.
+    for (let k = kMax; k >= g; k--) {
+      if (k < last && !cut(k)) continue;
+      const end = run.ends[k] ?? 0;
+      const after = codeAt(text, end);
+      // Not a percentage, the integer part of a decimal, nor the hour of a time.
+      if (k === last && (after === 37 || ((after === 46 || after === 44 || after === 58) && isDigitCode(codeAt(text, end + 1))))) continue;
+      if (!acceptPhone(text, run, g, k, lead)) continue;
+      PHONE_EXT.lastIndex = end;
+      const ext = k === last ? PHONE_EXT.exec(text) : null;
+      const stop = ext ? end + ext[0].length : end;
+      if (isWordAt(text, stop)) continue;
+      out.push({ type: 'PHONE', start: lead, end: stop });
+      g = k;
+      break;
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
-// Credit cards: 13–19 digits, optional consistent space/dash grouping, Luhn + IIN table.
+// Credit cards: 12–19 digits (Maestro starts at 12), optional consistent space/dash grouping,
+// Luhn; the IIN table names the issuer when one is known.
+
+const CARD_MIN_DIGITS = 12;
+const CARD_MAX_DIGITS = 19;
 
 export function luhnValid(digits: string): boolean {
   if (!/^\d+$/.test(digits)) return false;
@@ -267,6 +383,8 @@ export type CardBrand =
   | 'unionpay'
   | 'maestro';
 
+const MAESTRO_PREFIXES = ['5018', '5020', '5038', '5893', '6304', '6759', '6761', '6762', '6763'];
+
 function prefixIn(digits: string, len: number, lo: number, hi: number): boolean {
   const p = Number(digits.slice(0, len));
   return p >= lo && p <= hi;
@@ -275,7 +393,8 @@ function prefixIn(digits: string, len: number, lo: number, hi: number): boolean 
 /** Brand whose IIN range and length rules fit `digits`, or null. */
 export function cardBrand(digits: string): CardBrand | null {
   const n = digits.length;
-  if (n < 13 || n > 19 || !/^\d+$/.test(digits)) return null;
+  if (n < CARD_MIN_DIGITS || n > CARD_MAX_DIGITS || !/^\d+$/.test(digits)) return null;
+  if (n === 12) return MAESTRO_PREFIXES.some((p) => digits.startsWith(p)) ? 'maestro' : null;
   if (digits.startsWith('4')) return n === 13 || n === 16 || n === 19 ? 'visa' : null;
   if (prefixIn(digits, 2, 51, 55) || prefixIn(digits, 4, 2221, 2720)) return n === 16 ? 'mastercard' : null;
   if (digits.startsWith('34') || digits.startsWith('37')) return n === 15 ? 'amex' : null;
@@ -294,12 +413,11 @@ export function cardBrand(digits: string): CardBrand | null {
   if (prefixIn(digits, 4, 3528, 3589)) return n >= 16 ? 'jcb' : null;
   // Legacy 15-digit JCB ranges.
   if (digits.startsWith('1800') || digits.startsWith('2131')) return n === 15 ? 'jcb' : null;
-  for (const p of ['5018', '5020', '5038', '5893', '6304', '6759', '6761', '6762', '6763']) {
-    if (digits.startsWith(p)) return 'maestro';
-  }
+  if (MAESTRO_PREFIXES.some((p) => digits.startsWith(p))) return 'maestro';
   return null;
 }
 
+/** Luhn-valid with a known issuer (a run with no known issuer may still be a card in text). */
 export function creditCardValid(digits: string): boolean {
   return cardBrand(digits) !== null && luhnValid(digits);
 }
@@ -307,6 +425,23 @@ export function creditCardValid(digits: string): boolean {
 interface DigitGroup {
   start: number;
   end: number;
+}
+
+// Luhn-valid runs with no known issuer are cards too (a reader cannot tell), unless a label
+// such as "order", "tracking", "ISBN" or "#" is nearer than a card word, or the run reads as a
+// compact timestamp (20240115123045…).
+const CARD_WORD_RE = /(?<![\p{L}\p{N}])(?:card|cards|credit|debit|visa|mastercard|amex|maestro|jcb|cc|pan|payment|paid with|charged)(?![\p{L}])/giu;
+const CARD_CONTEXT_BEFORE = 40;
+const COMPACT_TIMESTAMP = /^(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])/;
+
+function unknownIssuerCardOk(text: string, start: number, digits: string): boolean {
+  if (COMPACT_TIMESTAMP.test(digits)) return false;
+  const before = text.slice(Math.max(0, start - CARD_CONTEXT_BEFORE), start);
+  let lastCard = -1;
+  let lastOther = -1;
+  for (const m of before.matchAll(CARD_WORD_RE)) lastCard = m.index + m[0].length;
+  for (const m of before.matchAll(PHONE_NEG_RE)) lastOther = m.index + m[0].length;
+  return lastOther <= lastCard;
 }
 
 export function findCreditCards(text: string): PiiMatch[] {
@@ -334,10 +469,13 @@ export function findCreditCards(text: string): PiiMatch[] {
     }
     i = j;
     const runStart = groups[0]?.start ?? j;
-    // Left edge of the run: not glued to a word, nor the fraction part of a decimal number.
+    // Left edge of the run: not glued to a word, nor the fraction part of a decimal number,
+    // nor a "+CC" phone number.
     const before = codeAt(text, runStart - 1);
     const runLeftOk =
-      !isWordAt(text, runStart - 1) && !((before === 46 || before === 44) && isDigitCode(codeAt(text, runStart - 2)));
+      !isWordAt(text, runStart - 1) &&
+      before !== 43 &&
+      !((before === 46 || before === 44 || before === 47 || before === 58) && isDigitCode(codeAt(text, runStart - 2)));
     for (let g = 0; g < groups.length; g++) {
       if (g === 0 && !runLeftOk) continue;
       const first = groups[g];
@@ -350,7 +488,7 @@ export function findCreditCards(text: string): PiiMatch[] {
         const len = grp.end - grp.start;
         if (k > g && seps[k - 1] !== seps[g]) break; // one separator style per number
         total += len;
-        if (total > 19) break;
+        if (total > CARD_MAX_DIGITS) break;
         if (k > g) {
           // Grouped: first group of 4, then groups of 4–6, last group 1–6.
           if (first.end - first.start !== 4) break;
@@ -358,10 +496,13 @@ export function findCreditCards(text: string): PiiMatch[] {
           const prev = groups[k - 1];
           if (k - 1 > g && prev && prev.end - prev.start < 4) break;
         }
-        if (total < 13) continue;
+        if (total < CARD_MIN_DIGITS) continue;
         if (!cardEdgeOk(text, grp.end)) continue;
         const digits = text.slice(first.start, grp.end).replace(/[ -]/g, '');
-        if (creditCardValid(digits)) best = k;
+        if (!luhnValid(digits)) continue;
+        // Without a known issuer only a whole run counts: not a slice of a longer number.
+        const whole = g === 0 && k === groups.length - 1;
+        if (cardBrand(digits) !== null || (whole && unknownIssuerCardOk(text, first.start, digits))) best = k;
       }
       if (best >= 0) {
         const last = groups[best];
