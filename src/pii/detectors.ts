@@ -58,6 +58,25 @@ function codeAt(text: string, i: number): number {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Candidates: one pass of one native regex over the text finds every "numeric zone", digits
+// joined by up to three number punctuation chars. Every card, phone, SSN and IPv4 address lies
+// inside one zone and an IBAN's check digits start one, so those validators run only there;
+// prose costs one regex scan and digit-heavy text costs validators only on real candidates.
+
+export interface NumericZone {
+  start: number;
+  end: number;
+}
+const ZONE = /\d(?:[ \-./():+\u00a0]{0,3}\d)*/g;
+
+export function numericZones(text: string): NumericZone[] {
+  const out: NumericZone[] = [];
+  ZONE.lastIndex = 0;
+  for (let m = ZONE.exec(text); m; m = ZONE.exec(text)) out.push({ start: m.index, end: ZONE.lastIndex });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Email: pragmatic RFC 5322 subset (dot-atom local part, hostname domain, alphabetic TLD),
 // plus non-ASCII letters (RFC 6531 / IDN) in spaced scripts.
 
@@ -168,11 +187,13 @@ const PHONE_CONTEXT_AFTER = 20;
 
 const wordAlternation = (words: readonly string[]): string =>
   [...words].sort((a, b) => b.length - a.length).map((w) => w.replace(/ /g, '\\s+')).join('|');
-const PHONE_WORD_RE = new RegExp(`(?<![\\p{L}\\p{N}])(?:${wordAlternation(PHONE_CONTEXT_WORDS)})(?![\\p{L}])`, 'giu');
-const PHONE_NEG_RE = new RegExp(
-  `(?<![\\p{L}\\p{N}])(?:${wordAlternation(PHONE_NEGATIVE_WORDS)})(?![\\p{L}])|[#$€£¥₹]|\\bno\\.?\\s*#`,
-  'giu',
+// One scan of the window finds both kinds of label; the last match is the nearest ("phone #"
+// is one phone label, a lone "#" a non-phone one). ASCII edges (no `u` flag) keep this cheap.
+const NUMBER_LABEL_RE = new RegExp(
+  `(?<![A-Za-z0-9])(?:(${wordAlternation(PHONE_CONTEXT_WORDS)})(?![A-Za-z])(?:\\s*#)?|(?:${wordAlternation(PHONE_NEGATIVE_WORDS)})(?![A-Za-z]))|[#$€£¥₹]`,
+  'gi',
 );
+const PHONE_WORD_AFTER_RE = new RegExp(`(?<![A-Za-z0-9])(?:${wordAlternation(PHONE_CONTEXT_WORDS)})(?![A-Za-z])`, 'i');
 
 const PHONE_MIN_DIGITS = 7;
 const PHONE_MAX_DIGITS = 15;
@@ -192,24 +213,31 @@ interface PhoneRun {
 
 type Context = 'phone' | 'other' | 'none';
 
-/** The nearer of a phone word and a non-phone label before `start`, else a phone word after `end`. */
-function phoneContext(text: string, start: number, end: number): Context {
+/** The nearest label before `start` (a phone word or a non-phone label), else a phone word after `end`. */
+function numberContext(text: string, start: number, end: number): Context {
   const before = text.slice(Math.max(0, start - PHONE_CONTEXT_BEFORE), start);
-  let lastPhone = -1;
-  let lastOther = -1;
-  for (const m of before.matchAll(PHONE_WORD_RE)) lastPhone = m.index + m[0].length;
-  for (const m of before.matchAll(PHONE_NEG_RE)) lastOther = m.index + m[0].length;
-  if (lastOther > lastPhone) return 'other';
-  if (lastPhone >= 0) return STREET_AFTER.test(text.slice(end, end + 60)) ? 'other' : 'phone';
-  const after = text.slice(end, Math.min(text.length, end + PHONE_CONTEXT_AFTER));
-  PHONE_WORD_RE.lastIndex = 0;
-  return PHONE_WORD_RE.test(after) ? 'phone' : 'none';
+  let last: RegExpExecArray | null = null;
+  NUMBER_LABEL_RE.lastIndex = 0;
+  for (let m = NUMBER_LABEL_RE.exec(before); m; m = NUMBER_LABEL_RE.exec(before)) last = m;
+  if (last) return last[1] === undefined ? 'other' : 'phone';
+  return PHONE_WORD_AFTER_RE.test(text.slice(end, end + PHONE_CONTEXT_AFTER)) ? 'phone' : 'none';
+}
+
+function phoneContext(text: string, start: number, end: number): Context {
+  const ctx = numberContext(text, start, end);
+  // A street name after the digits makes them a house number ("office at 17031 2202 Rissik St").
+  return ctx === 'phone' && STREET_AFTER.test(text.slice(end, end + 60)) ? 'other' : ctx;
 }
 
 const YEAR = /^(?:19|20)\d\d$/;
 
 /** Dates, ISBNs, versions and space-grouped thousands: never phones, whatever the context. */
 function phoneShapeRejected(groups: string[], seps: string[]): boolean {
+  // One-digit groups after the first (a country or trunk code) are lists such as "1 2 3 4",
+  // except a "(0)" trunk prefix.
+  let single = 0;
+  for (let x = 1; x < groups.length; x++) if (groups[x]?.length === 1 && !(seps[x - 1] ?? '').includes('(')) single++;
+  if (single > 1) return true;
   const flat = groups.join('');
   if (flat.length === 13 && (flat.startsWith('978') || flat.startsWith('979'))) return true; // ISBN-13
   // A date, also as the head of "2000-04-16 11:22" (the time's colon ends the run).
@@ -233,6 +261,8 @@ function phoneFormatted(groups: string[], seps: string[], open: boolean): boolea
   if (groups.length < 2) return head.startsWith('0') && head.length >= 10;
   // Two groups read as a postcode and a house number ("17151 2450") unless a trunk "0" leads.
   if (groups.length === 2 && !head.startsWith('0')) return false;
+  // Six or more 2-digit groups are lottery draws and scores, not "01 84 17 61 18".
+  if (groups.length > 5 && groups.every((g) => g.length === 2)) return false;
   // Only 4-digit groups read as years or card fragments; 1–3 then 3-digit groups as a thousands amount.
   if (groups.every((g) => g.length === 4)) return false;
   if (seps.every((s) => s === ' ') && (groups[0] ?? '').length <= 3 && groups.slice(1).every((g) => g.length === 3)) {
@@ -275,35 +305,38 @@ function acceptPhone(text: string, run: PhoneRun, g: number, k: number, lead: nu
   return validInSomeRegion(text.slice(lead, end));
 }
 
-export function findPhones(text: string): PiiMatch[] {
+export function findPhones(text: string, zones: readonly NumericZone[] = numericZones(text)): PiiMatch[] {
   const out: PiiMatch[] = [];
   const n = text.length;
   let i = 0;
-  while (i < n) {
-    if (!isDigitCode(text.charCodeAt(i))) {
-      i++;
-      continue;
+  for (const z of zones) {
+    i = Math.max(i, z.start);
+    while (i < z.end) {
+      if (!isDigitCode(text.charCodeAt(i))) {
+        i++;
+        continue;
+      }
+      // Left edge: not glued to a word, nor the tail of a decimal, date or id ("2024-01-15-…").
+      const p = codeAt(text, i - 1);
+      const glued =
+        isWordAt(text, i - 1) || ((p === 46 || p === 44 || p === 45 || p === 47 || p === 58) && isDigitCode(codeAt(text, i - 2)));
+      const run: PhoneRun = { starts: [], ends: [], seps: [] };
+      let j = i;
+      for (;;) {
+        const gs = j;
+        while (j < n && isDigitCode(text.charCodeAt(j))) j++;
+        run.starts.push(gs);
+        run.ends.push(j);
+        let k = j;
+        while (k < n && k - j < PHONE_MAX_SEP && isPhoneSepCode(text.charCodeAt(k))) k++;
+        if (k === j || !isDigitCode(codeAt(text, k))) break;
+        run.seps.push(text.slice(j, k));
+        j = k;
+      }
+      i = j;
+      if (glued) continue;
+      findPhonesInRun(text, run, out);
     }
-    // Left edge: not glued to a word, nor the tail of a decimal, date or id ("2024-01-15-…").
-    const p = codeAt(text, i - 1);
-    const glued =
-      isWordAt(text, i - 1) || ((p === 46 || p === 44 || p === 45 || p === 47 || p === 58) && isDigitCode(codeAt(text, i - 2)));
-    const run: PhoneRun = { starts: [], ends: [], seps: [] };
-    let j = i;
-    for (;;) {
-      const gs = j;
-      while (j < n && isDigitCode(text.charCodeAt(j))) j++;
-      run.starts.push(gs);
-      run.ends.push(j);
-      let k = j;
-      while (k < n && k - j < PHONE_MAX_SEP && isPhoneSepCode(text.charCodeAt(k))) k++;
-      if (k === j || !isDigitCode(codeAt(text, k))) break;
-      run.seps.push(text.slice(j, k));
-      j = k;
-    }
-    i = j;
-    if (glued) continue;
-    findPhonesInRun(text, run, out);
   }
   return out;
 }
@@ -312,8 +345,13 @@ function findPhonesInRun(text: string, run: PhoneRun, out: PiiMatch[]): void {
   const last = run.starts.length - 1;
   // Candidates start and end where a space separates groups (or at the run's edges).
   const cut = (x: number): boolean => (run.seps[x] ?? ' ').includes(' ') || (run.seps[x] ?? ' ').includes('\u00a0');
+  // A run that fits one number is judged whole: "978 6 8764 5138 2" is an ISBN, not a phone
+  // number after "978 6". Longer runs are lists, cut at spaces.
+  let runDigits = 0;
+  for (let x = 0; x <= last; x++) runDigits += (run.ends[x] ?? 0) - (run.starts[x] ?? 0);
+  const whole = runDigits <= PHONE_MAX_DIGITS;
   for (let g = 0; g <= last; g++) {
-    if (g > 0 && !cut(g - 1)) continue;
+    if (g > 0 && (whole || !cut(g - 1))) continue;
     const first = run.starts[g] ?? 0;
     // A "+" or "(" just before the first group belongs to the number.
     let lead = first;
@@ -333,7 +371,7 @@ function findPhonesInRun(text: string, run: PhoneRun, out: PiiMatch[]): void {
     }
     // Not a part of a longer number: the candidate must end at a cut.
     for (let k = kMax; k >= g; k--) {
-      if (k < last && !cut(k)) continue;
+      if (k < last && (whole || !cut(k))) continue;
       const end = run.ends[k] ?? 0;
       const after = codeAt(text, end);
       // Not a percentage, the integer part of a decimal, nor the hour of a time.
@@ -363,6 +401,24 @@ export function luhnValid(digits: string): boolean {
   let dbl = false;
   for (let i = digits.length - 1; i >= 0; i--) {
     let d = digits.charCodeAt(i) - C_0;
+    if (dbl) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    dbl = !dbl;
+  }
+  return sum % 10 === 0;
+}
+
+/** Luhn over the digits of text[start, end), skipping separators: no string per candidate. */
+function luhnValidIn(text: string, start: number, end: number): boolean {
+  let sum = 0;
+  let dbl = false;
+  for (let i = end - 1; i >= start; i--) {
+    const c = text.charCodeAt(i);
+    if (!isDigitCode(c)) continue;
+    let d = c - C_0;
     if (dbl) {
       d *= 2;
       if (d > 9) d -= 9;
@@ -427,87 +483,93 @@ interface DigitGroup {
   end: number;
 }
 
-// Luhn-valid runs with no known issuer are cards too (a reader cannot tell), unless a label
-// such as "order", "tracking", "ISBN" or "#" is nearer than a card word, or the run reads as a
+// Luhn-valid runs with no known issuer are cards too (a reader cannot tell); only a whole run
+// counts then, not a slice of a longer number. Any run is refused when a label such as
+// "order", "ID", "tracking", "ISBN" or "#" is nearer than a card word, or when it reads as a
 // compact timestamp (20240115123045…).
-const CARD_WORD_RE = /(?<![\p{L}\p{N}])(?:card|cards|credit|debit|visa|mastercard|amex|maestro|jcb|cc|pan|payment|paid with|charged)(?![\p{L}])/giu;
+const CARD_WORD_RE = /(?<![A-Za-z0-9])(?:card|cards|credit|debit|visa|mastercard|amex|maestro|jcb|cc|pan|payment|paid with|charged)(?![A-Za-z])(?:\s*#)?/gi;
 const CARD_CONTEXT_BEFORE = 40;
 const COMPACT_TIMESTAMP = /^(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])/;
 
-function unknownIssuerCardOk(text: string, start: number, digits: string): boolean {
+function cardContextOk(text: string, start: number, digits: string): boolean {
   if (COMPACT_TIMESTAMP.test(digits)) return false;
   const before = text.slice(Math.max(0, start - CARD_CONTEXT_BEFORE), start);
   let lastCard = -1;
-  let lastOther = -1;
   for (const m of before.matchAll(CARD_WORD_RE)) lastCard = m.index + m[0].length;
-  for (const m of before.matchAll(PHONE_NEG_RE)) lastOther = m.index + m[0].length;
+  let lastOther = -1;
+  NUMBER_LABEL_RE.lastIndex = 0;
+  for (let m = NUMBER_LABEL_RE.exec(before); m; m = NUMBER_LABEL_RE.exec(before)) {
+    if (m[1] === undefined) lastOther = m.index + m[0].length;
+  }
   return lastOther <= lastCard;
 }
 
-export function findCreditCards(text: string): PiiMatch[] {
+export function findCreditCards(text: string, zones: readonly NumericZone[] = numericZones(text)): PiiMatch[] {
   const out: PiiMatch[] = [];
   const n = text.length;
   let i = 0;
-  while (i < n) {
-    if (!isDigitCode(text.charCodeAt(i))) {
-      i++;
-      continue;
-    }
-    // A run: digit groups joined by single ' ' or '-'.
-    const groups: DigitGroup[] = [];
-    const seps: number[] = [];
-    let j = i;
-    for (;;) {
-      const gs = j;
-      while (j < n && isDigitCode(text.charCodeAt(j))) j++;
-      groups.push({ start: gs, end: j });
-      const c = codeAt(text, j);
-      if ((c === 32 || c === 45) && isDigitCode(codeAt(text, j + 1))) {
-        seps.push(c);
-        j++;
-      } else break;
-    }
-    i = j;
-    const runStart = groups[0]?.start ?? j;
-    // Left edge of the run: not glued to a word, nor the fraction part of a decimal number,
-    // nor a "+CC" phone number.
-    const before = codeAt(text, runStart - 1);
-    const runLeftOk =
-      !isWordAt(text, runStart - 1) &&
-      before !== 43 &&
-      !((before === 46 || before === 44 || before === 47 || before === 58) && isDigitCode(codeAt(text, runStart - 2)));
-    for (let g = 0; g < groups.length; g++) {
-      if (g === 0 && !runLeftOk) continue;
-      const first = groups[g];
-      if (!first) break;
-      let best = -1;
-      let total = 0;
-      for (let k = g; k < groups.length; k++) {
-        const grp = groups[k];
-        if (!grp) break;
-        const len = grp.end - grp.start;
-        if (k > g && seps[k - 1] !== seps[g]) break; // one separator style per number
-        total += len;
-        if (total > CARD_MAX_DIGITS) break;
-        if (k > g) {
-          // Grouped: first group of 4, then groups of 4–6, last group 1–6.
-          if (first.end - first.start !== 4) break;
-          if (len > 6) break;
-          const prev = groups[k - 1];
-          if (k - 1 > g && prev && prev.end - prev.start < 4) break;
-        }
-        if (total < CARD_MIN_DIGITS) continue;
-        if (!cardEdgeOk(text, grp.end)) continue;
-        const digits = text.slice(first.start, grp.end).replace(/[ -]/g, '');
-        if (!luhnValid(digits)) continue;
-        // Without a known issuer only a whole run counts: not a slice of a longer number.
-        const whole = g === 0 && k === groups.length - 1;
-        if (cardBrand(digits) !== null || (whole && unknownIssuerCardOk(text, first.start, digits))) best = k;
+  for (const z of zones) {
+    i = Math.max(i, z.start);
+    while (i < z.end) {
+      if (!isDigitCode(text.charCodeAt(i))) {
+        i++;
+        continue;
       }
-      if (best >= 0) {
-        const last = groups[best];
-        if (last) out.push({ type: 'CREDIT_CARD', start: first.start, end: last.end });
-        g = best;
+      // A run: digit groups joined by single ' ' or '-'.
+      const groups: DigitGroup[] = [];
+      const seps: number[] = [];
+      let j = i;
+      for (;;) {
+        const gs = j;
+        while (j < n && isDigitCode(text.charCodeAt(j))) j++;
+        groups.push({ start: gs, end: j });
+        const c = codeAt(text, j);
+        if ((c === 32 || c === 45) && isDigitCode(codeAt(text, j + 1))) {
+          seps.push(c);
+          j++;
+        } else break;
+      }
+      i = j;
+      const runStart = groups[0]?.start ?? j;
+      // Left edge of the run: not glued to a word, nor the fraction part of a decimal number,
+      // nor a "+CC" phone number.
+      const before = codeAt(text, runStart - 1);
+      const runLeftOk =
+        !isWordAt(text, runStart - 1) &&
+        before !== 43 &&
+        !((before === 46 || before === 44 || before === 47 || before === 58) && isDigitCode(codeAt(text, runStart - 2)));
+      for (let g = 0; g < groups.length; g++) {
+        if (g === 0 && !runLeftOk) continue;
+        const first = groups[g];
+        if (!first) break;
+        let best = -1;
+        let total = 0;
+        for (let k = g; k < groups.length; k++) {
+          const grp = groups[k];
+          if (!grp) break;
+          const len = grp.end - grp.start;
+          if (k > g && seps[k - 1] !== seps[g]) break; // one separator style per number
+          total += len;
+          if (total > CARD_MAX_DIGITS) break;
+          if (k > g) {
+            // Grouped: first group of 4, then groups of 4–6, last group 1–6.
+            if (first.end - first.start !== 4) break;
+            if (len > 6) break;
+            const prev = groups[k - 1];
+            if (k - 1 > g && prev && prev.end - prev.start < 4) break;
+          }
+          if (total < CARD_MIN_DIGITS) continue;
+          if (!cardEdgeOk(text, grp.end) || !luhnValidIn(text, first.start, grp.end)) continue;
+          const digits = text.slice(first.start, grp.end).replace(/[ -]/g, '');
+          // Without a known issuer only a whole run counts: not a slice of a longer number.
+          const whole = g === 0 && k === groups.length - 1;
+          if ((cardBrand(digits) !== null || whole) && cardContextOk(text, first.start, digits)) best = k;
+        }
+        if (best >= 0) {
+          const last = groups[best];
+          if (last) out.push({ type: 'CREDIT_CARD', start: first.start, end: last.end });
+          g = best;
+        }
       }
     }
   }
@@ -590,22 +652,24 @@ export function ibanValid(iban: string): boolean {
   return rem === 1;
 }
 
-export function findIbans(text: string): PiiMatch[] {
+export function findIbans(text: string, zones: readonly NumericZone[] = numericZones(text)): PiiMatch[] {
   const out: PiiMatch[] = [];
-  const n = text.length;
-  for (let i = 0; i + 4 <= n; i++) {
+  let from = 0;
+  // The check digits start a numeric zone: only zone starts after two letters are candidates.
+  for (const z of zones) {
+    const i = z.start - 2;
+    if (i < from || !isDigitCode(codeAt(text, i + 3))) continue;
     const c0 = text.charCodeAt(i);
     const c1 = text.charCodeAt(i + 1);
     if (!isAsciiLetterCode(c0) || !isAsciiLetterCode(c1)) continue;
     if ((c0 < 97) !== (c1 < 97)) continue; // "GB"/"gb", not "Gb"
-    if (!isDigitCode(text.charCodeAt(i + 2)) || !isDigitCode(text.charCodeAt(i + 3))) continue;
     if (isWordAt(text, i - 1)) continue;
     const len = IBAN_LENGTHS[text.slice(i, i + 2).toUpperCase()];
     if (len === undefined) continue;
     const end = ibanCompactEnd(text, i, len) ?? ibanGroupedEnd(text, i, len);
     if (end !== null && ibanValid(text.slice(i, end))) {
       out.push({ type: 'IBAN', start: i, end });
-      i = end - 1;
+      from = end;
     }
   }
   return out;
@@ -693,35 +757,38 @@ export function parseIPv6(s: string): number[] | null {
   return groups.length === 8 ? groups : null;
 }
 
-export function findIPv4(text: string): PiiMatch[] {
+export function findIPv4(text: string, zones: readonly NumericZone[] = numericZones(text)): PiiMatch[] {
   const out: PiiMatch[] = [];
   const n = text.length;
   let i = 0;
-  while (i < n) {
-    if (!isDigitCode(text.charCodeAt(i))) {
-      i++;
-      continue;
+  for (const z of zones) {
+    i = Math.max(i, z.start);
+    while (i < z.end) {
+      if (!isDigitCode(text.charCodeAt(i))) {
+        i++;
+        continue;
+      }
+      // Start only at a token edge: "v1.2.3.4" and the tail of "1.2.3.4.5" are not addresses.
+      const startOk = !isWordAt(text, i - 1) && codeAt(text, i - 1) !== 46;
+      let j = i;
+      let octets = 0;
+      for (;;) {
+        const os = j;
+        while (j < n && j - os < 4 && isDigitCode(text.charCodeAt(j))) j++;
+        octets++;
+        if (octets < 4 && codeAt(text, j) === 46 && isDigitCode(codeAt(text, j + 1))) j++;
+        else break;
+      }
+      const after = codeAt(text, j);
+      const endOk = !isWordAt(text, j) && !(after === 46 && isDigitCode(codeAt(text, j + 1)));
+      if (startOk && octets === 4 && endOk && parseIPv4(text.slice(i, j))) {
+        out.push({ type: 'IP_ADDRESS', start: i, end: j });
+        i = j;
+        continue;
+      }
+      // Skip the rest of this dotted-number token so each char is scanned a bounded number of times.
+      while (i < n && (isDigitCode(text.charCodeAt(i)) || (text.charCodeAt(i) === 46 && isDigitCode(codeAt(text, i + 1))))) i++;
     }
-    // Start only at a token edge: "v1.2.3.4" and the tail of "1.2.3.4.5" are not addresses.
-    const startOk = !isWordAt(text, i - 1) && codeAt(text, i - 1) !== 46;
-    let j = i;
-    let octets = 0;
-    for (;;) {
-      const os = j;
-      while (j < n && j - os < 4 && isDigitCode(text.charCodeAt(j))) j++;
-      octets++;
-      if (octets < 4 && codeAt(text, j) === 46 && isDigitCode(codeAt(text, j + 1))) j++;
-      else break;
-    }
-    const after = codeAt(text, j);
-    const endOk = !isWordAt(text, j) && !(after === 46 && isDigitCode(codeAt(text, j + 1)));
-    if (startOk && octets === 4 && endOk && parseIPv4(text.slice(i, j))) {
-      out.push({ type: 'IP_ADDRESS', start: i, end: j });
-      i = j;
-      continue;
-    }
-    // Skip the rest of this dotted-number token so each char is scanned a bounded number of times.
-    while (i < n && (isDigitCode(text.charCodeAt(i)) || (text.charCodeAt(i) === 46 && isDigitCode(codeAt(text, i + 1))))) i++;
   }
   return out;
 }
@@ -733,16 +800,14 @@ function isV6Code(c: number): boolean {
 export function findIPv6(text: string): PiiMatch[] {
   const out: PiiMatch[] = [];
   const n = text.length;
+  // Every address holds a colon: candidates are the hex/colon/dot runs around colons.
   let i = 0;
-  while (i < n) {
-    if (!isV6Code(text.charCodeAt(i))) {
-      i++;
-      continue;
-    }
-    const runStart = i;
+  for (let colon = text.indexOf(':'); colon >= 0; colon = text.indexOf(':', i)) {
+    let runStart = colon;
+    while (runStart > i && isV6Code(text.charCodeAt(runStart - 1))) runStart--;
     let colons = 0;
-    for (; i < n && isV6Code(text.charCodeAt(i)); i++) if (text.charCodeAt(i) === 58) colons++;
-    const runEnd = i; // next iteration resumes after the run: linear
+    for (i = runStart; i < n && isV6Code(text.charCodeAt(i)); i++) if (text.charCodeAt(i) === 58) colons++;
+    const runEnd = i; // the next colon is looked for after the run: linear
     if (colons < 2 || runEnd - runStart > 46 || isWordAt(text, runStart - 1) || isWordAt(text, runEnd)) continue;
     let s = runStart;
     let e = runEnd;
@@ -767,8 +832,8 @@ function ipv6Plausible(cand: string): boolean {
   return (groups[0] ?? '').length === 4;
 }
 
-export function findIpAddresses(text: string): PiiMatch[] {
-  return resolveOverlaps([...findIPv6(text), ...findIPv4(text)]);
+export function findIpAddresses(text: string, zones: readonly NumericZone[] = numericZones(text)): PiiMatch[] {
+  return resolveOverlaps([...findIPv6(text), ...findIPv4(text, zones)]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -844,17 +909,18 @@ function resolveCluster(cluster: PiiMatch[]): PiiMatch[] {
 
 /** All PII in `text`: sorted by start, non-overlapping (see `resolveOverlaps`). */
 export function detectPii(text: string): PiiMatch[] {
+  const zones = numericZones(text);
   const strong = [
     ...findEmails(text),
-    ...findCreditCards(text),
-    ...findSsns(text),
-    ...findIbans(text),
-    ...findIpAddresses(text),
+    ...findCreditCards(text, zones),
+    ...(zones.length > 0 ? findSsns(text) : []),
+    ...findIbans(text, zones),
+    ...findIpAddresses(text, zones),
   ];
-  // PHONE loses every partial overlap anyway, so hide the other matches from the (slow) phone
-  // matcher: a log full of IP addresses then costs nothing there. Newlines keep offsets and
-  // are never part of a phone number.
-  return resolveOverlaps([...strong, ...findPhones(blankOut(text, strong))]);
+  // PHONE loses every partial overlap anyway, so hide the other matches from the phone matcher:
+  // a log full of IP addresses then costs nothing there. Newlines keep offsets and are never
+  // part of a phone number, so the zones of `text` still bound every phone candidate.
+  return resolveOverlaps([...strong, ...findPhones(blankOut(text, strong), zones)]);
 }
 
 function blankOut(text: string, spans: readonly PiiMatch[]): string {
