@@ -4,6 +4,7 @@
 // With --baseline the detectors of that commit are loaded from git and measured in the same
 // process, interleaved with the current ones, so both see the same machine load.
 import { execFileSync } from 'node:child_process';
+import os from 'node:os';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -100,10 +101,16 @@ async function loadBaseline(ref: string): Promise<Mask> {
   }
 }
 
-function mbPerSec(mask: Mask, text: string): number {
+// The machine may be shared: CPU time of this process is reported next to wall time, since
+// it counts only the time the masking itself ran.
+function measure(mask: Mask, text: string): { wall: number; cpu: number } {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   mask(text);
-  return text.length / 1e6 / ((performance.now() - t0) / 1000);
+  const wall = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  const mb = text.length / 1e6;
+  return { wall: mb / wall, cpu: mb / ((c.user + c.system) / 1e6) };
 }
 
 const corpora: [string, string][] = [
@@ -114,16 +121,16 @@ const corpora: [string, string][] = [
 const impls: [string, Mask][] = [['current', maskPii]];
 if (baseRef) impls.unshift([`baseline ${baseRef}`, await loadBaseline(baseRef)]);
 
-console.log(`maskPii throughput, ${(size / 1e6).toFixed(1)}M chars per corpus, 5 runs each (interleaved), Node ${process.version}`);
+console.log(`maskPii throughput, ${(size / 1e6).toFixed(1)}M chars per corpus, 5 runs each (interleaved), Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+const fmt = (xs: number[]): string => {
+  xs.sort((a, b) => a - b);
+  return `median ${(xs[2] ?? 0).toFixed(2).padStart(6)} MB/s (${(xs[0] ?? 0).toFixed(2)}–${(xs[4] ?? 0).toFixed(2)})`;
+};
 for (const [name, text] of corpora) {
   for (const [, mask] of impls) mask(text.slice(0, 200_000)); // warm-up
-  const results = new Map<string, number[]>(impls.map(([label]) => [label, []]));
-  for (let r = 0; r < 5; r++) for (const [label, mask] of impls) results.get(label)?.push(mbPerSec(mask, text));
+  const results = new Map<string, { wall: number; cpu: number }[]>(impls.map(([label]) => [label, []]));
+  for (let r = 0; r < 5; r++) for (const [label, mask] of impls) results.get(label)?.push(measure(mask, text));
   for (const [label, xs] of results) {
-    xs.sort((a, b) => a - b);
-    console.log(
-      `${name.padEnd(12)} ${label.padEnd(24)} median ${(xs[2] ?? 0).toFixed(2).padStart(6)} MB/s  range ${(xs[0] ?? 0).toFixed(2)}–${(xs[4] ?? 0).toFixed(2)}`,
-    );
+    console.log(`${name.padEnd(12)} ${label.padEnd(24)} wall ${fmt(xs.map((x) => x.wall))}  cpu ${fmt(xs.map((x) => x.cpu))}`);
   }
 }
-

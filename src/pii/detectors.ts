@@ -67,12 +67,32 @@ export interface NumericZone {
   start: number;
   end: number;
 }
-const ZONE = /\d(?:[ \-./():+\u00a0]{0,3}\d)*/g;
+const FIRST_DIGIT = /\d/g;
+const ZONE_MAX_JOIN = 3;
+
+function isZoneJoinCode(c: number): boolean {
+  // space - . / ( ) : + NBSP
+  return c === 32 || c === 45 || c === 46 || c === 47 || c === 40 || c === 41 || c === 58 || c === 43 || c === 0xa0;
+}
 
 export function numericZones(text: string): NumericZone[] {
   const out: NumericZone[] = [];
-  ZONE.lastIndex = 0;
-  for (let m = ZONE.exec(text); m; m = ZONE.exec(text)) out.push({ start: m.index, end: ZONE.lastIndex });
+  const n = text.length;
+  FIRST_DIGIT.lastIndex = 0;
+  // The native regex skips prose; the loop extends each zone over digits and short joins.
+  for (let m = FIRST_DIGIT.exec(text); m; m = FIRST_DIGIT.exec(text)) {
+    const start = m.index;
+    let end = start + 1;
+    for (;;) {
+      while (end < n && isDigitCode(text.charCodeAt(end))) end++;
+      let k = end;
+      while (k < n && k - end < ZONE_MAX_JOIN && isZoneJoinCode(text.charCodeAt(k))) k++;
+      if (k === end || k >= n || !isDigitCode(text.charCodeAt(k))) break;
+      end = k;
+    }
+    out.push({ start, end });
+    FIRST_DIGIT.lastIndex = end;
+  }
   return out;
 }
 
@@ -158,8 +178,12 @@ export function findEmails(text: string): PiiMatch[] {
 // A non-phone label nearer than any phone word ("order", "ISBN", "tracking", "#", "$" …)
 // refuses the run. Runs longer than one number (lists joined by spaces) are cut at spaces.
 
-/** Regions whose national formats are tried, in this order, on numbers without "+CC". */
-export const PHONE_REGIONS = ['US', 'GB', 'DE', 'FR', 'ES', 'IT', 'NL', 'BE', 'AU', 'IN', 'BR', 'CA'] as const;
+/**
+ * Regions whose national formats are tried on numbers without "+CC" (the first that calls the
+ * number valid wins). The plans that accept the most numbers come first, so a candidate
+ * usually settles in one or two parses.
+ */
+export const PHONE_REGIONS = ['US', 'DE', 'IT', 'IN', 'BR', 'GB', 'FR', 'ES', 'NL', 'BE', 'AU', 'CA'] as const;
 
 /**
  * Words that make a nearby digit run a phone number even when its numbering plan says
@@ -193,6 +217,8 @@ const NUMBER_LABEL_RE = new RegExp(
   `(?<![A-Za-z0-9])(?:(${wordAlternation(PHONE_CONTEXT_WORDS)})(?![A-Za-z])(?:\\s*#)?|(?:${wordAlternation(PHONE_NEGATIVE_WORDS)})(?![A-Za-z]))|[#$€£¥₹]`,
   'gi',
 );
+/** Two letters in a row, a non-ASCII letter or a label symbol: a label may be there. */
+const LABEL_HINT = /[A-Za-z]{2}|[^\x00-\x7f]|[#$]/;
 const PHONE_WORD_AFTER_RE = new RegExp(`(?<![A-Za-z0-9])(?:${wordAlternation(PHONE_CONTEXT_WORDS)})(?![A-Za-z])`, 'i');
 
 const PHONE_MIN_DIGITS = 7;
@@ -217,6 +243,8 @@ type Context = 'phone' | 'other' | 'none';
 function numberContext(text: string, start: number, end: number): Context {
   const before = text.slice(Math.max(0, start - PHONE_CONTEXT_BEFORE), start);
   let last: RegExpExecArray | null = null;
+  // Most windows in digit-heavy text hold no label at all: skip the regex there.
+  if (!LABEL_HINT.test(before)) return PHONE_WORD_AFTER_RE.test(text.slice(end, end + PHONE_CONTEXT_AFTER)) ? 'phone' : 'none';
   NUMBER_LABEL_RE.lastIndex = 0;
   for (let m = NUMBER_LABEL_RE.exec(before); m; m = NUMBER_LABEL_RE.exec(before)) last = m;
   if (last) return last[1] === undefined ? 'other' : 'phone';
@@ -271,8 +299,14 @@ function phoneFormatted(groups: string[], seps: string[], open: boolean): boolea
   return true;
 }
 
-function validInSomeRegion(candidate: string): boolean {
+// Every valid US/CA number has this shape; testing it first spares libphonenumber's costly
+// search of the +1 countries on most other digit strings.
+const NANP_SHAPE = /^1?[2-9]\d\d[2-9]\d{6}$/;
+
+function validInSomeRegion(candidate: string, digits: string): boolean {
+  const nanp = NANP_SHAPE.test(digits);
   for (const region of PHONE_REGIONS) {
+    if ((region === 'US' || region === 'CA') && !nanp) continue;
     if (parsePhoneNumberFromString(candidate, { defaultCountry: region, extract: false })?.isValid()) return true;
   }
   return false;
@@ -299,10 +333,16 @@ function acceptPhone(text: string, run: PhoneRun, g: number, k: number, lead: nu
   }
   if (ctx === 'phone') return true;
   const open = text.charCodeAt(lead) === 40;
+  const flat = groups.join('');
   if (!phoneFormatted(groups, seps, open)) {
-    return groups.length === 1 && digits === 10 && parsePhoneNumberFromString(body, { defaultCountry: 'US', extract: false })?.isValid() === true;
+    return (
+      groups.length === 1 &&
+      digits === 10 &&
+      NANP_SHAPE.test(flat) &&
+      parsePhoneNumberFromString(body, { defaultCountry: 'US', extract: false })?.isValid() === true
+    );
   }
-  return validInSomeRegion(text.slice(lead, end));
+  return validInSomeRegion(text.slice(lead, end), flat);
 }
 
 export function findPhones(text: string, zones: readonly NumericZone[] = numericZones(text)): PiiMatch[] {
@@ -320,25 +360,42 @@ export function findPhones(text: string, zones: readonly NumericZone[] = numeric
       const p = codeAt(text, i - 1);
       const glued =
         isWordAt(text, i - 1) || ((p === 46 || p === 44 || p === 45 || p === 47 || p === 58) && isDigitCode(codeAt(text, i - 2)));
-      const run: PhoneRun = { starts: [], ends: [], seps: [] };
+      // Measure the run first: most runs (dates, versions, amounts) are refused before any
+      // allocation.
       let j = i;
+      let digits = 0;
       for (;;) {
         const gs = j;
         while (j < n && isDigitCode(text.charCodeAt(j))) j++;
-        run.starts.push(gs);
-        run.ends.push(j);
+        digits += j - gs;
         let k = j;
         while (k < n && k - j < PHONE_MAX_SEP && isPhoneSepCode(text.charCodeAt(k))) k++;
         if (k === j || !isDigitCode(codeAt(text, k))) break;
-        run.seps.push(text.slice(j, k));
         j = k;
       }
+      const runStart = i;
       i = j;
-      if (glued) continue;
-      findPhonesInRun(text, run, out);
+      if (glued || digits < PHONE_MIN_DIGITS) continue;
+      findPhonesInRun(text, phoneRun(text, runStart, j), out);
     }
   }
   return out;
+}
+
+function phoneRun(text: string, from: number, to: number): PhoneRun {
+  const run: PhoneRun = { starts: [], ends: [], seps: [] };
+  let j = from;
+  for (;;) {
+    const gs = j;
+    while (j < to && isDigitCode(text.charCodeAt(j))) j++;
+    run.starts.push(gs);
+    run.ends.push(j);
+    if (j >= to) return run;
+    let k = j;
+    while (k < to && !isDigitCode(text.charCodeAt(k))) k++;
+    run.seps.push(text.slice(j, k));
+    j = k;
+  }
 }
 
 function findPhonesInRun(text: string, run: PhoneRun, out: PiiMatch[]): void {
