@@ -212,9 +212,10 @@ const PHONE_CONTEXT_AFTER = 20;
 const wordAlternation = (words: readonly string[]): string =>
   [...words].sort((a, b) => b.length - a.length).map((w) => w.replace(/ /g, '\\s+')).join('|');
 // One scan of the window finds both kinds of label; the last match is the nearest ("phone #"
-// is one phone label, a lone "#" a non-phone one). ASCII edges (no `u` flag) keep this cheap.
+// is one phone label; "#" or a currency sign right before the number a non-phone one). ASCII
+// edges (no `u` flag) keep this cheap.
 const NUMBER_LABEL_RE = new RegExp(
-  `(?<![A-Za-z0-9])(?:(${wordAlternation(PHONE_CONTEXT_WORDS)})(?![A-Za-z])(?:\\s*#)?|(?:${wordAlternation(PHONE_NEGATIVE_WORDS)})(?![A-Za-z]))|[#$€£¥₹]`,
+  `(?<![A-Za-z0-9])(?:(${wordAlternation(PHONE_CONTEXT_WORDS)})(?![A-Za-z])(?:\\s*#)?|(?:${wordAlternation(PHONE_NEGATIVE_WORDS)})(?![A-Za-z]))|[#$€£¥₹]\\s*$`,
   'gi',
 );
 /** Two letters in a row, a non-ASCII letter or a label symbol: a label may be there. */
@@ -553,12 +554,12 @@ function cardContextOk(text: string, start: number, digits: string): boolean {
   const before = text.slice(Math.max(0, start - CARD_CONTEXT_BEFORE), start);
   let lastCard = -1;
   for (const m of before.matchAll(CARD_WORD_RE)) lastCard = m.index + m[0].length;
-  let lastOther = -1;
+  // A non-card label wins only if it starts after the last card word ("card # 4111…" is a card).
   NUMBER_LABEL_RE.lastIndex = 0;
   for (let m = NUMBER_LABEL_RE.exec(before); m; m = NUMBER_LABEL_RE.exec(before)) {
-    if (m[1] === undefined) lastOther = m.index + m[0].length;
+    if (m[1] === undefined && m.index >= lastCard) return false;
   }
-  return lastOther <= lastCard;
+  return true;
 }
 
 export function findCreditCards(text: string, zones: readonly NumericZone[] = numericZones(text)): PiiMatch[] {
