@@ -348,7 +348,6 @@ function acceptPhone(text: string, run: PhoneRun, g: number, k: number, lead: nu
 
 export function findPhones(text: string, zones: readonly NumericZone[] = numericZones(text)): PiiMatch[] {
   const out: PiiMatch[] = [];
-  const n = text.length;
   let i = 0;
   for (const z of zones) {
     i = Math.max(i, z.start);
@@ -367,11 +366,11 @@ export function findPhones(text: string, zones: readonly NumericZone[] = numeric
       let digits = 0;
       for (;;) {
         const gs = j;
-        while (j < n && isDigitCode(text.charCodeAt(j))) j++;
+        while (j < z.end && isDigitCode(text.charCodeAt(j))) j++;
         digits += j - gs;
         let k = j;
-        while (k < n && k - j < PHONE_MAX_SEP && isPhoneSepCode(text.charCodeAt(k))) k++;
-        if (k === j || !isDigitCode(codeAt(text, k))) break;
+        while (k < z.end && k - j < PHONE_MAX_SEP && isPhoneSepCode(text.charCodeAt(k))) k++;
+        if (k === j || k >= z.end || !isDigitCode(text.charCodeAt(k))) break;
         j = k;
       }
       const runStart = i;
@@ -663,18 +662,24 @@ const SSN_CONTEXT = /\b(?:ssns?\b|ss#|social[\s-]+security\b)/i;
 const SSN_CONTEXT_BEFORE = 40;
 const SSN_CONTEXT_AFTER = 20;
 
-export function findSsns(text: string): PiiMatch[] {
+export function findSsns(text: string, zones: readonly NumericZone[] = numericZones(text)): PiiMatch[] {
   const out: PiiMatch[] = [];
-  for (const m of text.matchAll(SSN_FORMATTED)) {
-    if (ssnValid(m[0])) out.push({ type: 'SSN', start: m.index, end: m.index + m[0].length });
-  }
-  // Bare 9 digits are too common (order numbers, zips+4) without a context word nearby.
-  for (const m of text.matchAll(SSN_BARE)) {
-    const start = m.index;
-    const end = start + m[0].length;
-    if (!ssnValid(m[0])) continue;
-    const ctx = text.slice(Math.max(0, start - SSN_CONTEXT_BEFORE), Math.min(text.length, end + SSN_CONTEXT_AFTER));
-    if (SSN_CONTEXT.test(ctx)) out.push({ type: 'SSN', start, end });
+  for (const z of zones) {
+    if (z.end - z.start < 9) continue;
+    // The zone with the char before it and two after it: all the regexes' edges look at.
+    const from = Math.max(0, z.start - 1);
+    const piece = text.slice(from, Math.min(text.length, z.end + 2));
+    for (const m of piece.matchAll(SSN_FORMATTED)) {
+      if (ssnValid(m[0])) out.push({ type: 'SSN', start: from + m.index, end: from + m.index + m[0].length });
+    }
+    // Bare 9 digits are too common (order numbers, zips+4) without a context word nearby.
+    for (const m of piece.matchAll(SSN_BARE)) {
+      const start = from + m.index;
+      const end = start + m[0].length;
+      if (!ssnValid(m[0])) continue;
+      const ctx = text.slice(Math.max(0, start - SSN_CONTEXT_BEFORE), Math.min(text.length, end + SSN_CONTEXT_AFTER));
+      if (SSN_CONTEXT.test(ctx)) out.push({ type: 'SSN', start, end });
+    }
   }
   return out.sort((a, b) => a.start - b.start);
 }
@@ -971,29 +976,35 @@ export function detectPii(text: string): PiiMatch[] {
   const strong = [
     ...findEmails(text),
     ...findCreditCards(text, zones),
-    ...(zones.length > 0 ? findSsns(text) : []),
+    ...findSsns(text, zones),
     ...findIbans(text, zones),
     ...findIpAddresses(text, zones),
   ];
-  // PHONE loses every partial overlap anyway, so hide the other matches from the phone matcher:
-  // a log full of IP addresses then costs nothing there. Newlines keep offsets and are never
-  // part of a phone number, so the zones of `text` still bound every phone candidate.
-  return resolveOverlaps([...strong, ...findPhones(blankOut(text, strong), zones)]);
+  // PHONE loses every partial overlap anyway, so the phone matcher only sees the parts of the
+  // zones outside the other matches: a log full of IP addresses then costs nothing there.
+  return resolveOverlaps([...strong, ...findPhones(text, zonesOutside(zones, strong))]);
 }
 
-function blankOut(text: string, spans: readonly PiiMatch[]): string {
-  if (spans.length === 0) return text;
+/** `zones` (sorted) minus `spans`. */
+function zonesOutside(zones: readonly NumericZone[], spans: readonly PiiMatch[]): readonly NumericZone[] {
+  if (spans.length === 0) return zones;
   const sorted = [...spans].sort((a, b) => a.start - b.start);
-  const parts: string[] = [];
-  let pos = 0;
-  for (const m of sorted) {
-    if (m.end <= pos) continue;
-    const from = Math.max(pos, m.start);
-    parts.push(text.slice(pos, from), '\n'.repeat(m.end - from));
-    pos = m.end;
+  const out: NumericZone[] = [];
+  let first = 0;
+  for (const z of zones) {
+    while (first < sorted.length && (sorted[first]?.end ?? 0) <= z.start) first++;
+    let start = z.start;
+    for (let k = first; start < z.end; k++) {
+      const span = sorted[k];
+      if (!span || span.start >= z.end) {
+        out.push({ start, end: z.end });
+        break;
+      }
+      if (span.start > start) out.push({ start, end: span.start });
+      start = Math.max(start, span.end);
+    }
   }
-  parts.push(text.slice(pos));
-  return parts.join('');
+  return out;
 }
 
 export function maskPii(text: string): MaskResult {
