@@ -478,6 +478,11 @@ describe('adversarial inputs finish (linear-time scanners)', { timeout: 60_000 }
     expect(/\d/.test(r.text)).toBe(false);
   });
 
+  it('100 KB of one space-joined list of national numbers: each found once', () => {
+    const t = '0490 75 40 81 '.repeat(7_000);
+    expect(maskPii(t)).toEqual({ text: '[PHONE] '.repeat(7_000), piiTypes: ['PHONE'], counts: { PHONE: 7_000 } });
+  });
+
   it('long local parts and domains are capped, not scanned quadratically', () => {
     const t = `${'a'.repeat(50_000)}@${'b'.repeat(50_000)}.com`;
     expect(findEmails(t)).toEqual([]);

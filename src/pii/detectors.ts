@@ -224,6 +224,7 @@ const PHONE_WORD_AFTER_RE = new RegExp(`(?<![A-Za-z0-9])(?:${wordAlternation(PHO
 
 const PHONE_MIN_DIGITS = 7;
 const PHONE_MAX_DIGITS = 15;
+const PHONE_MAX_NATIONAL_DIGITS = 12;
 const PHONE_MAX_SEP = 3;
 const PHONE_EXT = /\s?(?:x|ext\.?|extension)\s?\d{1,6}(?!\d)/iy;
 
@@ -314,7 +315,28 @@ function validInSomeRegion(candidate: string, digits: string): boolean {
 }
 
 /** Whether groups [g, k] of `run` (with `plus`/`open` before group g) form a phone number. */
-function acceptPhone(text: string, run: PhoneRun, g: number, k: number, lead: number): boolean {
+// libphonenumber costs tens of µs a call. Within one run (a long list of digit groups) each
+// distinct candidate is judged once, and failed judgements draw on a budget that each found
+// number tops up by half a try: a run of numbers is found, while a run of digit soup stops
+// costing parses after PHONE_RUN_TRIES failures.
+const PHONE_RUN_TRIES = 16;
+
+interface PhoneBudget {
+  tries: number;
+  seen: Map<string, boolean>;
+}
+
+function judged(budget: PhoneBudget, key: string, judge: () => boolean): boolean {
+  const known = budget.seen.get(key);
+  if (known !== undefined) return known;
+  if (budget.tries <= 0) return false;
+  const ok = judge();
+  if (!ok) budget.tries--;
+  budget.seen.set(key, ok);
+  return ok;
+}
+
+function acceptPhone(text: string, run: PhoneRun, g: number, k: number, lead: number, budget: PhoneBudget): boolean {
   const groups: string[] = [];
   for (let x = g; x <= k; x++) groups.push(text.slice(run.starts[x] ?? 0, run.ends[x] ?? 0));
   const seps = run.seps.slice(g, k);
@@ -329,8 +351,10 @@ function acceptPhone(text: string, run: PhoneRun, g: number, k: number, lead: nu
   const body = text.slice(plus ? lead : start, end);
   const intl = plus ? body : /^00[1-9]/.test(body) ? `+${body.slice(2)}` : null;
   if (intl !== null) {
-    const parsed = parsePhoneNumberFromString(intl, { extract: false });
-    return parsed !== undefined && (parsed.isValid() || (ctx === 'phone' && parsed.isPossible()));
+    return judged(budget, `${ctx}|${intl}`, () => {
+      const parsed = parsePhoneNumberFromString(intl, { extract: false });
+      return parsed !== undefined && (parsed.isValid() || (ctx === 'phone' && parsed.isPossible()));
+    });
   }
   if (ctx === 'phone') return true;
   const open = text.charCodeAt(lead) === 40;
@@ -340,10 +364,13 @@ function acceptPhone(text: string, run: PhoneRun, g: number, k: number, lead: nu
       groups.length === 1 &&
       digits === 10 &&
       NANP_SHAPE.test(flat) &&
-      parsePhoneNumberFromString(body, { defaultCountry: 'US', extract: false })?.isValid() === true
+      judged(budget, `US|${body}`, () => parsePhoneNumberFromString(body, { defaultCountry: 'US', extract: false })?.isValid() === true)
     );
   }
-  return validInSomeRegion(text.slice(lead, end), flat);
+  // No national format in PHONE_REGIONS is longer than 12 digits with its trunk prefix.
+  if (digits > PHONE_MAX_NATIONAL_DIGITS) return false;
+  const candidate = text.slice(lead, end);
+  return judged(budget, `*|${candidate}`, () => validInSomeRegion(candidate, flat));
 }
 
 export function findPhones(text: string, zones: readonly NumericZone[] = numericZones(text)): PiiMatch[] {
@@ -407,6 +434,7 @@ function findPhonesInRun(text: string, run: PhoneRun, out: PiiMatch[]): void {
   let runDigits = 0;
   for (let x = 0; x <= last; x++) runDigits += (run.ends[x] ?? 0) - (run.starts[x] ?? 0);
   const whole = runDigits <= PHONE_MAX_DIGITS;
+  const budget: PhoneBudget = { tries: PHONE_RUN_TRIES, seen: new Map() };
   for (let g = 0; g <= last; g++) {
     if (g > 0 && (whole || !cut(g - 1))) continue;
     const first = run.starts[g] ?? 0;
@@ -420,10 +448,14 @@ function findPhonesInRun(text: string, run: PhoneRun, out: PiiMatch[]): void {
       if (bb === 36 || isWordAt(text, lead - 1)) continue;
     }
     let digits = 0;
+    let singles = 0;
     let kMax = g - 1;
     for (let k = g; k <= last; k++) {
-      digits += (run.ends[k] ?? 0) - (run.starts[k] ?? 0);
-      if (digits > PHONE_MAX_DIGITS) break;
+      const len = (run.ends[k] ?? 0) - (run.starts[k] ?? 0);
+      digits += len;
+      if (k > g && len === 1 && !(run.seps[k - 1] ?? '').includes('(')) singles++;
+      // Longer candidates only add digits and one-digit groups (see phoneShapeRejected).
+      if (digits > PHONE_MAX_DIGITS || singles > 1) break;
       kMax = k;
     }
     // Not a part of a longer number: the candidate must end at a cut.
@@ -433,12 +465,13 @@ function findPhonesInRun(text: string, run: PhoneRun, out: PiiMatch[]): void {
       const after = codeAt(text, end);
       // Not a percentage, the integer part of a decimal, nor the hour of a time.
       if (k === last && (after === 37 || ((after === 46 || after === 44 || after === 58) && isDigitCode(codeAt(text, end + 1))))) continue;
-      if (!acceptPhone(text, run, g, k, lead)) continue;
+      if (!acceptPhone(text, run, g, k, lead, budget)) continue;
       PHONE_EXT.lastIndex = end;
       const ext = k === last ? PHONE_EXT.exec(text) : null;
       const stop = ext ? end + ext[0].length : end;
       if (isWordAt(text, stop)) continue;
       out.push({ type: 'PHONE', start: lead, end: stop });
+      budget.tries += 0.5;
       g = k;
       break;
     }
