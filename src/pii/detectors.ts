@@ -244,9 +244,9 @@ type Context = 'phone' | 'other' | 'none';
 /** The nearest label before `start` (a phone word or a non-phone label), else a phone word after `end`. */
 function numberContext(text: string, start: number, end: number): Context {
   const before = text.slice(Math.max(0, start - PHONE_CONTEXT_BEFORE), start);
-  let last: RegExpExecArray | null = null;
   // Most windows in digit-heavy text hold no label at all: skip the regex there.
   if (!LABEL_HINT.test(before)) return PHONE_WORD_AFTER_RE.test(text.slice(end, end + PHONE_CONTEXT_AFTER)) ? 'phone' : 'none';
+  let last: RegExpExecArray | null = null;
   NUMBER_LABEL_RE.lastIndex = 0;
   for (let m = NUMBER_LABEL_RE.exec(before); m; m = NUMBER_LABEL_RE.exec(before)) last = m;
   if (last) return last[1] === undefined ? 'other' : 'phone';
@@ -314,7 +314,6 @@ function validInSomeRegion(candidate: string, digits: string): boolean {
   return false;
 }
 
-/** Whether groups [g, k] of `run` (with `plus`/`open` before group g) form a phone number. */
 // libphonenumber costs tens of µs a call. Within one run (a long list of digit groups) each
 // distinct candidate is judged once, and failed judgements draw on a budget that each found
 // number tops up by half a try: a run of numbers is found, while a run of digit soup stops
@@ -336,6 +335,7 @@ function judged(budget: PhoneBudget, key: string, judge: () => boolean): boolean
   return ok;
 }
 
+/** Whether groups [g, k] of `run`, with a "+" or "(" at `lead`, form a phone number. */
 function acceptPhone(text: string, run: PhoneRun, g: number, k: number, lead: number, budget: PhoneBudget): boolean {
   const groups: string[] = [];
   for (let x = g; x <= k; x++) groups.push(text.slice(run.starts[x] ?? 0, run.ends[x] ?? 0));
