@@ -1,0 +1,50 @@
+/**
+ * `npm run bench:sentiment`: the analyzer's speed against the one it replaced, in the same run.
+ * The previous analyzer is read from git (commit 774f5b5, wink-nlp only) into bench/out/ and
+ * timed on the same UCI sentences, alternating rounds so machine load hits both alike; then both
+ * with PII masking first, as the batch handler runs them. Single thread, warm.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { analyzeSentiment } from '../src/analysis/sentiment.ts';
+import { maskPii } from '../src/pii/detectors.ts';
+
+const BASELINE_COMMIT = '774f5b5';
+const out = new URL('./out/', import.meta.url);
+mkdirSync(out, { recursive: true });
+const source = execFileSync('git', ['show', `${BASELINE_COMMIT}:src/analysis/sentiment.ts`], { encoding: 'utf8' });
+const baselineFile = new URL('sentiment-baseline.ts', out);
+writeFileSync(baselineFile, source);
+const baseline = (await import(baselineFile.href)) as { analyzeSentiment: (text: string) => unknown };
+
+const texts = ['amazon', 'imdb', 'yelp'].flatMap((s) =>
+  (JSON.parse(readFileSync(new URL(`../node_modules/sentiment/test/fixtures/${s}.json`, import.meta.url), 'utf8')) as Array<{ text: string }>)
+    .map((r) => r.text)
+    .filter((t) => t !== ''),
+);
+
+function rate(fn: (t: string) => unknown): number {
+  const start = performance.now();
+  for (const t of texts) fn(t);
+  return texts.length / ((performance.now() - start) / 1000);
+}
+const variants: Record<string, (t: string) => unknown> = {
+  'previous analyzer': (t) => baseline.analyzeSentiment(t),
+  'this analyzer': (t) => analyzeSentiment(t),
+  'previous + masking': (t) => baseline.analyzeSentiment(maskPii(t).text),
+  'this + masking': (t) => analyzeSentiment(maskPii(t).text),
+};
+const results: Record<string, number[]> = {};
+for (const [name, fn] of Object.entries(variants)) {
+  rate(fn); // warm-up: model load and JIT
+  results[name] = [];
+}
+const ROUNDS = 7;
+for (let r = 0; r < ROUNDS; r += 1) for (const [name, fn] of Object.entries(variants)) results[name]?.push(rate(fn));
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+console.log(`${texts.length} UCI sentences × ${ROUNDS} alternating rounds, texts/s (median, range):`);
+for (const [name, xs] of Object.entries(results)) {
+  console.log(`  ${name.padEnd(20)} ${median(xs).toFixed(0).padStart(6)}  (${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)})`);
+}
+const ratio = (a: string, b: string): string => (median(results[a] ?? []) / median(results[b] ?? [])).toFixed(2);
+console.log(`ratio this/previous: analysis ${ratio('this analyzer', 'previous analyzer')}, with masking ${ratio('this + masking', 'previous + masking')}`);
