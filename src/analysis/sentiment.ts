@@ -79,6 +79,11 @@ const DAMPENERS: ReadonlySet<string> = new Set(('almost barely hardly kinda less
   'scarcely slightly somewhat sorta').split(' '));
 const B_INCR = 0.293;
 
+const NEGATORS: ReadonlySet<string> = new Set(("not n't nt no never nobody none nothing neither nor cannot without " +
+  'hardly barely rarely seldom dont doesnt didnt wont cant couldnt wouldnt shouldnt isnt wasnt arent werent aint').split(' '));
+const CLAUSE_BOUNDARIES: ReadonlySet<string> = new Set([',', ';', ':', '-', 'and', 'but', 'or', 'so', 'because', 'which', 'that']);
+const REFUSALS: ReadonlySet<string> = new Set(['refused', 'refuses', 'refuse', 'unable', 'failed', 'fails']);
+const RESOLUTIONS: ReadonlySet<string> = new Set(['fixed', 'resolved', 'solved', 'sorted', 'repaired', 'fixes', 'resolves', 'solves']);
 const LIKE_SUBJECTS: ReadonlySet<string> = new Set(['i', 'we', 'you', 'they', 'she', 'he', 'will', "'ll", 'would', "'d", 'really', 'also', 'do', 'did', 'definitely']);
 
 const CONTRAST: ReadonlySet<string> = new Set(['but', 'however', 'yet', 'although', 'though']);
@@ -173,7 +178,7 @@ function findPhrases(lower: readonly string[], types: readonly string[]): Phrase
   for (let i = 0; i < n; i += 1) {
     if (owner[i] !== -1 || types[i] !== 'word') continue;
     // "like" is an opinion after its subject ("I really like it"), a preposition otherwise.
-    if (lower[i] === 'like' && !LIKE_SUBJECTS.has(lower[i - 1] ?? '') && !LIKE_SUBJECTS.has(lower[i - 2] ?? '')) continue;
+    if (lower[i] === 'like' && (lower[i + 1] === 'to' || !LIKE_SUBJECTS.has(lower[i - 1] ?? '') && !LIKE_SUBJECTS.has(lower[i - 2] ?? ''))) continue;
     const value = VADER_LEXICON[lower[i] ?? ''];
     if (value !== undefined) phrases.push({ first: i, last: i, value, customer: false });
   }
@@ -183,7 +188,7 @@ function findPhrases(lower: readonly string[], types: readonly string[]): Phrase
 /** Step 2: degree adverbs, capitals, negation scope. */
 function scalePhrase(p: Phrase, lower: readonly string[], values: readonly string[], negated: readonly boolean[], sentenceStart: number, sentenceEnd: number, shouting: boolean): number {
   let v = p.value;
-  if (v === 0) return 0;
+  if (v === 0 || isResolved(p, lower, sentenceStart)) return 0;
   for (let d = 1; d <= 2; d += 1) {
     const at = p.first - d;
     if (at < sentenceStart) break;
@@ -195,7 +200,7 @@ function scalePhrase(p: Phrase, lower: readonly string[], values: readonly strin
     const word = values[p.first] ?? '';
     if (word.length > 1 && word === word.toUpperCase() && word !== word.toLowerCase()) v += sign(v) * C_INCR;
   }
-  if (negated[p.first] === true) {
+  if (isNegated(p, lower, negated, sentenceStart)) {
     let emphasis = false;
     let atAll = false;
     for (let k = p.last + 1; k <= Math.min(sentenceEnd, p.last + 5); k += 1) {
@@ -206,6 +211,29 @@ function scalePhrase(p: Phrase, lower: readonly string[], values: readonly strin
     else v *= N_SCALAR * (atAll ? 1.25 : 1);
   }
   return v;
+}
+
+/**
+ * wink's flag says a negation is in force; its scope is cut at the clause: the negator must come
+ * before the phrase with no clause boundary (",", ";", "and", "but", …) between ("didn't show up
+ * and nobody called": only "show up" is negated). Verbs of refusal negate what follows them the
+ * same way ("refused to honour").
+ */
+function isNegated(p: Phrase, lower: readonly string[], negated: readonly boolean[], sentenceStart: number): boolean {
+  for (let k = p.first - 1; k >= sentenceStart; k -= 1) {
+    const word = lower[k] ?? '';
+    if (CLAUSE_BOUNDARIES.has(word)) return false;
+    if (REFUSALS.has(word)) return true;
+    if (negated[p.first] === true && NEGATORS.has(word)) return true;
+  }
+  return false;
+}
+
+/** After a resolution verb its object is no longer a complaint: "fixed the login problem". */
+function isResolved(p: Phrase, lower: readonly string[], sentenceStart: number): boolean {
+  if (p.value >= 0) return false;
+  for (let k = p.first - 1; k >= Math.max(sentenceStart, p.first - 4); k -= 1) if (RESOLUTIONS.has(lower[k] ?? '')) return true;
+  return false;
 }
 
 function opensRequest(lower: readonly string[], start: number): boolean {
