@@ -81,10 +81,10 @@ const B_INCR = 0.293;
 
 const NEGATORS: ReadonlySet<string> = new Set(("not n't nt no never nobody none nothing neither nor cannot without " +
   'hardly barely rarely seldom dont doesnt didnt wont cant couldnt wouldnt shouldnt isnt wasnt arent werent aint').split(' '));
-const CLAUSE_BOUNDARIES: ReadonlySet<string> = new Set([',', ';', ':', '-', 'and', 'but', 'or', 'so', 'because', 'which', 'that']);
+const CLAUSE_BOUNDARIES: ReadonlySet<string> = new Set([',', ';', ':', '-', 'and', 'but', 'or', 'because', 'which']);
 const REFUSALS: ReadonlySet<string> = new Set(['refused', 'refuses', 'refuse', 'unable', 'failed', 'fails']);
 const RESOLUTIONS: ReadonlySet<string> = new Set(['fixed', 'resolved', 'solved', 'sorted', 'repaired', 'fixes', 'resolves', 'solves']);
-const LIKE_SUBJECTS: ReadonlySet<string> = new Set(['i', 'we', 'you', 'they', 'she', 'he', 'will', "'ll", 'would', "'d", 'really', 'also', 'do', 'did', 'definitely']);
+const LIKE_SUBJECTS: ReadonlySet<string> = new Set(['i', 'we', 'you', 'they', 'she', 'he', 'will', "'ll", 'would', "'d", 'really', 'also', 'do', 'did', 'definitely', 'not', "n't", 'nt']);
 
 const CONTRAST: ReadonlySet<string> = new Set(['but', 'however', 'yet', 'although', 'though']);
 const CONCESSIVE_OPENERS: ReadonlySet<string> = new Set(['although', 'though', 'even', 'while', 'despite']);
@@ -203,6 +203,7 @@ function scalePhrase(p: Phrase, lower: readonly string[], values: readonly strin
   if (isNegated(p, lower, negated, sentenceStart)) {
     let emphasis = false;
     let atAll = false;
+    if (lower[p.first - 1] === 'enough' || lower[p.first - 2] === 'enough') emphasis = true;
     for (let k = p.last + 1; k <= Math.min(sentenceEnd, p.last + 5); k += 1) {
       if (lower[k] === 'enough') emphasis = true;
       if (lower[k] === 'at' && lower[k + 1] === 'all') atAll = true;
@@ -216,15 +217,16 @@ function scalePhrase(p: Phrase, lower: readonly string[], values: readonly strin
 /**
  * wink's flag says a negation is in force; its scope is cut at the clause: the negator must come
  * before the phrase with no clause boundary (",", ";", "and", "but", …) between ("didn't show up
- * and nobody called": only "show up" is negated). Verbs of refusal negate what follows them the
- * same way ("refused to honour").
+ * and nobody called": only "show up" is negated). VADER's window adds negators wink misses up to
+ * three tokens before ("never going back", "barely edible"). Verbs of refusal negate what follows
+ * them the same way ("refused to honour").
  */
 function isNegated(p: Phrase, lower: readonly string[], negated: readonly boolean[], sentenceStart: number): boolean {
   for (let k = p.first - 1; k >= sentenceStart; k -= 1) {
     const word = lower[k] ?? '';
     if (CLAUSE_BOUNDARIES.has(word)) return false;
     if (REFUSALS.has(word)) return true;
-    if (negated[p.first] === true && NEGATORS.has(word)) return true;
+    if (NEGATORS.has(word) && (negated[p.first] === true || p.first - k <= 3)) return true;
   }
   return false;
 }
