@@ -47,7 +47,9 @@ const ENTRIES: ReadonlyArray<readonly [string, number]> = [
   ['some place else', -1.6], ['somewhere else', -1.6], ['below average', -1.8], ['sub-par', -1.8],
   ['lukewarm', -1.4], ['reheated', -1.2], ['dry', -1.0], ['driest', -1.6], ['chewy', -0.8], ['blandest', -2.2],
   ['flavorless', -2.0], ['flavourless', -2.0], ['tepid', -1.2], ['took over', -1.0], ['still no', -1.6],
+  ['do n\'t bother', -2.2], ['dont bother', -2.2], ['not bother', -2.0],
   // praise
+  ['done well', 2.0], ['well-done', 2.0],
   ['not to be missed', 2.6], ['ca n\'t beat', 2.2], ['ca n\'t wait', 2.0], ['prompt', 1.6], ['promptly', 1.4],
   ['seated immediately', 1.4], ['hooked', 1.4], ['a hit', 1.6], ['phenomenal', 3.0], ['creamy', 1.2],
   ['flavorful', 2.0], ['flavourful', 2.0], ['out of this world', 2.8], ['above and beyond', 2.6],
@@ -68,7 +70,7 @@ const ENTRIES: ReadonlyArray<readonly [string, number]> = [
   ['courteous', 1.6], ['worth it', 2.0], ['worth every penny', 2.8], ['exceeded', 1.8], ['10/10', 2.8],
   ['a+', 2.4], ['must have', 2.0], ['must-have', 2.0], ['come back', 1.0], ['coming back', 1.4],
   // not an opinion in customer text
-  ['refund policy', 0], ['grey', 0], ['gray', 0], ['holiday', 0], ['holidays', 0], ['pay', 0], ['cancel', 0], ['number', 0], ['nobody apologised', -1.8], ['nobody apologized', -1.8], ['no apology', -1.8],
+  ['refund policy', 0], ['black', 0], ['white', 0], ['grey', 0], ['gray', 0], ['holiday', 0], ['holidays', 0], ['pay', 0], ['cancel', 0], ['number', 0], ['nobody apologised', -1.8], ['nobody apologized', -1.8], ['no apology', -1.8],
   ['please', 0], ['kindly', 0], ['support', 0], ['help', 0], ['thank', 0.8], ['thanks', 0.8],
   ['thank you', 1.0], ['yes', 0], ['no', 0], ['okay', 0.9], ['ok', 0.8], ['fine', 0.8], ['alright', 0.8],
   ['pretty', 0], ['well', 0], ['right', 0], ['care', 0], ['customer care', 0], ['sure', 0],

@@ -74,7 +74,7 @@ const REQUEST_OR_QUESTION = 0.3;
 const BOOSTERS: ReadonlySet<string> = new Set(('absolutely amazingly awfully completely considerably decidedly deeply ' +
   'enormously entirely especially exceptionally extremely fabulously fully greatly highly hugely incredibly intensely ' +
   'majorly more most particularly purely quite really remarkably so substantially thoroughly totally tremendously ' +
-  'uber unbelievably unusually utterly very super').split(' '));
+  'uber unbelievably unusually utterly very super truly').split(' '));
 const DAMPENERS: ReadonlySet<string> = new Set(('almost barely hardly kinda less little marginally occasionally partly ' +
   'scarcely slightly somewhat sorta').split(' '));
 const B_INCR = 0.293;
@@ -179,7 +179,9 @@ function findPhrases(lower: readonly string[], types: readonly string[]): Phrase
     if (owner[i] !== -1 || types[i] !== 'word') continue;
     // "like" is an opinion after its subject ("I really like it"), a preposition otherwise.
     if (lower[i] === 'like' && (lower[i + 1] === 'to' || !LIKE_SUBJECTS.has(lower[i - 1] ?? '') && !LIKE_SUBJECTS.has(lower[i - 2] ?? ''))) continue;
-    const value = VADER_LEXICON[lower[i] ?? ''];
+    const word = lower[i] ?? '';
+    if (BOOSTERS.has(word) || DAMPENERS.has(word)) continue; // degree adverbs scale, they are not opinions
+    const value = VADER_LEXICON[word];
     if (value !== undefined) phrases.push({ first: i, last: i, value, customer: false });
   }
   return phrases;
