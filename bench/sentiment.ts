@@ -2,7 +2,7 @@
  * `npm run bench:sentiment`: the analyzer's speed against the one it replaced, in the same run.
  * The previous analyzer is read from git (commit 774f5b5, wink-nlp only) into bench/out/ and
  * timed on the same UCI sentences, alternating rounds so machine load hits both alike; then both
- * with PII masking first, as the batch handler runs them. Single thread, warm.
+ * with PII masking first, as the batch handler runs them. Single thread, warm, process CPU time.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -23,10 +23,13 @@ const texts = ['amazon', 'imdb', 'yelp'].flatMap((s) =>
     .filter((t) => t !== ''),
 );
 
+// CPU time of this process, not wall time: the machine is shared, and a descheduled round would
+// otherwise count against whichever analyzer happened to be running.
 function rate(fn: (t: string) => unknown): number {
-  const start = performance.now();
+  const start = process.cpuUsage();
   for (const t of texts) fn(t);
-  return texts.length / ((performance.now() - start) / 1000);
+  const used = process.cpuUsage(start);
+  return texts.length / ((used.user + used.system) / 1e6);
 }
 const variants: Record<string, (t: string) => unknown> = {
   'previous analyzer': (t) => baseline.analyzeSentiment(t),

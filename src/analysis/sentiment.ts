@@ -79,31 +79,48 @@ const DAMPENERS: ReadonlySet<string> = new Set(('almost barely hardly kinda less
   'scarcely slightly somewhat sorta').split(' '));
 const B_INCR = 0.293;
 
-const NEGATORS: ReadonlySet<string> = new Set(("not n't nt no never nobody none nothing neither nor cannot without " +
-  'hardly barely rarely seldom dont doesnt didnt wont cant couldnt wouldnt shouldnt isnt wasnt arent werent aint').split(' '));
+// Matched against wink's normal forms, where every "n't"/"nt" contraction is already "not".
+const NEGATORS: ReadonlySet<string> = new Set('not no never nobody none nothing neither nor cannot without hardly barely rarely seldom'.split(' '));
 const CLAUSE_BOUNDARIES: ReadonlySet<string> = new Set([',', ';', ':', '-', 'and', 'but', 'or', 'because', 'which']);
 const REFUSALS: ReadonlySet<string> = new Set(['refused', 'refuses', 'refuse', 'unable', 'failed', 'fails']);
 const RESOLUTIONS: ReadonlySet<string> = new Set(['fixed', 'resolved', 'solved', 'sorted', 'repaired', 'fixes', 'resolves', 'solves']);
-const LIKE_SUBJECTS: ReadonlySet<string> = new Set(['i', 'we', 'you', 'they', 'she', 'he', 'will', "'ll", 'would', "'d", 'really', 'also', 'do', 'did', 'definitely', 'not', "n't", 'nt']);
+const LIKE_SUBJECTS: ReadonlySet<string> = new Set(['i', 'we', 'you', 'they', 'she', 'he', 'will', 'would', 'really', 'also', 'do', 'did', 'definitely', 'not']);
+
+const HAS_CAPITALS = /\p{Lu}\p{Lu}/u;
 
 const CONTRAST: ReadonlySet<string> = new Set(['but', 'however', 'yet', 'although', 'though']);
 const CONCESSIVE_OPENERS: ReadonlySet<string> = new Set(['although', 'though', 'even', 'while', 'despite']);
 const REQUEST_OPENERS: ReadonlySet<string> = new Set(['please', 'kindly', 'could', 'can', 'would', 'will', 'pls', 'plz']);
-const REQUEST_PAIRS: ReadonlySet<string> = new Set(['i would', 'i need', 'we need', 'i want', 'we would', 'i\'d', 'we\'d']);
+const REQUEST_PAIRS: ReadonlySet<string> = new Set(['i would', 'i need', 'we need', 'i want', 'we would']);
 
 // --- wink internals we hook into (pinned wink-nlp 2.4.0 / wink-eng-lite-web-model 1.8.1) ---
 // wink exposes only averaged scores; the rules need each matched phrase with its tokens, so we
 // wrap the model's sentiment setter and record them. readDoc is synchronous, so a module-level
 // buffer cannot be interleaved between requests in the same isolate.
 type SaMatch = number[]; // [firstToken, lastToken, value * 1000]
-type SaSetter = (px: SaMatch[], rdd: unknown, constants: unknown, locate: unknown) => void;
+/** wink's raw document: tokens flattened tkSize numbers each, sentences as [start, end, …]. */
+interface SaRawDoc {
+  tokens: ArrayLike<number>;
+  sentences: ReadonlyArray<ArrayLike<number>>;
+}
+interface SaConstants {
+  tkSize: number;
+  negationFlag: number;
+}
+type SaSetter = (px: SaMatch[], rdd: SaRawDoc, constants: SaConstants, locate: unknown) => void;
 interface SaModule {
   machines: unknown;
   setter: SaSetter;
 }
 
-/** Phrases matched by the last readDoc: first token, last token, unnegated value in [-1, 1]. */
-let lastMatches: Array<[number, number, number]> = [];
+/** What the last readDoc's sentiment step saw: its phrase matches (unnegated values in [-1, 1]). */
+interface WinkView {
+  /** [first token, last token, value in [-1, 1]] per matched phrase. */
+  matches: SaMatch[];
+  rdd: SaRawDoc | null;
+  constants: SaConstants | null;
+}
+let last: WinkView = { matches: [], rdd: null, constants: null };
 
 function withMatchRecorder(base: Model): Model {
   const sa: unknown = base.sa;
@@ -114,13 +131,36 @@ function withMatchRecorder(base: Model): Model {
     return {
       machines: inner.machines,
       setter: (px, rdd, constants, locate) => {
-        lastMatches = px.map((m) => [m[0] ?? 0, m[1] ?? 0, Number(m[2]) / 1000]);
+        // The inner setter rescales px's values in place to [-1, 1]; keep px as it leaves them. The
+        // token array also carries wink's negation flags and the sentence spans, so no per-token
+        // out() pass is needed for them.
         inner.setter(px, rdd, constants, locate);
+        last.matches = px;
+        last.rdd = rdd;
+        last.constants = constants;
       },
     };
   };
   // Copy rather than mutate: the model object is shared with any other wink user in the bundle.
   return Object.assign(Object.create(null) as Model, base, { sa: recordingSa });
+}
+
+function resetRecording(): void {
+  last.matches = [];
+  last.rdd = null;
+  last.constants = null;
+}
+
+function negationFlag(i: number): boolean {
+  const { rdd, constants } = last;
+  if (rdd === null || constants === null) return false;
+  return (rdd.tokens[i * constants.tkSize + 3] ?? 0) >= constants.negationFlag;
+}
+
+/** Letters or digits first: words and numbers, not punctuation, symbols or emoji. */
+function isWord(value: string): boolean {
+  const c = value.charCodeAt(0);
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || (c >= 0xc0 && c < 0x2000);
 }
 
 let scorer: WinkMethods | undefined;
@@ -153,10 +193,14 @@ interface Phrase {
   customer: boolean;
 }
 
+/** Scratch flags for findPhrases, reused: analysis is synchronous, so never shared mid-use. */
+let covered = new Uint8Array(256);
+
 /** Step 1: at most one valued phrase per token run, customer vocabulary first. */
-function findPhrases(lower: readonly string[], types: readonly string[]): Phrase[] {
+function findPhrases(lower: readonly string[]): Phrase[] {
   const n = lower.length;
-  const owner = new Int32Array(n).fill(-1);
+  if (covered.length < n) covered = new Uint8Array(n * 2);
+  covered.fill(0, 0, n);
   const phrases: Phrase[] = [];
   for (let i = 0; i < n; i += 1) {
     const entries = CUSTOMER_LEXICON.get(lower[i] ?? '');
@@ -164,19 +208,19 @@ function findPhrases(lower: readonly string[], types: readonly string[]): Phrase
     const hit = entries.find((e) => e.words.every((w, k) => lower[i + k] === w));
     if (hit === undefined) continue;
     const last = i + hit.words.length - 1;
-    for (let k = i; k <= last; k += 1) owner[k] = phrases.length;
+    for (let k = i; k <= last; k += 1) covered[k] = 1;
     phrases.push({ first: i, last, value: hit.value, customer: true });
     i = last;
   }
-  for (const [first, last, value] of lastMatches) {
+  for (const [first = 0, lastToken = 0, value = 0] of last.matches) {
     let free = true;
-    for (let k = first; k <= last && free; k += 1) free = owner[k] === -1;
+    for (let k = first; k <= lastToken && free; k += 1) free = covered[k] === 0;
     if (!free) continue;
-    for (let k = first; k <= last; k += 1) owner[k] = phrases.length;
-    phrases.push({ first, last, value: value * WINK_TO_VADER, customer: false });
+    for (let k = first; k <= lastToken; k += 1) covered[k] = 1;
+    phrases.push({ first, last: lastToken, value: value * WINK_TO_VADER, customer: false });
   }
   for (let i = 0; i < n; i += 1) {
-    if (owner[i] !== -1 || types[i] !== 'word') continue;
+    if (covered[i] === 1 || !isWord(lower[i] ?? '')) continue;
     // "like" is an opinion after its subject ("I really like it"), a preposition otherwise.
     if (lower[i] === 'like' && (lower[i + 1] === 'to' || !LIKE_SUBJECTS.has(lower[i - 1] ?? '') && !LIKE_SUBJECTS.has(lower[i - 2] ?? ''))) continue;
     const word = lower[i] ?? '';
@@ -188,7 +232,7 @@ function findPhrases(lower: readonly string[], types: readonly string[]): Phrase
 }
 
 /** Step 2: degree adverbs, capitals, negation scope. */
-function scalePhrase(p: Phrase, lower: readonly string[], values: readonly string[], negated: readonly boolean[], sentenceStart: number, sentenceEnd: number, shouting: boolean): number {
+function scalePhrase(p: Phrase, lower: readonly string[], values: readonly string[] | null, sentenceStart: number, sentenceEnd: number, shouting: boolean): number {
   let v = p.value;
   if (v === 0 || isResolved(p, lower, sentenceStart)) return 0;
   for (let d = 1; d <= 2; d += 1) {
@@ -198,11 +242,11 @@ function scalePhrase(p: Phrase, lower: readonly string[], values: readonly strin
     const boost = BOOSTERS.has(word) ? B_INCR : DAMPENERS.has(word) ? -B_INCR : 0;
     v += sign(v) * boost * (d === 1 ? 1 : 0.95);
   }
-  if (!shouting) {
+  if (values !== null && !shouting) {
     const word = values[p.first] ?? '';
     if (word.length > 1 && word === word.toUpperCase() && word !== word.toLowerCase()) v += sign(v) * C_INCR;
   }
-  if (isNegated(p, lower, negated, sentenceStart)) {
+  if (isNegated(p, lower, sentenceStart)) {
     let emphasis = false;
     let atAll = false;
     if (lower[p.first - 1] === 'enough' || lower[p.first - 2] === 'enough') emphasis = true;
@@ -223,12 +267,12 @@ function scalePhrase(p: Phrase, lower: readonly string[], values: readonly strin
  * three tokens before ("never going back", "barely edible"). Verbs of refusal negate what follows
  * them the same way ("refused to honour").
  */
-function isNegated(p: Phrase, lower: readonly string[], negated: readonly boolean[], sentenceStart: number): boolean {
+function isNegated(p: Phrase, lower: readonly string[], sentenceStart: number): boolean {
   for (let k = p.first - 1; k >= sentenceStart; k -= 1) {
     const word = lower[k] ?? '';
     if (CLAUSE_BOUNDARIES.has(word)) return false;
     if (REFUSALS.has(word)) return true;
-    if (NEGATORS.has(word) && (negated[p.first] === true || p.first - k <= 3)) return true;
+    if (NEGATORS.has(word) && (p.first - k <= 3 || negationFlag(p.first))) return true;
   }
   return false;
 }
@@ -253,59 +297,65 @@ function opensRequest(lower: readonly string[], start: number): boolean {
 interface Scored {
   score: number;
   /** Phrase values after the rules, for confidence. */
-  phrases: number[];
+  /** Phrases that still carry a value after the rules, by direction. */
+  positive: number;
+  negative: number;
   words: number;
 }
 
-function scoreDoc(values: readonly string[], types: readonly string[], negated: readonly boolean[], spans: ReadonlyArray<readonly [number, number]>): Scored {
-  const lower: string[] = [];
+/**
+ * `lower`: wink's normal forms (lower case, contractions expanded); `values`: the tokens as
+ * written, only when the text has capitals worth checking (two in a row), else null.
+ */
+function scoreDoc(lower: readonly string[], values: readonly string[] | null, spans: ReadonlyArray<ArrayLike<number>>): Scored {
   let words = 0;
-  let shouting = true;
-  for (let i = 0; i < values.length; i += 1) {
-    const v = values[i] ?? '';
-    const l = v.toLowerCase();
-    lower.push(l);
-    if (types[i] !== 'word') continue;
+  let shouting = values !== null;
+  for (let i = 0; i < lower.length; i += 1) {
+    if (!isWord(lower[i] ?? '')) continue;
     words += 1;
-    if (shouting && v !== l) continue;
-    if (v !== v.toUpperCase()) shouting = false; // has a lower-case letter
+    const v = values?.[i] ?? '';
+    if (shouting && v !== v.toUpperCase()) shouting = false; // a word with a lower-case letter
   }
   shouting &&= words > 0;
-  const phrases = findPhrases(lower, types).sort((a, b) => a.first - b.first);
+  const phrases = findPhrases(lower).sort((a, b) => a.first - b.first);
   const sentenceSums: number[] = [];
-  const scaled: number[] = [];
+  let positive = 0;
+  let negative = 0;
   let p = 0;
-  for (const [start, end] of spans) {
+  for (const span of spans) {
+    const start = span[0] ?? 0;
+    const end = span[1] ?? -1;
     // Contrast pivot: phrases before it weigh CONTRAST_BEFORE, after it CONTRAST_AFTER.
     let pivot = -1;
     const opener = lower[start] ?? '';
     if (CONCESSIVE_OPENERS.has(opener) && (opener !== 'even' || lower[start + 1] === 'though')) {
-      for (let k = start + 1; k <= end; k += 1) if (values[k] === ',') { pivot = k; break; }
+      for (let k = start + 1; k <= end; k += 1) if (lower[k] === ',') { pivot = k; break; }
     } else {
       for (let k = start + 1; k <= end; k += 1) if (CONTRAST.has(lower[k] ?? '')) pivot = k;
     }
     if ((opener === 'but' || opener === 'however') && sentenceSums.length > 0) {
       for (let s = 0; s < sentenceSums.length; s += 1) sentenceSums[s] = (sentenceSums[s] ?? 0) * CONTRAST_BEFORE;
     }
-    const softened = opensRequest(lower, start) || values[end] === '?' || (values[end] !== '.' && values[end - 1] === '?');
+    const softened = opensRequest(lower, start) || lower[end] === '?' || (lower[end] !== '.' && lower[end - 1] === '?');
     let sum = 0;
     while (p < phrases.length && (phrases[p]?.first ?? Infinity) <= end) {
       const phrase = phrases[p] as Phrase;
       p += 1;
       if (phrase.first < start) continue;
-      let v = scalePhrase(phrase, lower, values, negated, start, end, shouting);
+      let v = scalePhrase(phrase, lower, values, start, end, shouting);
       if (pivot >= 0) v *= phrase.first < pivot ? CONTRAST_BEFORE : CONTRAST_AFTER;
       if (softened && !phrase.customer) v *= REQUEST_OR_QUESTION;
-      if (v !== 0) scaled.push(v);
+      if (v > 0) positive += 1;
+      else if (v < 0) negative += 1;
       sum += v;
     }
     let bangs = 0;
-    for (let k = start; k <= end; k += 1) if (values[k] === '!') bangs += 1;
+    for (let k = start; k <= end; k += 1) if (lower[k] === '!') bangs += 1;
     sum += sign(sum) * Math.min(bangs, 4) * EXCLAMATION_INCR;
     sentenceSums.push(sum);
   }
   const total = sentenceSums.reduce((a, b) => a + b, 0);
-  return { score: total / Math.sqrt(total * total + NORMALISE_ALPHA), phrases: scaled, words };
+  return { score: total / Math.sqrt(total * total + NORMALISE_ALPHA), positive, negative, words };
 }
 
 /** Analyse one text. */
@@ -313,14 +363,14 @@ export function analyzeSentiment(text: string, options?: SentimentOptions): Sent
   const withKeywords = options?.includeKeywords === true;
   const nlp = getNlp(withKeywords);
   const its = nlp.its;
-  lastMatches = [];
+  resetRecording();
   const doc = nlp.readDoc(normaliseForAnalysis(text));
   const tokens = doc.tokens();
-  const values = tokens.out(its.value);
-  const types = tokens.out(its.type);
-  const negated = tokens.out(its.negationFlag) as unknown as boolean[];
-  const spans = doc.sentences().out(its.span) as unknown as Array<[number, number]>;
-  const scored = scoreDoc(values, types, negated, spans);
+  const lower = tokens.out(its.normal);
+  const values = HAS_CAPITALS.test(text) ? tokens.out(its.value) : null;
+  // Fallback if the hook did not run (model shape changed): wink's own sentence spans.
+  const spans = last.rdd?.sentences ?? (doc.sentences().out(its.span) as unknown as Array<[number, number]>);
+  const scored = scoreDoc(lower, values, spans);
   const score = round3(Math.max(-1, Math.min(1, scored.score)));
   const sentiment = labelFor(score);
   const result: SentimentResult = { sentiment, score, confidence: confidenceFor(sentiment, score, scored) };
@@ -338,13 +388,14 @@ const POLAR_CALIBRATION: ReadonlyArray<readonly [number, number]> = [
 ];
 
 function interpolate(knots: ReadonlyArray<readonly [number, number]>, x: number): number {
-  let [x0, y0] = knots[0] ?? [0, 0];
-  if (x <= x0) return y0;
-  for (const [x1, y1] of knots) {
-    if (x <= x1) return y0 + ((y1 - y0) * (x - x0)) / (x1 - x0);
-    [x0, y0] = [x1, y1];
+  let prev = knots[0] ?? [0, 0];
+  if (x <= prev[0]) return prev[1];
+  for (let i = 1; i < knots.length; i += 1) {
+    const next = knots[i] ?? prev;
+    if (x <= next[0]) return prev[1] + ((next[1] - prev[1]) * (x - prev[0])) / (next[0] - prev[0]);
+    prev = next;
   }
-  return y0;
+  return prev[1];
 }
 
 /**
@@ -357,11 +408,11 @@ function interpolate(knots: ReadonlyArray<readonly [number, number]>, x: number)
  */
 function confidenceFor(label: SentimentLabel, score: number, scored: Scored): number {
   if (label !== 'neutral') {
-    const mixed = scored.phrases.some((v) => sign(v) !== sign(score));
+    const mixed = (score > 0 ? scored.negative : scored.positive) > 0;
     return round3(Math.max(0.5, interpolate(POLAR_CALIBRATION, Math.abs(score)) * (mixed ? 0.9 : 1)));
   }
   const margin = 1 - Math.abs(score) / SENTIMENT_THRESHOLDS.positive;
-  const support = scored.phrases.length > 0 ? 0.5 : 1 - 2 ** (-scored.words / 6);
+  const support = scored.positive + scored.negative > 0 ? 0.5 : 1 - 2 ** (-scored.words / 6);
   return round3(0.5 + 0.45 * Math.max(0, margin) * support);
 }
 
