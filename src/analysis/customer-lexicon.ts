@@ -1,3 +1,5 @@
+import { buildVocabulary, type Vocabulary } from './sentiment-rules.ts';
+
 /**
  * Vocabulary of customer text (support tickets, delivery and product reviews) that general
  * lexicons miss or misread, on VADER's scale [-4, 4]. Entries override wink and VADER for the
@@ -79,21 +81,4 @@ const ENTRIES: ReadonlyArray<readonly [string, number]> = [
   ['deal', 0], ['party', 0], ['cool', 1.4], ['hard', -0.6], ['huge', 0], ['straight', 0],
 ];
 
-export interface LexiconEntry {
-  words: readonly string[];
-  value: number;
-}
-
-/** First word → entries starting with it, longest first (the longest match wins). */
-export const CUSTOMER_LEXICON: ReadonlyMap<string, readonly LexiconEntry[]> = (() => {
-  const map = new Map<string, LexiconEntry[]>();
-  for (const [phrase, value] of ENTRIES) {
-    const words = phrase.split(' ');
-    const first = words[0] ?? '';
-    const list = map.get(first) ?? [];
-    list.push({ words, value });
-    list.sort((a, b) => b.words.length - a.words.length);
-    map.set(first, list);
-  }
-  return map;
-})();
+export const CUSTOMER_LEXICON: Vocabulary = buildVocabulary(ENTRIES);

@@ -30,8 +30,20 @@ import model from 'wink-eng-lite-web-model';
 import { lexicon as VADER_LEXICON } from 'vader-sentiment/src/vader_lexicon.js';
 import { CUSTOMER_LEXICON } from './customer-lexicon.ts';
 import { normaliseForAnalysis } from './normalise-text.ts';
+import { analyzeOtherLanguage, isOtherLanguage } from './sentiment-languages.ts';
+import {
+  confidenceFor,
+  findPhrases,
+  labelFor,
+  round3,
+  scoreTokens,
+  type LanguageWords,
+  type SentimentLabel,
+} from './sentiment-rules.ts';
 
-export type SentimentLabel = 'positive' | 'negative' | 'neutral';
+export { SENTIMENT_THRESHOLDS, type SentimentLabel } from './sentiment-rules.ts';
+/** Languages `analyzeSentiment` accepts (ISO 639-1). */
+export { SENTIMENT_LANGUAGES } from './sentiment-languages.ts';
 
 export interface SentimentResult {
   sentiment: SentimentLabel;
@@ -49,26 +61,11 @@ export interface SentimentOptions {
   language?: string;
 }
 
-/**
- * `score >= positive` → positive, `score <= negative` → negative, otherwise neutral: VADER's
- * cut-offs for its compound score. `npm run eval:sentiment` prints a sweep on the UCI
- * development half.
- */
-export const SENTIMENT_THRESHOLDS: { readonly positive: number; readonly negative: number } =
-  Object.freeze({ positive: 0.05, negative: -0.05 });
-
 const MAX_KEYWORDS = 5;
 const KEYWORD_POS: ReadonlySet<string> = new Set(['NOUN', 'PROPN', 'ADJ']);
 
-// VADER's constants (Hutto & Gilbert 2014), on its [-4, 4] scale.
-const N_SCALAR = -0.74;
-const C_INCR = 0.733;
-const EXCLAMATION_INCR = 0.292;
-const NORMALISE_ALPHA = 15;
 const WINK_TO_VADER = 4;
-const CONTRAST_BEFORE = 0.5;
-const CONTRAST_AFTER = 1.5;
-const REQUEST_OR_QUESTION = 0.3;
+const HAS_CAPITALS = /\p{Lu}\p{Lu}/u;
 
 // VADER's degree adverbs (vaderSentiment.js BOOSTER_DICT; that module cannot be imported as ESM).
 const BOOSTERS: ReadonlySet<string> = new Set(('absolutely amazingly awfully completely considerably decidedly deeply ' +
@@ -77,21 +74,38 @@ const BOOSTERS: ReadonlySet<string> = new Set(('absolutely amazingly awfully com
   'uber unbelievably unusually utterly very super truly').split(' '));
 const DAMPENERS: ReadonlySet<string> = new Set(('almost barely hardly kinda less little marginally occasionally partly ' +
   'scarcely slightly somewhat sorta').split(' '));
-const B_INCR = 0.293;
-
-// Matched against wink's normal forms, where every "n't"/"nt" contraction is already "not".
-const NEGATORS: ReadonlySet<string> = new Set('not no never nobody none nothing neither nor cannot without hardly barely rarely seldom'.split(' '));
-const CLAUSE_BOUNDARIES: ReadonlySet<string> = new Set([',', ';', ':', '-', 'and', 'but', 'or', 'because', 'which']);
-const REFUSALS: ReadonlySet<string> = new Set(['refused', 'refuses', 'refuse', 'unable', 'failed', 'fails']);
-const RESOLUTIONS: ReadonlySet<string> = new Set(['fixed', 'resolved', 'solved', 'sorted', 'repaired', 'fixes', 'resolves', 'solves']);
+/** "like" is an opinion after its subject ("I really like it"), a preposition otherwise. */
 const LIKE_SUBJECTS: ReadonlySet<string> = new Set(['i', 'we', 'you', 'they', 'she', 'he', 'will', 'would', 'really', 'also', 'do', 'did', 'definitely', 'not']);
-
-const HAS_CAPITALS = /\p{Lu}\p{Lu}/u;
-
-const CONTRAST: ReadonlySet<string> = new Set(['but', 'however', 'yet', 'although', 'though']);
-const CONCESSIVE_OPENERS: ReadonlySet<string> = new Set(['although', 'though', 'even', 'while', 'despite']);
 const REQUEST_OPENERS: ReadonlySet<string> = new Set(['please', 'kindly', 'could', 'can', 'would', 'will', 'pls', 'plz']);
 const REQUEST_PAIRS: ReadonlySet<string> = new Set(['i would', 'i need', 'we need', 'i want', 'we would']);
+
+// Matched against wink's normal forms, where every "n't"/"nt" contraction is already "not".
+const ENGLISH: LanguageWords = {
+  negators: new Set('not no never nobody none nothing neither nor cannot without hardly barely rarely seldom'.split(' ')),
+  clauseBoundaries: new Set([',', ';', ':', '-', 'and', 'but', 'or', 'because', 'which']),
+  contrast: new Set(['but', 'however', 'yet', 'although', 'though']),
+  contrastOpeners: new Set(['but', 'however']),
+  opensConcession: (lower, start) => {
+    const first = lower[start] ?? '';
+    return first === 'although' || first === 'though' || first === 'while' || first === 'despite' ||
+      (first === 'even' && lower[start + 1] === 'though');
+  },
+  boosters: BOOSTERS,
+  dampeners: DAMPENERS,
+  refusals: new Set(['refused', 'refuses', 'refuse', 'unable', 'failed', 'fails']),
+  resolutions: new Set(['fixed', 'resolved', 'solved', 'sorted', 'repaired', 'fixes', 'resolves', 'solves']),
+  opensRequest: (lower, start) => {
+    const first = lower[start] ?? '';
+    if (REQUEST_OPENERS.has(first)) {
+      return first === 'please' || first === 'kindly' || first === 'pls' || first === 'plz' ||
+        lower[start + 1] === 'you' || lower[start + 1] === 'someone' || lower[start + 1] === 'i';
+    }
+    return REQUEST_PAIRS.has(`${first} ${lower[start + 1] ?? ''}`) &&
+      (lower[start + 2] === 'like' || lower[start + 2] === 'to' || lower[start + 1] === 'need');
+  },
+  emphasisAfterNegation: 'enough',
+  strongerAfterNegation: ['at', 'all'],
+};
 
 // --- wink internals we hook into (pinned wink-nlp 2.4.0 / wink-eng-lite-web-model 1.8.1) ---
 // wink exposes only averaged scores; the rules need each matched phrase with its tokens, so we
@@ -177,189 +191,20 @@ function getNlp(withPos: boolean): WinkMethods {
   return scorer;
 }
 
-const round3 = (x: number): number => Math.round(x * 1000) / 1000 + 0; // + 0 turns -0 into 0
-const sign = (x: number): number => (x > 0 ? 1 : x < 0 ? -1 : 0);
 
-function labelFor(score: number): SentimentLabel {
-  if (score >= SENTIMENT_THRESHOLDS.positive) return 'positive';
-  if (score <= SENTIMENT_THRESHOLDS.negative) return 'negative';
-  return 'neutral';
+/** VADER's lexicon for a word no other source covered; degree adverbs and prepositional "like" excluded. */
+function vaderValue(lower: readonly string[], i: number): number | undefined {
+  const word = lower[i] ?? '';
+  if (!isWord(word) || BOOSTERS.has(word) || DAMPENERS.has(word)) return undefined;
+  if (word === 'like' && (lower[i + 1] === 'to' || (!LIKE_SUBJECTS.has(lower[i - 1] ?? '') && !LIKE_SUBJECTS.has(lower[i - 2] ?? '')))) return undefined;
+  return VADER_LEXICON[word];
 }
 
-interface Phrase {
-  first: number;
-  last: number;
-  value: number;
-  customer: boolean;
-}
-
-/** Scratch flags for findPhrases, reused: analysis is synchronous, so never shared mid-use. */
-let covered = new Uint8Array(256);
-
-/** Step 1: at most one valued phrase per token run, customer vocabulary first. */
-function findPhrases(lower: readonly string[]): Phrase[] {
-  const n = lower.length;
-  if (covered.length < n) covered = new Uint8Array(n * 2);
-  covered.fill(0, 0, n);
-  const phrases: Phrase[] = [];
-  for (let i = 0; i < n; i += 1) {
-    const entries = CUSTOMER_LEXICON.get(lower[i] ?? '');
-    if (entries === undefined) continue;
-    const hit = entries.find((e) => e.words.every((w, k) => lower[i + k] === w));
-    if (hit === undefined) continue;
-    const last = i + hit.words.length - 1;
-    for (let k = i; k <= last; k += 1) covered[k] = 1;
-    phrases.push({ first: i, last, value: hit.value, customer: true });
-    i = last;
-  }
-  for (const [first = 0, lastToken = 0, value = 0] of last.matches) {
-    let free = true;
-    for (let k = first; k <= lastToken && free; k += 1) free = covered[k] === 0;
-    if (!free) continue;
-    for (let k = first; k <= lastToken; k += 1) covered[k] = 1;
-    phrases.push({ first, last: lastToken, value: value * WINK_TO_VADER, customer: false });
-  }
-  for (let i = 0; i < n; i += 1) {
-    if (covered[i] === 1 || !isWord(lower[i] ?? '')) continue;
-    // "like" is an opinion after its subject ("I really like it"), a preposition otherwise.
-    if (lower[i] === 'like' && (lower[i + 1] === 'to' || !LIKE_SUBJECTS.has(lower[i - 1] ?? '') && !LIKE_SUBJECTS.has(lower[i - 2] ?? ''))) continue;
-    const word = lower[i] ?? '';
-    if (BOOSTERS.has(word) || DAMPENERS.has(word)) continue; // degree adverbs scale, they are not opinions
-    const value = VADER_LEXICON[word];
-    if (value !== undefined) phrases.push({ first: i, last: i, value, customer: false });
-  }
-  return phrases;
-}
-
-/** Step 2: degree adverbs, capitals, negation scope. */
-function scalePhrase(p: Phrase, lower: readonly string[], values: readonly string[] | null, sentenceStart: number, sentenceEnd: number, shouting: boolean): number {
-  let v = p.value;
-  if (v === 0 || isResolved(p, lower, sentenceStart)) return 0;
-  for (let d = 1; d <= 2; d += 1) {
-    const at = p.first - d;
-    if (at < sentenceStart) break;
-    const word = lower[at] ?? '';
-    const boost = BOOSTERS.has(word) ? B_INCR : DAMPENERS.has(word) ? -B_INCR : 0;
-    v += sign(v) * boost * (d === 1 ? 1 : 0.95);
-  }
-  if (values !== null && !shouting) {
-    const word = values[p.first] ?? '';
-    if (word.length > 1 && word === word.toUpperCase() && word !== word.toLowerCase()) v += sign(v) * C_INCR;
-  }
-  if (isNegated(p, lower, sentenceStart)) {
-    let emphasis = false;
-    let atAll = false;
-    if (lower[p.first - 1] === 'enough' || lower[p.first - 2] === 'enough') emphasis = true;
-    for (let k = p.last + 1; k <= Math.min(sentenceEnd, p.last + 5); k += 1) {
-      if (lower[k] === 'enough') emphasis = true;
-      if (lower[k] === 'at' && lower[k + 1] === 'all') atAll = true;
-    }
-    if (emphasis && v > 0) v *= 1.5;
-    else v *= N_SCALAR * (atAll ? 1.25 : 1);
-  }
-  return v;
-}
-
-/**
- * wink's flag says a negation is in force; its scope is cut at the clause: the negator must come
- * before the phrase with no clause boundary (",", ";", "and", "but", …) between ("didn't show up
- * and nobody called": only "show up" is negated). VADER's window adds negators wink misses up to
- * three tokens before ("never going back", "barely edible"). Verbs of refusal negate what follows
- * them the same way ("refused to honour").
- */
-function isNegated(p: Phrase, lower: readonly string[], sentenceStart: number): boolean {
-  for (let k = p.first - 1; k >= sentenceStart; k -= 1) {
-    const word = lower[k] ?? '';
-    if (CLAUSE_BOUNDARIES.has(word)) return false;
-    if (REFUSALS.has(word)) return true;
-    if (NEGATORS.has(word) && (p.first - k <= 3 || negationFlag(p.first))) return true;
-  }
-  return false;
-}
-
-/** After a resolution verb its object is no longer a complaint: "fixed the login problem". */
-function isResolved(p: Phrase, lower: readonly string[], sentenceStart: number): boolean {
-  if (p.value >= 0) return false;
-  for (let k = p.first - 1; k >= Math.max(sentenceStart, p.first - 4); k -= 1) if (RESOLUTIONS.has(lower[k] ?? '')) return true;
-  return false;
-}
-
-function opensRequest(lower: readonly string[], start: number): boolean {
-  const first = lower[start] ?? '';
-  if (REQUEST_OPENERS.has(first)) {
-    return first === 'please' || first === 'kindly' || first === 'pls' || first === 'plz' ||
-      lower[start + 1] === 'you' || lower[start + 1] === 'someone' || lower[start + 1] === 'i';
-  }
-  return REQUEST_PAIRS.has(`${first} ${lower[start + 1] ?? ''}`) &&
-    (lower[start + 2] === 'like' || lower[start + 2] === 'to' || lower[start + 1] === 'need');
-}
-
-interface Scored {
-  score: number;
-  /** Phrase values after the rules, for confidence. */
-  /** Phrases that still carry a value after the rules, by direction. */
-  positive: number;
-  negative: number;
-  words: number;
-}
-
-/**
- * `lower`: wink's normal forms (lower case, contractions expanded); `values`: the tokens as
- * written, only when the text has capitals worth checking (two in a row), else null.
- */
-function scoreDoc(lower: readonly string[], values: readonly string[] | null, spans: ReadonlyArray<ArrayLike<number>>): Scored {
-  let words = 0;
-  let shouting = values !== null;
-  for (let i = 0; i < lower.length; i += 1) {
-    if (!isWord(lower[i] ?? '')) continue;
-    words += 1;
-    const v = values?.[i] ?? '';
-    if (shouting && v !== v.toUpperCase()) shouting = false; // a word with a lower-case letter
-  }
-  shouting &&= words > 0;
-  const phrases = findPhrases(lower).sort((a, b) => a.first - b.first);
-  const sentenceSums: number[] = [];
-  let positive = 0;
-  let negative = 0;
-  let p = 0;
-  for (const span of spans) {
-    const start = span[0] ?? 0;
-    const end = span[1] ?? -1;
-    // Contrast pivot: phrases before it weigh CONTRAST_BEFORE, after it CONTRAST_AFTER.
-    let pivot = -1;
-    const opener = lower[start] ?? '';
-    if (CONCESSIVE_OPENERS.has(opener) && (opener !== 'even' || lower[start + 1] === 'though')) {
-      for (let k = start + 1; k <= end; k += 1) if (lower[k] === ',') { pivot = k; break; }
-    } else {
-      for (let k = start + 1; k <= end; k += 1) if (CONTRAST.has(lower[k] ?? '')) pivot = k;
-    }
-    if ((opener === 'but' || opener === 'however') && sentenceSums.length > 0) {
-      for (let s = 0; s < sentenceSums.length; s += 1) sentenceSums[s] = (sentenceSums[s] ?? 0) * CONTRAST_BEFORE;
-    }
-    const softened = opensRequest(lower, start) || lower[end] === '?' || (lower[end] !== '.' && lower[end - 1] === '?');
-    let sum = 0;
-    while (p < phrases.length && (phrases[p]?.first ?? Infinity) <= end) {
-      const phrase = phrases[p] as Phrase;
-      p += 1;
-      if (phrase.first < start) continue;
-      let v = scalePhrase(phrase, lower, values, start, end, shouting);
-      if (pivot >= 0) v *= phrase.first < pivot ? CONTRAST_BEFORE : CONTRAST_AFTER;
-      if (softened && !phrase.customer) v *= REQUEST_OR_QUESTION;
-      if (v > 0) positive += 1;
-      else if (v < 0) negative += 1;
-      sum += v;
-    }
-    let bangs = 0;
-    for (let k = start; k <= end; k += 1) if (lower[k] === '!') bangs += 1;
-    sum += sign(sum) * Math.min(bangs, 4) * EXCLAMATION_INCR;
-    sentenceSums.push(sum);
-  }
-  const total = sentenceSums.reduce((a, b) => a + b, 0);
-  return { score: total / Math.sqrt(total * total + NORMALISE_ALPHA), positive, negative, words };
-}
-
-/** Analyse one text. */
+/** Analyse one text. `language` (ISO 639-1, default English) picks the lexicons and word lists. */
 export function analyzeSentiment(text: string, options?: SentimentOptions): SentimentResult {
+  const language = options?.language ?? 'en';
+  if (isOtherLanguage(language)) return analyzeOtherLanguage(text, language);
+  if (language !== 'en') throw new RangeError('Unsupported language');
   const withKeywords = options?.includeKeywords === true;
   const nlp = getNlp(withKeywords);
   const its = nlp.its;
@@ -370,50 +215,14 @@ export function analyzeSentiment(text: string, options?: SentimentOptions): Sent
   const values = HAS_CAPITALS.test(text) ? tokens.out(its.value) : null;
   // Fallback if the hook did not run (model shape changed): wink's own sentence spans.
   const spans = last.rdd?.sentences ?? (doc.sentences().out(its.span) as unknown as Array<[number, number]>);
-  const scored = scoreDoc(lower, values, spans);
+  const winkPhrases = last.matches.map((m): [number, number, number] => [m[0] ?? 0, m[1] ?? 0, (m[2] ?? 0) * WINK_TO_VADER]);
+  const phrases = findPhrases(lower, CUSTOMER_LEXICON, winkPhrases, (i) => vaderValue(lower, i));
+  const scored = scoreTokens({ lower, values, spans, negationFlag, isWord }, phrases, ENGLISH);
   const score = round3(Math.max(-1, Math.min(1, scored.score)));
   const sentiment = labelFor(score);
   const result: SentimentResult = { sentiment, score, confidence: confidenceFor(sentiment, score, scored) };
   if (withKeywords) result.keywords = extractKeywords(doc, nlp);
   return result;
-}
-
-/**
- * Polar labels: |score| → observed polar accuracy on the UCI development half, pooled to be
- * non-decreasing (isotonic) and interpolated linearly between these knots. So confidence 0.85
- * means "about 85 % of labels like this one were right" (eval prints it by decile, held-out).
- */
-const POLAR_CALIBRATION: ReadonlyArray<readonly [number, number]> = [
-  [0.05, 0.75], [0.3, 0.76], [0.45, 0.855], [0.55, 0.86], [0.65, 0.93], [0.8, 0.95], [0.9, 0.99], [1, 0.99],
-];
-
-function interpolate(knots: ReadonlyArray<readonly [number, number]>, x: number): number {
-  let prev = knots[0] ?? [0, 0];
-  if (x <= prev[0]) return prev[1];
-  for (let i = 1; i < knots.length; i += 1) {
-    const next = knots[i] ?? prev;
-    if (x <= next[0]) return prev[1] + ((next[1] - prev[1]) * (x - prev[0])) / (next[0] - prev[0]);
-    prev = next;
-  }
-  return prev[1];
-}
-
-/**
- * Expected accuracy of the label, in [0.5, 1].
- * - positive/negative: {@link POLAR_CALIBRATION} of |score|, times 0.9 when phrases of the other
- *   direction were outweighed (mixed texts are wrong more often).
- * - neutral (no UCI counterpart, set by hand and checked on the customer set): 0.5 + 0.45 ×
- *   margin × support, margin = 1 − |score| / 0.05 and support = 1 − 2^(−w/6) for w words when
- *   no phrase carried sentiment, 0.5 when phrases cancelled out. Empty text gives 0.5.
- */
-function confidenceFor(label: SentimentLabel, score: number, scored: Scored): number {
-  if (label !== 'neutral') {
-    const mixed = (score > 0 ? scored.negative : scored.positive) > 0;
-    return round3(Math.max(0.5, interpolate(POLAR_CALIBRATION, Math.abs(score)) * (mixed ? 0.9 : 1)));
-  }
-  const margin = 1 - Math.abs(score) / SENTIMENT_THRESHOLDS.positive;
-  const support = scored.positive + scored.negative > 0 ? 0.5 : 1 - 2 ** (-scored.words / 6);
-  return round3(0.5 + 0.45 * Math.max(0, margin) * support);
 }
 
 type WinkDoc = ReturnType<WinkMethods['readDoc']>;
