@@ -44,6 +44,8 @@ export interface Phrase {
 
 export interface LanguageWords {
   negators: ReadonlySet<string>;
+  /** "without": negates only the word right after it ("without warning, cancelled" is no praise). */
+  shortNegators: ReadonlySet<string>;
   /** Where a negation's scope ends. */
   clauseBoundaries: ReadonlySet<string>;
   /** "but": the clause after it decides. */
@@ -94,6 +96,7 @@ function isNegated(p: Phrase, view: TokenView, words: LanguageWords, sentenceSta
     const word = view.lower[k] ?? '';
     if (words.clauseBoundaries.has(word)) return false;
     if (words.refusals.has(word)) return true;
+    if (words.shortNegators.has(word) && k === p.first - 1) return true;
     if (words.negators.has(word) && (p.first - k <= NEGATOR_WINDOW || view.negationFlag?.(p.first) === true)) return true;
   }
   return false;

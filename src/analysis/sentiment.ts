@@ -81,7 +81,8 @@ const REQUEST_PAIRS: ReadonlySet<string> = new Set(['i would', 'i need', 'we nee
 
 // Matched against wink's normal forms, where every "n't"/"nt" contraction is already "not".
 const ENGLISH: LanguageWords = {
-  negators: new Set('not no never nobody none nothing neither nor cannot without hardly barely rarely seldom'.split(' ')),
+  negators: new Set('not no never nobody none nothing neither nor cannot hardly barely rarely seldom'.split(' ')),
+  shortNegators: new Set(['without']),
   clauseBoundaries: new Set([',', ';', ':', '-', 'and', 'but', 'or', 'because', 'which']),
   contrast: new Set(['but', 'however', 'yet', 'although', 'though']),
   contrastOpeners: new Set(['but', 'however']),
