@@ -10,12 +10,12 @@
  * the end of the text. The stemmers memoise every word too, so their memo is emptied every
  * STEM_MEMO_LIMIT words.
  */
-import { NormalizerDe, SentimentDe, StemmerDe } from '@nlpjs/lang-de';
-import { NormalizerEs, SentimentEs, StemmerEs } from '@nlpjs/lang-es';
-import { NormalizerFr, SentimentFr, StemmerFr } from '@nlpjs/lang-fr';
-import { NormalizerIt, SentimentIt, StemmerIt } from '@nlpjs/lang-it';
-import { NormalizerNl, SentimentNl, StemmerNl } from '@nlpjs/lang-nl';
-import { NormalizerPt, SentimentPt, StemmerPt } from '@nlpjs/lang-pt';
+import { NormalizerDe, SentimentDe, StemmerDe, StopwordsDe } from '@nlpjs/lang-de';
+import { NormalizerEs, SentimentEs, StemmerEs, StopwordsEs } from '@nlpjs/lang-es';
+import { NormalizerFr, SentimentFr, StemmerFr, StopwordsFr } from '@nlpjs/lang-fr';
+import { NormalizerIt, SentimentIt, StemmerIt, StopwordsIt } from '@nlpjs/lang-it';
+import { NormalizerNl, SentimentNl, StemmerNl, StopwordsNl } from '@nlpjs/lang-nl';
+import { NormalizerPt, SentimentPt, StemmerPt, StopwordsPt } from '@nlpjs/lang-pt';
 import { normaliseForAnalysis } from './normalise-text.ts';
 import type { SentimentResult } from './sentiment.ts';
 import {
@@ -44,6 +44,7 @@ const MIN_GRADED_VALUE = 0.4;
 interface LanguageSpec {
   stemmer: new () => NlpjsStemmer;
   normalizer: new () => NlpjsNormalizer;
+  stopwords: new () => NlpjsStopwords;
   data: NlpjsSentimentData;
   /** Space-separated, accents folded, lower case. */
   negators: string;
@@ -57,13 +58,15 @@ interface LanguageSpec {
   requests: string;
   refusals: string;
   resolutions: string;
+  /** Stopwords the package lacks (its German list is empty). */
+  extraStopwords?: string;
   /** Customer vocabulary on VADER's scale, folded words. */
   vocabulary: ReadonlyArray<readonly [string, number]>;
 }
 
 const SPECS: Readonly<Record<OtherLanguage, LanguageSpec>> = {
   es: {
-    stemmer: StemmerEs, normalizer: NormalizerEs, data: SentimentEs,
+    stemmer: StemmerEs, normalizer: NormalizerEs, stopwords: StopwordsEs, data: SentimentEs,
     negators: 'no nunca jamas ni nada nadie ningun ninguna tampoco', without: 'sin',
     contrast: 'pero embargo aunque', contrastOpeners: 'pero', concessions: 'aunque',
     boosters: 'muy super realmente totalmente increiblemente tan mucho bastante', dampeners: 'algo poco apenas',
@@ -99,7 +102,7 @@ const SPECS: Readonly<Record<OtherLanguage, LanguageSpec>> = {
     ],
   },
   fr: {
-    stemmer: StemmerFr, normalizer: NormalizerFr, data: SentimentFr,
+    stemmer: StemmerFr, normalizer: NormalizerFr, stopwords: StopwordsFr, data: SentimentFr,
     negators: 'ne n pas jamais rien aucun aucune personne ni', without: 'sans',
     contrast: 'mais cependant pourtant toutefois', contrastOpeners: 'mais cependant pourtant', concessions: 'bien_que quoique meme_si',
     boosters: 'tres vraiment tellement super absolument completement trop vivement', dampeners: 'peu assez plutot',
@@ -131,7 +134,10 @@ const SPECS: Readonly<Record<OtherLanguage, LanguageSpec>> = {
     ],
   },
   de: {
-    stemmer: StemmerDe, normalizer: NormalizerDe, data: SentimentDe,
+    stemmer: StemmerDe, normalizer: NormalizerDe, stopwords: StopwordsDe, data: SentimentDe,
+    extraStopwords: 'der die das den dem des ein eine einen einem einer eines ist sind war waren bin und oder aber ' +
+      'nicht mit von zu zum zur im in am an auf fur ich du er sie es wir ihr mein meine hat habe haben wird wurde ' +
+      'sehr auch noch nur so wie als bei nach aus dass wenn mir mich uns sich dieser diese dieses',
     negators: 'nicht kein keine keinen keinem keiner nie niemals niemand nichts', without: 'ohne',
     contrast: 'aber jedoch doch allerdings obwohl', contrastOpeners: 'aber jedoch allerdings', concessions: 'obwohl',
     boosters: 'sehr wirklich total absolut extrem echt ganz so', dampeners: 'etwas kaum ziemlich',
@@ -162,7 +168,7 @@ const SPECS: Readonly<Record<OtherLanguage, LanguageSpec>> = {
     ],
   },
   it: {
-    stemmer: StemmerIt, normalizer: NormalizerIt, data: SentimentIt,
+    stemmer: StemmerIt, normalizer: NormalizerIt, stopwords: StopwordsIt, data: SentimentIt,
     negators: 'non mai nessuno niente nulla ne', without: 'senza',
     contrast: 'ma pero tuttavia', contrastOpeners: 'ma pero tuttavia', concessions: 'anche_se sebbene benche',
     boosters: 'molto davvero veramente tanto super assolutamente proprio', dampeners: 'poco abbastanza',
@@ -194,7 +200,7 @@ const SPECS: Readonly<Record<OtherLanguage, LanguageSpec>> = {
     ],
   },
   pt: {
-    stemmer: StemmerPt, normalizer: NormalizerPt, data: SentimentPt,
+    stemmer: StemmerPt, normalizer: NormalizerPt, stopwords: StopwordsPt, data: SentimentPt,
     negators: 'nao nunca jamais nem nada ninguem nenhum nenhuma', without: 'sem',
     contrast: 'mas porem contudo embora', contrastOpeners: 'mas porem contudo', concessions: 'embora',
     boosters: 'muito realmente super totalmente tao bastante', dampeners: 'pouco algo',
@@ -227,7 +233,7 @@ const SPECS: Readonly<Record<OtherLanguage, LanguageSpec>> = {
     ],
   },
   nl: {
-    stemmer: StemmerNl, normalizer: NormalizerNl, data: SentimentNl,
+    stemmer: StemmerNl, normalizer: NormalizerNl, stopwords: StopwordsNl, data: SentimentNl,
     negators: 'niet geen nooit niemand niets', without: 'zonder',
     contrast: 'maar echter hoewel toch', contrastOpeners: 'maar echter', concessions: 'hoewel',
     boosters: 'zeer erg echt heel super ontzettend enorm hartstikke', dampeners: 'beetje nauwelijks vrij',
@@ -261,6 +267,8 @@ interface LanguagePack {
   stemmer: NlpjsStemmer;
   stems: number;
   normalizer: NlpjsNormalizer;
+  stopwords: NlpjsStopwords;
+  extraStopwords: ReadonlySet<string>;
   lexicon: Readonly<Record<string, number>>;
   scale: number;
   /** Smallest |library value| taken as an opinion. */
@@ -289,6 +297,8 @@ function buildPack(spec: LanguageSpec): LanguagePack {
     stemmer: new spec.stemmer(),
     stems: 0,
     normalizer,
+    stopwords: new spec.stopwords(),
+    extraStopwords: words(spec.extraStopwords ?? ''),
     lexicon,
     scale: scale * TO_VADER_SCALE,
     minimum,
@@ -330,7 +340,23 @@ function stem(pack: LanguagePack, word: string): string {
   return pack.stemmer.stemWord(word);
 }
 
-export function analyzeOtherLanguage(text: string, language: OtherLanguage): SentimentResult {
+const MAX_KEYWORDS = 5;
+/** Mask placeholders ([EMAIL], <PHONE>, {{PERSON}}) are never keywords. */
+const PLACEHOLDER = /\[[A-Z0-9_-]+\]|<[A-Z0-9_-]+>|\{\{[A-Z0-9_-]+\}\}/g;
+const KEYWORD = /\p{L}[\p{L}'’-]*\p{L}/gu;
+
+/** Up to 5 lowercased words by frequency (ties: first seen), stopwords and short words dropped. */
+function keywordsOf(text: string, pack: LanguagePack): string[] {
+  const counts = new Map<string, number>();
+  for (const word of text.replace(PLACEHOLDER, ' ').toLowerCase().match(KEYWORD) ?? []) {
+    const folded = pack.normalizer.normalize(word);
+    if (word.length < 3 || pack.stopwords.isStopword(word) || pack.stopwords.isStopword(folded) || pack.extraStopwords.has(folded)) continue;
+    counts.set(word, (counts.get(word) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1]).slice(0, MAX_KEYWORDS).map(([word]) => word);
+}
+
+export function analyzeOtherLanguage(text: string, language: OtherLanguage, includeKeywords: boolean): SentimentResult {
   let pack = packs.get(language);
   if (pack === undefined) {
     pack = buildPack(SPECS[language]);
@@ -358,5 +384,7 @@ export function analyzeOtherLanguage(text: string, language: OtherLanguage): Sen
   const scored = scoreTokens({ lower, values: null, spans, isWord }, phrases, languageWords);
   const score = round3(Math.max(-1, Math.min(1, scored.score)));
   const sentiment = labelFor(score);
-  return { sentiment, score, confidence: confidenceFor(sentiment, score, scored) };
+  const result: SentimentResult = { sentiment, score, confidence: confidenceFor(sentiment, score, scored) };
+  if (includeKeywords) result.keywords = keywordsOf(normaliseForAnalysis(text), pack);
+  return result;
 }

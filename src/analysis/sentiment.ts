@@ -204,9 +204,9 @@ function vaderValue(lower: readonly string[], i: number): number | undefined {
 /** Analyse one text. `language` (ISO 639-1, default English) picks the lexicons and word lists. */
 export function analyzeSentiment(text: string, options?: SentimentOptions): SentimentResult {
   const language = options?.language ?? 'en';
-  if (isOtherLanguage(language)) return analyzeOtherLanguage(text, language);
-  if (language !== 'en') throw new RangeError('Unsupported language');
   const withKeywords = options?.includeKeywords === true;
+  if (isOtherLanguage(language)) return analyzeOtherLanguage(text, language, withKeywords);
+  if (language !== 'en') throw new RangeError('Unsupported language');
   const nlp = getNlp(withKeywords);
   const its = nlp.its;
   resetRecording();
