@@ -168,7 +168,8 @@ export function scoreTokens(view: TokenView, phrases: readonly Phrase[], words: 
     if (words.opensConcession(lower, start)) {
       for (let k = start + 1; k <= end; k += 1) if (lower[k] === ',') { pivot = k; break; }
     } else {
-      for (let k = start + 1; k <= end; k += 1) if (words.contrast.has(lower[k] ?? '')) pivot = k;
+      // An opening "but"/"however" is a pivot too: the whole sentence is the clause after it.
+      for (let k = start; k <= end; k += 1) if (words.contrast.has(lower[k] ?? '')) pivot = k;
     }
     if (words.contrastOpeners.has(lower[start] ?? '')) {
       for (let s = 0; s < sentenceSums.length; s += 1) sentenceSums[s] = (sentenceSums[s] ?? 0) * CONTRAST_BEFORE;
