@@ -51,3 +51,27 @@ for (const [name, xs] of Object.entries(results)) {
 }
 const ratio = (a: string, b: string): string => (median(results[a] ?? []) / median(results[b] ?? [])).toFixed(2);
 console.log(`ratio this/previous: analysis ${ratio('this analyzer', 'previous analyzer')}, with masking ${ratio('this + masking', 'previous + masking')}`);
+
+// Bounded work per text: the inputs that were super-linear before normalisation, timed once each
+// (CPU ms) for both analyzers where the previous one finishes in reasonable time.
+const prose = 'The food was good but the service was slow and the waiter was rude to us. ';
+const cases: Array<[string, string[], boolean]> = [
+  ['10 × 10,000 "-"', Array.from({ length: 10 }, () => '-'.repeat(10_000)), true],
+  ['10 × 10,000 "~"', Array.from({ length: 10 }, () => '~'.repeat(10_000)), true],
+  ['10 × 5,000 emoji', Array.from({ length: 10 }, () => '😀'.repeat(5_000)), true],
+  ['1 × 1 MiB "-"', ['-'.repeat(1024 * 1024)], false],
+  ['1 × 1 MiB prose', [prose.repeat(Math.ceil((1024 * 1024) / prose.length)).slice(0, 1024 * 1024)], true],
+  ['500 × 10,000-char prose (one batch part)', Array.from({ length: 500 }, (_, i) => `${i} ${prose.repeat(140)}`.slice(0, 10_000)), true],
+];
+const cpuMs = (fn: () => void): number => {
+  const start = process.cpuUsage();
+  fn();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+};
+console.log('\nbounded work (CPU ms, one run each):');
+for (const [name, inputs, withBaseline] of cases) {
+  const ours = cpuMs(() => inputs.forEach((t) => analyzeSentiment(t)));
+  const before = withBaseline ? cpuMs(() => inputs.forEach((t) => baseline.analyzeSentiment(t))) : NaN;
+  console.log(`  ${name.padEnd(42)} this ${ours.toFixed(0).padStart(6)}  previous ${Number.isNaN(before) ? '(skipped: ~20 min)' : before.toFixed(0).padStart(6)}`);
+}
