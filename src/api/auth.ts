@@ -1,8 +1,9 @@
 import { createMiddleware } from 'hono/factory';
+import { MAX_TENANT_ID_LENGTH } from '../storage/file-keys.ts';
 import { ApiError } from './errors.ts';
 import type { AppEnv } from './context.ts';
 
-const TENANT_ID = /^[a-z0-9-]{1,64}$/;
+const TENANT_ID = new RegExp(`^[a-z0-9-]{1,${MAX_TENANT_ID_LENGTH}}$`);
 
 interface KeyEntry {
   tenant: string;

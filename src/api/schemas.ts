@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { JOB_PRIORITIES, JOB_STATUSES, JOB_TYPES, type JobPriority, type JobType } from '../core/job-types.ts';
+import { MAX_PATH_BYTES } from '../storage/file-keys.ts';
 
 export const MAX_WAIT_MS = 300_000;
 export const DEFAULT_WAIT_MS = 30_000;
@@ -208,7 +209,7 @@ export const FilePathParams = z.object({
   path: z.string().openapi({
     param: { name: 'path', in: 'path' },
     description:
-      'The file path; it may contain `/`. Letters, digits and `/ _ . -` only, at most 1024 bytes, no leading `/`, ' +
+      `The file path; it may contain \`/\`. Letters, digits and \`/ _ . -\` only, at most ${MAX_PATH_BYTES} bytes, no leading \`/\`, ` +
       'no empty, `.` or `..` segment and no percent-encoding (400 INVALID_PATH otherwise).',
     example: 'imports/reviews.csv',
   }),

@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { isTerminal } from '../../core/job-types.ts';
-import { datasetStoreFor, MAX_READ_LIMIT, type Owned } from '../../durable/dataset-store.ts';
+import { datasetStoreFor, MAX_READ_LIMIT, RECORD_CURSOR, type Owned } from '../../durable/dataset-store.ts';
 import { coordinatorFor } from '../../queue/consumer.ts';
 import { datasetMarkerKey, datasetsPrefix } from '../../storage/file-keys.ts';
 import type { AppEnv } from '../context.ts';
@@ -36,7 +36,7 @@ const ListQuery = z.strictObject({
 });
 
 const RecordsQuery = z.strictObject({
-  cursor: z.string().max(2048).optional(),
+  cursor: z.string().regex(RECORD_CURSOR, 'Not a cursor this endpoint returned').optional().openapi({ description: 'cursor of the previous page' }),
   limit: z.coerce.number().int().min(1).max(MAX_READ_LIMIT).default(100),
   sentiment: SentimentLabelSchema.optional(),
   start: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Only records created at or after this time' }),

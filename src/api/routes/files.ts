@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, type RouteConfig, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { fileKey, filePathProblem, filesPrefix, pathOfKey, prefixProblem, uploadPrefix } from '../../storage/file-keys.ts';
+import { fileKey, filePathProblem, filesPrefix, MAX_PATH_BYTES, pathOfKey, prefixProblem, uploadPrefix } from '../../storage/file-keys.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError, fieldErrors } from '../errors.ts';
 import { binary, errors, json, openapiRestPath, security } from '../openapi.ts';
@@ -31,7 +31,7 @@ function pathOf(c: Ctx): string {
   const raw = new URL(c.req.url).pathname.slice(ROUTE_PREFIX.length);
   if (raw.includes('%')) throw new ApiError('INVALID_PATH', 'Percent-encoded characters are not allowed in file paths');
   const problem = filePathProblem(raw);
-  if (problem) throw new ApiError('INVALID_PATH', problem, { maxBytes: 1024 });
+  if (problem) throw new ApiError('INVALID_PATH', problem, { maxBytes: MAX_PATH_BYTES });
   return raw;
 }
 
@@ -330,7 +330,7 @@ const deleteFileRoute = fileOperation({
 export const fileRoutes = new OpenAPIHono<AppEnv>().openapi(listFiles, async (c) => {
   const { prefix, cursor, limit } = c.req.valid('query');
   const problem = prefixProblem(prefix);
-  if (problem) throw new ApiError('INVALID_PATH', problem);
+  if (problem) throw new ApiError('INVALID_PATH', problem, { maxBytes: MAX_PATH_BYTES });
   const tenant = c.get('tenant');
   const page = await c.env.BLOBS.list({ prefix: `${filesPrefix(tenant)}${prefix}`, limit, ...(cursor ? { cursor } : {}) });
   return ok(c, {

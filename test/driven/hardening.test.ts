@@ -1,0 +1,199 @@
+import { env } from 'cloudflare:workers';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { attachDataset } from '../../src/durable/dataset-store.ts';
+import { freshTenant, type Client } from '../support/api.ts';
+
+/** Regression tests for the outside audit (issue 12), each through the HTTP API. */
+
+async function putFile(client: Client, path: string, body: string, headers: Record<string, string> = {}) {
+  return client.request('PUT', `/api/v1/files/${path}`, body, { 'content-type': 'text/plain', ...headers });
+}
+
+async function code(res: Response): Promise<string | undefined> {
+  return ((await res.json()) as { details?: { code: string } }).details?.code;
+}
+
+describe('file paths fit an R2 key (finding 2)', () => {
+  it('refuses a path that would overflow the 1,024-byte key with 400 INVALID_PATH naming the limit, on every file route and as a filePath', async () => {
+    const client = freshTenant();
+    for (const length of [952, 1012, 1024]) {
+      const path = `d/${'a'.repeat(length - 2)}`;
+      for (const [method, query, body] of [
+        ['PUT', '', 'x'],
+        ['GET', '', undefined],
+        ['DELETE', '', undefined],
+        ['POST', '?uploads', undefined],
+      ] as const) {
+        const res = await client.request(method, `/api/v1/files/${path}${query}`, body, body ? { 'content-type': 'text/plain' } : {});
+        expect(res.status, `${method}${query} ${length}`).toBe(400);
+        const envelope = (await res.json()) as { error: string; details: { code: string; maxBytes: number } };
+        expect(envelope.details).toMatchObject({ code: 'INVALID_PATH', maxBytes: 951 });
+        expect(envelope.error).toContain('951');
+      }
+      const job = await client.json('POST', '/api/v1/jobs', { type: 'security_scan', data: { filePath: path } });
+      expect(job.status).toBe(400);
+      expect(JSON.stringify(job.body.details)).toContain('951');
+    }
+  });
+
+  it('accepts the longest path for the longest tenant id, and every tenant gets the same limit', async () => {
+    const client = freshTenant();
+    const path = `d/${'b'.repeat(949)}`;
+    expect((await putFile(client, path, 'fits')).status).toBe(201);
+    expect(await (await client.request('GET', `/api/v1/files/${path}`)).text()).toBe('fits');
+    expect((await client.request('DELETE', `/api/v1/files/${path}`)).status).toBe(200);
+  });
+});
+
+describe('callbackUrl targets (finding 4)', () => {
+  const REFUSED = [
+    'https://LOCALHOST./',
+    'https://localhost../hook',
+    'https://printer.local/',
+    'https://[::127.0.0.1]/',
+    'https://[::ffff:127.0.0.1]/',
+    'https://[::ffff:0:a00:1]/',
+    'https://[64:ff9b::7f00:1]/',
+    'https://[64:ff9b::a9fe:a9fe]/',
+    'https://[64:ff9b:1::1]/',
+    'https://[2002:7f00:1::]/',
+    'https://[2002:c0a8:101::1]/',
+    'https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/',
+    'https://[fec0::1]/',
+    'https://[ff02::1]/',
+    'https://[fd00::1]/',
+    'https://[fe80::1]/',
+    'https://[::]/',
+    'https://198.18.0.1/',
+    'https://198.19.255.255/',
+    'https://192.0.0.1/',
+    'https://192.0.2.1/',
+    'https://0x7f.1/',
+    'https://2130706433/',
+    'https://169.254.169.254./',
+    'https://255.255.255.255/',
+  ];
+  const ACCEPTED = ['https://hooks.example.com/x', 'https://[2606:4700::1111]/', 'https://[::ffff:8.8.8.8]/', 'https://[64:ff9b::808:808]/', 'https://1.1.1.1/'];
+
+  it('refuses loopback, private, link-local, multicast and reserved targets in every spelling, and accepts public ones', async () => {
+    const client = freshTenant();
+    const create = (callbackUrl: string) => client.json('POST', '/api/v1/jobs', { type: 'sentiment_analysis_batch', data: { texts: ['x'] }, callbackUrl });
+    for (const callbackUrl of REFUSED) {
+      const res = await create(callbackUrl);
+      expect(res.status, callbackUrl).toBe(400);
+      expect(JSON.stringify(res.body.details)).toContain('callbackUrl');
+    }
+    for (const callbackUrl of ACCEPTED) expect((await create(callbackUrl)).status, callbackUrl).toBe(201);
+  });
+});
+
+describe('stored files are inert in a browser (finding 5)', () => {
+  it('serves an uploaded HTML file as a sandboxed, unsniffed attachment, whole and ranged', async () => {
+    const client = freshTenant();
+    await putFile(client, 'pages/x.html', '<script>alert(document.cookie)</script>', { 'content-type': 'text/html' });
+    for (const headers of [{}, { range: 'bytes=0-7' }]) {
+      const res = await client.request('GET', '/api/v1/files/pages/x.html', undefined, headers);
+      expect(res.status).toBeLessThan(300);
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('content-disposition')).toBe('attachment; filename="x.html"');
+      expect(res.headers.get('content-security-policy')).toMatch(/^sandbox/);
+      await res.body?.cancel();
+    }
+  });
+});
+
+describe('no input value is repeated back or logged (finding 6)', () => {
+  let lines: string[] = [];
+  beforeEach(() => {
+    lines = [];
+    for (const method of ['log', 'info', 'warn', 'error'] as const) {
+      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+        lines.push(args.map(String).join(' '));
+      });
+    }
+  });
+  afterEach(() => vi.restoreAllMocks());
+
+  const CARD = '4111111111111111';
+  const EMAIL = 'canary.person@example.org';
+
+  it('a bad cron expression or time zone is refused without quoting it', async () => {
+    const client = freshTenant();
+    const job = { type: 'sentiment_analysis_batch', data: { texts: ['x'] } };
+    for (const body of [
+      { cron: `${CARD} ${EMAIL}`, timezone: 'UTC', job },
+      { cron: '*/5 * * * *', timezone: `${CARD}/${EMAIL}`, job },
+    ]) {
+      const res = await client.request('POST', '/api/v1/schedules', body);
+      expect(res.status).toBe(400);
+      const text = await res.text();
+      expect(text).not.toContain(CARD);
+      expect(text).not.toContain(EMAIL);
+    }
+  });
+
+  it('keeps a well-formed X-Request-Id, and replaces one carrying a long digit run or an email everywhere', async () => {
+    const client = freshTenant();
+    const kept = await client.request('POST', '/api/v1/jobs', { type: 'sentiment_analysis_batch', data: { texts: ['x'] } }, { 'x-request-id': 'req-create-1' });
+    expect(kept.headers.get('x-request-id')).toBe('req-create-1');
+    for (const offered of [`order-${CARD}`, EMAIL, 'a'.repeat(65), 'spaces are not ids']) {
+      const res = await client.request('POST', '/api/v1/jobs', { type: 'sentiment_analysis_batch', data: { texts: ['x'] } }, { 'x-request-id': offered });
+      expect(res.status).toBe(201);
+      expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    const audit = await client.request('GET', '/api/v1/audit?limit=100');
+    const trail = await audit.text();
+    expect(trail).toContain('req-create-1');
+    for (const leaked of [CARD, EMAIL]) {
+      expect(trail).not.toContain(leaked);
+      for (const line of lines) expect(line).not.toContain(leaked);
+    }
+  });
+});
+
+describe('records cursor (finding 7)', () => {
+  it('answers 400 for a cursor it never returned instead of starting over', async () => {
+    const client = freshTenant();
+    const id = crypto.randomUUID();
+    const store = await attachDataset(env, client.tenant, id, 'job-1', { file: 'in.csv', format: 'csv' });
+    const record = (line: number) => ({
+      id: `f-${line}`,
+      text: `text ${line}`,
+      sentiment: null,
+      score: null,
+      confidence: null,
+      createdMs: Date.UTC(2025, 0, line),
+      sourceFile: 'in.csv',
+      sourceLine: line,
+      fields: {},
+    });
+    await store.append(client.tenant, 'job-1', [record(1), record(2), record(3)], ['text']);
+    await store.detach(client.tenant, 'job-1');
+    const first = await client.json<{ cursor: string }>('GET', `/api/v1/datasets/${id}/records?limit=1`);
+    const next = await client.json<{ records: { id: string }[] }>('GET', `/api/v1/datasets/${id}/records?limit=1&cursor=${first.body.data.cursor}`);
+    expect(next.body.data.records.map((r) => r.id)).toEqual(['f-2']);
+    for (const bad of ['garbage', '_f-1', 'abc_f-1', '12_', '1e3_f-1']) {
+      const res = await client.json('GET', `/api/v1/datasets/${id}/records?limit=1&cursor=${encodeURIComponent(bad)}`);
+      expect(res.status, bad).toBe(400);
+      expect(res.body.details?.code).toBe('INVALID_REQUEST');
+      expect(JSON.stringify(res.body)).not.toContain(bad);
+    }
+  });
+});
+
+describe('request bodies are strict UTF-8 (finding 10)', () => {
+  it('refuses a job body with bytes that are not UTF-8 with 400 INVALID_JSON, and creates nothing', async () => {
+    const client = freshTenant();
+    const valid = new TextEncoder().encode('{"type":"sentiment_analysis_batch","data":{"texts":["caf\u00e9 ok"]}}');
+    // The same job with a lone continuation byte and a truncated sequence in the text.
+    const broken = new TextEncoder().encode('{"type":"sentiment_analysis_batch","data":{"texts":["caf__ ok"]}}');
+    broken.set([0x80, 0xc3], broken.indexOf(0x5f));
+    const bad = await client.request('POST', '/api/v1/jobs', broken);
+    expect(bad.status).toBe(400);
+    expect(await code(bad)).toBe('INVALID_JSON');
+    const bulk = await client.request('POST', '/api/v1/jobs/bulk', new TextEncoder().encode(`{"jobs":[${new TextDecoder().decode(valid)}]}`).map((b, i) => (i === 60 ? 0xff : b)));
+    expect(bulk.status).toBe(400);
+    expect((await client.json<{ total: number }>('GET', '/api/v1/jobs')).body.data.total).toBe(0);
+    expect((await client.request('POST', '/api/v1/jobs', valid)).status).toBe(201);
+  });
+});
