@@ -30,7 +30,19 @@ export default defineConfig({
           cloudflareTest({
             wrangler,
             miniflare: {
-              bindings: { ...shared, MAX_QUEUE_SIZE: '10', MAX_JOBS_PER_MINUTE: '1000', MAX_RETRIES: '2', WEBHOOK_SIGNING_KEY: WEBHOOK_TEST_SIGNING_KEY },
+              bindings: {
+                ...shared,
+                MAX_QUEUE_SIZE: '10',
+                MAX_JOBS_PER_MINUTE: '1000',
+                MAX_RETRIES: '2',
+                WEBHOOK_SIGNING_KEY: WEBHOOK_TEST_SIGNING_KEY,
+                // Per-tenant caps small enough to reach in a test (test/driven/hardening.test.ts).
+                MAX_TENANT_FILE_BYTES: '2000000',
+                MAX_TENANT_FILES: '20',
+                MAX_OPEN_UPLOADS: '3',
+                MAX_WAITERS: '8',
+                MAX_EVENT_STREAMS: '4',
+              },
               queueProducers: { JOB_QUEUE: { queueName: 'undelivered' } },
               outboundService: webhookReceiver,
             },

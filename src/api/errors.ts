@@ -23,6 +23,7 @@ export const ERROR_STATUS = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   QUEUE_FULL: 429,
   RATE_LIMITED: 429,
+  QUOTA_EXCEEDED: 429,
   INTERNAL_ERROR: 500,
   AUTH_NOT_CONFIGURED: 503,
   SERVICE_UNAVAILABLE: 503,
@@ -60,6 +61,13 @@ export class ApiError extends Error {
   get status(): ErrorStatus {
     return ERROR_STATUS[this.code];
   }
+}
+
+export type Quota = 'fileBytes' | 'files' | 'openUploads' | 'waiters' | 'eventStreams';
+
+/** A per-tenant cap (README "Security") reached: 429, and which cap, so a client knows what to free. */
+export function quotaExceeded(quota: Quota, limit: number, retryAfterSec: number): ApiError {
+  return new ApiError('QUOTA_EXCEEDED', 'A per-tenant limit is reached', { quota, limit, retryAfter: retryAfterSec }, retryAfterSec);
 }
 
 export interface ErrorEnvelope {

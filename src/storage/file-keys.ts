@@ -55,7 +55,11 @@ export function pathOfKey(tenant: string, key: string): string {
 export async function uploadPrefix(tenant: string, uploadId: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(uploadId));
   const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-  return `${tenantPrefix(tenant)}uploads/${hex}/`;
+  return `${uploadsPrefix(tenant)}${hex}/`;
+}
+
+export function uploadsPrefix(tenant: string): string {
+  return `${tenantPrefix(tenant)}uploads/`;
 }
 
 /** Marks that the tenant owns a dataset, so datasets can be listed without a registry elsewhere. */

@@ -91,7 +91,7 @@ describe('stored files are inert in a browser (finding 5)', () => {
   it('serves an uploaded HTML file as a sandboxed, unsniffed attachment, whole and ranged', async () => {
     const client = freshTenant();
     await putFile(client, 'pages/x.html', '<script>alert(document.cookie)</script>', { 'content-type': 'text/html' });
-    for (const headers of [{}, { range: 'bytes=0-7' }]) {
+    for (const headers of [{}, { range: 'bytes=0-7' }] as Record<string, string>[]) {
       const res = await client.request('GET', '/api/v1/files/pages/x.html', undefined, headers);
       expect(res.status).toBeLessThan(300);
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
@@ -181,13 +181,60 @@ describe('records cursor (finding 7)', () => {
   });
 });
 
+describe('per-tenant caps (finding 8)', () => {
+  // The driven project sets MAX_TENANT_FILE_BYTES 2,000,000, MAX_TENANT_FILES 20, MAX_OPEN_UPLOADS 3.
+  async function refused(res: Response, quota: string) {
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await res.json()) as { details: Record<string, unknown> }).details).toMatchObject({ code: 'QUOTA_EXCEEDED', quota });
+  }
+
+  it('caps stored file bytes, counting replaced files once and open uploads\' parts', async () => {
+    const client = freshTenant();
+    expect((await putFile(client, 'a.bin', 'a'.repeat(1_500_000))).status).toBe(201);
+    await refused(await putFile(client, 'b.bin', 'b'.repeat(600_000)), 'fileBytes');
+    // Replacing a file counts its new size only.
+    expect((await putFile(client, 'a.bin', 'a'.repeat(1_900_000))).status).toBe(200);
+    const start = await client.json<{ uploadId: string }>('POST', '/api/v1/files/c.bin?uploads');
+    expect(start.status).toBe(201);
+    const part = (n: number, size: number) =>
+      client.request('PUT', `/api/v1/files/c.bin?uploadId=${encodeURIComponent(start.body.data.uploadId)}&partNumber=${n}`, 'c'.repeat(size));
+    expect((await part(1, 100_000)).status).toBe(200);
+    await refused(await part(1, 200_000), 'fileBytes');
+    // The open upload's part counts too: 1,900,000 + 100,000 fill the cap, and one more byte does not fit.
+    expect((await putFile(client, 'empty.bin', '')).status).toBe(201);
+    await refused(await putFile(client, 'd.bin', 'd'), 'fileBytes');
+    expect((await client.request('DELETE', '/api/v1/files/a.bin')).status).toBe(200);
+    expect((await putFile(client, 'b.bin', 'b'.repeat(600_000))).status).toBe(201);
+  });
+
+  it('caps the number of files and of open multipart uploads', async () => {
+    const client = freshTenant();
+    for (let i = 0; i < 20; i++) expect((await putFile(client, `f${i}.txt`, 'x')).status).toBe(201);
+    await refused(await putFile(client, 'f20.txt', 'x'), 'files');
+    expect((await putFile(client, 'f0.txt', 'replaced')).status).toBe(200);
+    await refused(await client.request('POST', '/api/v1/files/f20.txt?uploads'), 'files');
+
+    const other = freshTenant();
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await other.json<{ uploadId: string }>('POST', `/api/v1/files/u${i}.bin?uploads`);
+      expect(res.status).toBe(201);
+      ids.push(res.body.data.uploadId);
+    }
+    await refused(await other.request('POST', '/api/v1/files/u3.bin?uploads'), 'openUploads');
+    expect((await other.request('DELETE', `/api/v1/files/u0.bin?uploadId=${encodeURIComponent(ids[0] ?? '')}`)).status).toBe(200);
+    expect((await other.request('POST', '/api/v1/files/u3.bin?uploads')).status).toBe(201);
+  });
+});
+
 describe('request bodies are strict UTF-8 (finding 10)', () => {
   it('refuses a job body with bytes that are not UTF-8 with 400 INVALID_JSON, and creates nothing', async () => {
     const client = freshTenant();
     const valid = new TextEncoder().encode('{"type":"sentiment_analysis_batch","data":{"texts":["caf\u00e9 ok"]}}');
     // The same job with a lone continuation byte and a truncated sequence in the text.
     const broken = new TextEncoder().encode('{"type":"sentiment_analysis_batch","data":{"texts":["caf__ ok"]}}');
-    broken.set([0x80, 0xc3], broken.indexOf(0x5f));
+    broken.set([0x80, 0xc3], new TextDecoder().decode(broken).indexOf('caf__') + 3);
     const bad = await client.request('POST', '/api/v1/jobs', broken);
     expect(bad.status).toBe(400);
     expect(await code(bad)).toBe('INVALID_JSON');
