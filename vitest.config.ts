@@ -36,10 +36,7 @@ export default defineConfig({
                 MAX_JOBS_PER_MINUTE: '1000',
                 MAX_RETRIES: '2',
                 WEBHOOK_SIGNING_KEY: WEBHOOK_TEST_SIGNING_KEY,
-                // Per-tenant caps small enough to reach in a test (test/driven/hardening.test.ts).
-                MAX_TENANT_FILE_BYTES: '2000000',
-                MAX_TENANT_FILES: '20',
-                MAX_OPEN_UPLOADS: '3',
+                // Caps the coordinator enforces, small enough to reach in test/driven/hardening.test.ts.
                 MAX_WAITERS: '8',
                 MAX_EVENT_STREAMS: '4',
               },

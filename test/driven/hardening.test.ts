@@ -1,4 +1,6 @@
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
+import worker from '../../src/index.ts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { attachDataset } from '../../src/durable/dataset-store.ts';
 import { freshTenant, type Client } from '../support/api.ts';
@@ -182,7 +184,19 @@ describe('records cursor (finding 7)', () => {
 });
 
 describe('per-tenant caps (finding 8)', () => {
-  // The driven project sets MAX_TENANT_FILE_BYTES 2,000,000, MAX_TENANT_FILES 20, MAX_OPEN_UPLOADS 3.
+  /** The Worker as an operator would configure it with small storage caps. */
+  const capped = { ...env, MAX_TENANT_FILE_BYTES: '2000000', MAX_TENANT_FILES: '20', MAX_OPEN_UPLOADS: '3' };
+  async function call(client: Client, method: string, path: string, body?: string) {
+    const ctx = createExecutionContext();
+    const headers: Record<string, string> = { authorization: `Bearer ${client.key}` };
+    // Called directly, not through the runtime's fetch: the length header is ours to set.
+    if (body !== undefined) Object.assign(headers, { 'content-type': 'text/plain', 'content-length': String(body.length) });
+    const res = await worker.fetch(new Request(`http://localhost${path}`, { method, headers, body }), capped, ctx);
+    await waitOnExecutionContext(ctx);
+    return res;
+  }
+  const putCapped = (client: Client, path: string, body: string) => call(client, 'PUT', `/api/v1/files/${path}`, body);
+
   async function refused(res: Response, quota: string) {
     expect(res.status).toBe(429);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -191,40 +205,40 @@ describe('per-tenant caps (finding 8)', () => {
 
   it('caps stored file bytes, counting replaced files once and open uploads\' parts', async () => {
     const client = freshTenant();
-    expect((await putFile(client, 'a.bin', 'a'.repeat(1_500_000))).status).toBe(201);
-    await refused(await putFile(client, 'b.bin', 'b'.repeat(600_000)), 'fileBytes');
+    expect((await putCapped(client, 'a.bin', 'a'.repeat(1_500_000))).status).toBe(201);
+    await refused(await putCapped(client, 'b.bin', 'b'.repeat(600_000)), 'fileBytes');
     // Replacing a file counts its new size only.
-    expect((await putFile(client, 'a.bin', 'a'.repeat(1_900_000))).status).toBe(200);
-    const start = await client.json<{ uploadId: string }>('POST', '/api/v1/files/c.bin?uploads');
+    expect((await putCapped(client, 'a.bin', 'a'.repeat(1_900_000))).status).toBe(200);
+    const start = await call(client, 'POST', '/api/v1/files/c.bin?uploads');
     expect(start.status).toBe(201);
-    const part = (n: number, size: number) =>
-      client.request('PUT', `/api/v1/files/c.bin?uploadId=${encodeURIComponent(start.body.data.uploadId)}&partNumber=${n}`, 'c'.repeat(size));
+    const { uploadId } = ((await start.json()) as { data: { uploadId: string } }).data;
+    const part = (n: number, size: number) => call(client, 'PUT', `/api/v1/files/c.bin?uploadId=${encodeURIComponent(uploadId)}&partNumber=${n}`, 'c'.repeat(size));
     expect((await part(1, 100_000)).status).toBe(200);
     await refused(await part(1, 200_000), 'fileBytes');
     // The open upload's part counts too: 1,900,000 + 100,000 fill the cap, and one more byte does not fit.
-    expect((await putFile(client, 'empty.bin', '')).status).toBe(201);
-    await refused(await putFile(client, 'd.bin', 'd'), 'fileBytes');
-    expect((await client.request('DELETE', '/api/v1/files/a.bin')).status).toBe(200);
-    expect((await putFile(client, 'b.bin', 'b'.repeat(600_000))).status).toBe(201);
+    expect((await putCapped(client, 'empty.bin', '')).status).toBe(201);
+    await refused(await putCapped(client, 'd.bin', 'd'), 'fileBytes');
+    expect((await call(client, 'DELETE', '/api/v1/files/a.bin')).status).toBe(200);
+    expect((await putCapped(client, 'b.bin', 'b'.repeat(600_000))).status).toBe(201);
   });
 
   it('caps the number of files and of open multipart uploads', async () => {
     const client = freshTenant();
-    for (let i = 0; i < 20; i++) expect((await putFile(client, `f${i}.txt`, 'x')).status).toBe(201);
-    await refused(await putFile(client, 'f20.txt', 'x'), 'files');
-    expect((await putFile(client, 'f0.txt', 'replaced')).status).toBe(200);
-    await refused(await client.request('POST', '/api/v1/files/f20.txt?uploads'), 'files');
+    for (let i = 0; i < 20; i++) expect((await putCapped(client, `f${i}.txt`, 'x')).status).toBe(201);
+    await refused(await putCapped(client, 'f20.txt', 'x'), 'files');
+    expect((await putCapped(client, 'f0.txt', 'replaced')).status).toBe(200);
+    await refused(await call(client, 'POST', '/api/v1/files/f20.txt?uploads'), 'files');
 
     const other = freshTenant();
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const res = await other.json<{ uploadId: string }>('POST', `/api/v1/files/u${i}.bin?uploads`);
+      const res = await call(other, 'POST', `/api/v1/files/u${i}.bin?uploads`);
       expect(res.status).toBe(201);
-      ids.push(res.body.data.uploadId);
+      ids.push(((await res.json()) as { data: { uploadId: string } }).data.uploadId);
     }
-    await refused(await other.request('POST', '/api/v1/files/u3.bin?uploads'), 'openUploads');
-    expect((await other.request('DELETE', `/api/v1/files/u0.bin?uploadId=${encodeURIComponent(ids[0] ?? '')}`)).status).toBe(200);
-    expect((await other.request('POST', '/api/v1/files/u3.bin?uploads')).status).toBe(201);
+    await refused(await call(other, 'POST', '/api/v1/files/u3.bin?uploads'), 'openUploads');
+    expect((await call(other, 'DELETE', `/api/v1/files/u0.bin?uploadId=${encodeURIComponent(ids[0] ?? '')}`)).status).toBe(200);
+    expect((await call(other, 'POST', '/api/v1/files/u3.bin?uploads')).status).toBe(201);
   });
 });
 
