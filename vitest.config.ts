@@ -39,6 +39,7 @@ export default defineConfig({
                 // Caps the coordinator enforces, small enough to reach in test/driven/hardening.test.ts.
                 MAX_WAITERS: '8',
                 MAX_EVENT_STREAMS: '4',
+                MAX_SCHEDULES: '5',
               },
               queueProducers: { JOB_QUEUE: { queueName: 'undelivered' } },
               outboundService: webhookReceiver,

@@ -24,6 +24,7 @@ const ConfigSchema = z.object({
   MAX_OPEN_UPLOADS: positiveInt,
   MAX_WAITERS: positiveInt,
   MAX_EVENT_STREAMS: positiveInt,
+  MAX_SCHEDULES: positiveInt,
   ALLOW_INSECURE_CALLBACKS: z.enum(['true', 'false']).default('false'),
   WEBHOOK_SIGNING_KEY: z.string().optional(),
 });
@@ -49,6 +50,7 @@ export interface Config {
   maxOpenUploads: number;
   maxWaiters: number;
   maxEventStreams: number;
+  maxSchedules: number;
   allowInsecureCallbacks: boolean;
   /** Null: webhooks are not configured, and callbackUrl is refused. */
   webhookSigningKey: string | null;
@@ -89,6 +91,7 @@ export function loadConfig(env: Env): Config {
     maxOpenUploads: v.MAX_OPEN_UPLOADS,
     maxWaiters: v.MAX_WAITERS,
     maxEventStreams: v.MAX_EVENT_STREAMS,
+    maxSchedules: v.MAX_SCHEDULES,
     allowInsecureCallbacks: v.ALLOW_INSECURE_CALLBACKS === 'true',
     webhookSigningKey: v.WEBHOOK_SIGNING_KEY || null,
   };

@@ -63,7 +63,7 @@ export class ApiError extends Error {
   }
 }
 
-export type Quota = 'fileBytes' | 'files' | 'openUploads' | 'waiters' | 'eventStreams';
+export type Quota = 'fileBytes' | 'files' | 'openUploads' | 'waiters' | 'eventStreams' | 'schedules';
 
 /** A per-tenant cap (README "Security") reached: 429, and which cap, so a client knows what to free. */
 export function quotaExceeded(quota: Quota, limit: number, retryAfterSec: number): ApiError {

@@ -4,7 +4,8 @@ import { retryDelayMs } from '../core/backoff.ts';
 import { nextFiring, firingJobId } from '../core/cron.ts';
 import { signatureHeader, tenantWebhookSecret } from '../core/webhooks.ts';
 import { handlerFor, jobSize } from '../handlers/registry.ts';
-import { jobInputKey } from '../storage/job-blobs.ts';
+import { jobInputKey, scheduleInputKey } from '../storage/job-blobs.ts';
+import { log } from '../log.ts';
 import type { JobErrorInfo, JobRecord, StoredResult } from '../core/job-record.ts';
 import {
   JOB_PRIORITIES,
@@ -53,13 +54,19 @@ export interface FieldProblem {
   message: string;
 }
 
-/** A recurring schedule: each firing creates an ordinary job from `job`. */
+/**
+ * A recurring schedule: each firing creates an ordinary job from `job`. The job's data lives in
+ * R2 (`scheduleInputKey`, written by the Worker before this call), like a job's input: the row
+ * holds only what lists and admission need, so no firing or listing parses a large blob.
+ */
 export interface NewSchedule {
   id: string;
   cron: string;
   timezone: string;
-  job: { type: JobType; priority: JobPriority; dataJson: string };
+  job: { type: JobType; priority: JobPriority; totalItems: number; estimatedMs: number; estimatedMemoryBytes: number };
 }
+
+export type CreateScheduleResult = { ok: true; schedule: ScheduleRecord } | { ok: false; code: 'QUOTA_EXCEEDED'; limit: number };
 
 export interface ScheduleRecord {
   id: string;
@@ -139,7 +146,15 @@ export type CancelResult =
   | { ok: false; code: 'JOB_NOT_FOUND' }
   | { ok: false; code: 'JOB_NOT_CANCELLABLE'; currentStatus: JobStatus };
 
-export type WaitResult = { ok: true; job: JobRecord; terminal: boolean } | { ok: false; code: 'JOB_NOT_FOUND' };
+export type WaitResult =
+  | { ok: true; job: JobRecord; terminal: boolean }
+  | { ok: false; code: 'JOB_NOT_FOUND' }
+  | { ok: false; code: 'QUOTA_EXCEEDED'; limit: number };
+
+export type EventsResult =
+  | { ok: true; stream: ReadableStream<Uint8Array> }
+  | { ok: false; code: 'JOB_NOT_FOUND' }
+  | { ok: false; code: 'QUOTA_EXCEEDED'; limit: number };
 
 /** A lease-holding call that no longer holds the lease: an old attempt, a duplicate, a finished job. */
 export type Stale = { ok: false; code: 'STALE' };
@@ -490,6 +505,9 @@ export class QueueCoordinator extends DurableObject<Env> {
     const job = this.getJob(id);
     if (!job) return Promise.resolve({ ok: false, code: 'JOB_NOT_FOUND' });
     if (isTerminal(job.status)) return Promise.resolve({ ok: true, job, terminal: true });
+    let parked = 0;
+    for (const set of this.waiters.values()) parked += set.size;
+    if (parked >= this.config.maxWaiters) return Promise.resolve({ ok: false, code: 'QUOTA_EXCEEDED', limit: this.config.maxWaiters });
     return new Promise((resolve) => {
       const set = this.waiters.get(id) ?? new Set();
       this.waiters.set(id, set);
@@ -512,13 +530,14 @@ export class QueueCoordinator extends DurableObject<Env> {
    * A live event stream for one job: the current state first (unless the client already saw it,
    * per Last-Event-ID), then every change, closing after the terminal event. Null if unknown.
    */
-  events(id: string, lastEventId: number | null): ReadableStream<Uint8Array> | null {
+  events(id: string, lastEventId: number | null): EventsResult {
     const row = this.row(id);
-    if (!row) return null;
+    if (!row) return { ok: false, code: 'JOB_NOT_FOUND' };
+    if (this.hub.total() >= this.config.maxEventStreams) return { ok: false, code: 'QUOTA_EXCEEDED', limit: this.config.maxEventStreams };
     const current = this.snapshot(row);
     // A terminal state is always sent, so the stream can close; a state already seen is not.
     const seen = lastEventId !== null && lastEventId >= current.id && !isTerminal(row.state as JobStatus);
-    return this.hub.open(id, seen ? null : current);
+    return { ok: true, stream: this.hub.open(id, seen ? null : current) };
   }
 
   /** Paused: nothing new starts, running jobs finish, admission goes on. */
@@ -530,21 +549,23 @@ export class QueueCoordinator extends DurableObject<Env> {
     return { paused };
   }
 
-  createSchedule(tenant: string, schedule: NewSchedule, who: Actor): ScheduleRecord {
+  createSchedule(tenant: string, schedule: NewSchedule, who: Actor): CreateScheduleResult {
     this.rememberTenant(tenant);
     const now = Date.now();
+    const count = this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM schedules').one().n;
+    if (count >= this.config.maxSchedules) return { ok: false, code: 'QUOTA_EXCEEDED', limit: this.config.maxSchedules };
     this.sql.exec(
       'INSERT INTO schedules (id, cron, timezone, job, next_ms, created_ms) VALUES (?, ?, ?, ?, ?, ?)',
       schedule.id,
       schedule.cron,
       schedule.timezone,
-      JSON.stringify({ type: schedule.job.type, priority: schedule.job.priority, data: JSON.parse(schedule.job.dataJson) as unknown }),
+      JSON.stringify(schedule.job),
       nextFiring(schedule.cron, schedule.timezone, now),
       now,
     );
     this.audit(null, 'schedule.create', who, 'created', `${schedule.id} ${schedule.cron} ${schedule.timezone}`);
     this.rearm();
-    return this.schedule(schedule.id) as ScheduleRecord;
+    return { ok: true, schedule: this.schedule(schedule.id) as ScheduleRecord };
   }
 
   schedule(id: string): ScheduleRecord | null {
@@ -558,6 +579,8 @@ export class QueueCoordinator extends DurableObject<Env> {
 
   deleteSchedule(id: string, who: Actor): boolean {
     const gone = this.sql.exec('DELETE FROM schedules WHERE id = ?', id).rowsWritten > 0;
+    const tenant = this.meta('tenant');
+    if (gone && tenant !== null) this.ctx.waitUntil(this.env.BLOBS.delete(scheduleInputKey(tenant, id)));
     if (gone) this.audit(null, 'schedule.delete', who, 'deleted', id);
     return gone;
   }
@@ -759,20 +782,40 @@ export class QueueCoordinator extends DurableObject<Env> {
       .exec<JobRow>("SELECT * FROM jobs WHERE state = 'running' AND lease_until_ms <= ?", now)
       .toArray();
     for (const row of lapsed) {
-      this.audit(row.id, 'job.lease', SYSTEM, 'expired', `attempt ${row.attempt}`);
-      if (row.cancel_requested === 1) {
-        this.finish(row.id, 'cancelled', now);
-        continue;
+      try {
+        this.expireLease(row, now);
+      } catch (error) {
+        this.alarmError(row.id, `lease of ${row.id}`, error);
+        // Looked at again one lease later, not on every alarm.
+        this.sql.exec('UPDATE jobs SET lease_until_ms = ? WHERE id = ?', now + this.config.leaseMs, row.id);
       }
-      this.failOrRetry(
-        row,
-        { code: 'LEASE_EXPIRED', message: 'The worker running this job stopped reporting progress', stage: 'processing', retryable: true },
-        now,
-      );
     }
     await this.fireSchedules(now);
     this.dispatch();
     await this.deliverWebhooks(now);
+  }
+
+  private expireLease(row: JobRow, now: number): void {
+    this.audit(row.id, 'job.lease', SYSTEM, 'expired', `attempt ${row.attempt}`);
+    if (row.cancel_requested === 1) {
+      this.finish(row.id, 'cancelled', now);
+      return;
+    }
+    this.failOrRetry(
+      row,
+      { code: 'LEASE_EXPIRED', message: 'The worker running this job stopped reporting progress', stage: 'processing', retryable: true },
+      now,
+    );
+  }
+
+  /**
+   * The error boundary of one unit of alarm work (a schedule, a webhook, a lapsed lease): the
+   * failure is audited, by error name only (a message may quote data), and the alarm goes on.
+   */
+  private alarmError(jobId: string | null, unit: string, error: unknown): void {
+    const name = error instanceof Error ? error.name : typeof error;
+    this.audit(jobId, 'alarm.error', SYSTEM, 'failed', `${unit}: ${name}`);
+    log('error', { event: 'alarm_error', unit: unit.split(' ')[0], errorName: name });
   }
 
   /**
@@ -785,43 +828,66 @@ export class QueueCoordinator extends DurableObject<Env> {
     if (tenant === null) return;
     const due = this.sql.exec<ScheduleRow>('SELECT * FROM schedules WHERE next_ms <= ?', now).toArray();
     for (const row of due) {
-      const dueMs = row.next_ms ?? now;
-      const spec = JSON.parse(row.job) as { type: JobType; priority: JobPriority; data: unknown };
-      const handler = handlerFor(spec.type);
-      const id = await firingJobId(row.id, dueMs);
-      if (handler) await this.env.BLOBS.put(jobInputKey(tenant, id), JSON.stringify(spec.data), { httpMetadata: { contentType: 'application/json' } });
-      const current = this.sql.exec<{ next_ms: number | null }>('SELECT next_ms FROM schedules WHERE id = ?', row.id).toArray()[0];
-      if (current?.next_ms !== dueMs) continue;
-      let admitted = false;
-      if (handler) {
-        const data = handler.dataSchema.parse(spec.data);
-        const outcome = this.admit(
-          {
-            id,
-            type: spec.type,
-            priority: spec.priority,
-            ...jobSize(handler, data),
-            runAtMs: null,
-            dependsOn: [],
-            retryOf: null,
-            callbackUrl: null,
-          },
-          { actor: `schedule:${row.id}`, requestId: null },
-          now,
-        );
-        admitted = outcome.ok;
+      try {
+        await this.fireSchedule(tenant, row, now);
+      } catch (error) {
+        this.alarmError(null, `schedule ${row.id}`, error);
+        // Skip this firing; a schedule whose next firing cannot be computed stops firing.
+        let next: number | null = null;
+        try {
+          next = nextFiring(row.cron, row.timezone, now);
+        } catch {
+          next = null;
+        }
+        this.sql.exec('UPDATE schedules SET next_ms = ?, refused = refused + 1 WHERE id = ?', next, row.id);
       }
-      this.sql.exec(
-        `UPDATE schedules SET next_ms = ?, last_fired_ms = ?, fired = fired + ?, refused = refused + ? WHERE id = ?`,
-        // Missed firings (the object was away) are not replayed: the next one is after now.
-        nextFiring(row.cron, row.timezone, Math.max(now, dueMs)),
-        now,
-        admitted ? 1 : 0,
-        admitted ? 0 : 1,
-        row.id,
-      );
-      if (!admitted) this.ctx.waitUntil(this.env.BLOBS.delete(jobInputKey(tenant, id)));
     }
+  }
+
+  private async fireSchedule(tenant: string, row: ScheduleRow, now: number): Promise<void> {
+    const dueMs = row.next_ms ?? now;
+    // Rows written before job data moved to R2 still hold it inline.
+    const spec = JSON.parse(row.job) as NewSchedule['job'] | { type: JobType; priority: JobPriority; data: unknown };
+    const handler = handlerFor(spec.type);
+    const id = await firingJobId(row.id, dueMs);
+    if (handler) {
+      const input = 'data' in spec ? JSON.stringify(spec.data) : await (await this.env.BLOBS.get(scheduleInputKey(tenant, row.id)))?.text();
+      if (input === undefined) throw new Error('schedule input missing');
+      await this.env.BLOBS.put(jobInputKey(tenant, id), input, { httpMetadata: { contentType: 'application/json' } });
+    }
+    const current = this.sql.exec<{ next_ms: number | null }>('SELECT next_ms FROM schedules WHERE id = ?', row.id).toArray()[0];
+    if (current?.next_ms !== dueMs) return;
+    let admitted = false;
+    if (handler) {
+      const size = 'data' in spec ? jobSize(handler, handler.dataSchema.parse(spec.data)) : spec;
+      const outcome = this.admit(
+        {
+          id,
+          type: spec.type,
+          priority: spec.priority,
+          totalItems: size.totalItems,
+          estimatedMs: size.estimatedMs,
+          estimatedMemoryBytes: size.estimatedMemoryBytes,
+          runAtMs: null,
+          dependsOn: [],
+          retryOf: null,
+          callbackUrl: null,
+        },
+        { actor: `schedule:${row.id}`, requestId: null },
+        now,
+      );
+      admitted = outcome.ok;
+    }
+    this.sql.exec(
+      `UPDATE schedules SET next_ms = ?, last_fired_ms = ?, fired = fired + ?, refused = refused + ? WHERE id = ?`,
+      // Missed firings (the object was away) are not replayed: the next one is after now.
+      nextFiring(row.cron, row.timezone, Math.max(now, dueMs)),
+      now,
+      admitted ? 1 : 0,
+      admitted ? 0 : 1,
+      row.id,
+    );
+    if (!admitted) this.ctx.waitUntil(this.env.BLOBS.delete(jobInputKey(tenant, id)));
   }
 
   /** Deletes terminal jobs past their TTL with their R2 objects. Safe to run twice or concurrently. */
@@ -1044,7 +1110,7 @@ export class QueueCoordinator extends DurableObject<Env> {
       // row left pending would re-arm the alarm at once, forever).
       for (const { job_id } of due) {
         this.sql.exec("UPDATE webhooks SET state = 'gave_up' WHERE job_id = ?", job_id);
-        this.audit(job_id, 'webhook.delivery', SYSTEM, 'failed:not_configured,gave_up', null);
+        this.audit(job_id, 'webhook.delivery', SYSTEM, 'failed', 'webhooks not configured, gave up');
       }
       return;
     }
@@ -1052,53 +1118,68 @@ export class QueueCoordinator extends DurableObject<Env> {
     const secret = await tenantWebhookSecret(signingKey, tenant);
     await Promise.all(
       due.map(async ({ job_id: jobId }) => {
-        const job = this.getJob(jobId);
-        if (!job?.callbackUrl) {
-          this.sql.exec('DELETE FROM webhooks WHERE job_id = ?', jobId);
-          return;
-        }
-        const body = JSON.stringify({
-          id: `${jobId}:${job.status}`,
-          type: `job.${job.status}`,
-          job: presentJob(job, { nowMs: Date.now(), ttlMs: ttlFor(job, this.config) }),
-        });
-        const timestamp = Date.now();
-        let outcome: string;
+        let delivered: boolean | 'gone';
         try {
-          const res = await fetch(job.callbackUrl, {
-            method: 'POST',
-            headers: {
-              'content-type': 'application/json',
-              'webhook-id': `${jobId}:${job.status}`,
-              'webhook-signature': await signatureHeader(secret, timestamp, body),
-            },
-            body,
-            redirect: 'manual',
-            signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
-          });
-          await res.body?.cancel();
-          outcome = res.ok ? `delivered:${res.status}` : `failed:${res.status}`;
-        } catch {
-          outcome = 'failed:network';
+          delivered = await this.sendWebhook(jobId, secret);
+        } catch (error) {
+          this.alarmError(jobId, `webhook of ${jobId}`, error);
+          delivered = false;
         }
+        if (delivered === 'gone') return;
         // Counted in SQL, not from the snapshot: every attempt is counted once, even overlapping ones.
         const attempt = this.sql
           .exec<{ attempts: number }>("UPDATE webhooks SET attempts = attempts + 1 WHERE job_id = ? AND state = 'pending' RETURNING attempts", jobId)
           .toArray()[0]?.attempts;
         if (attempt === undefined) return;
-        if (outcome.startsWith('delivered')) {
+        // The history says delivered or failed, never the target's status or whether it answered:
+        // it must not tell a tenant what a URL leads to.
+        let detail = `attempt ${attempt}`;
+        if (delivered) {
           this.sql.exec("UPDATE webhooks SET state = 'delivered' WHERE job_id = ?", jobId);
         } else if (attempt >= WEBHOOK_MAX_ATTEMPTS) {
           this.sql.exec("UPDATE webhooks SET state = 'gave_up' WHERE job_id = ?", jobId);
-          outcome += ',gave_up';
+          detail += ', gave up';
         } else {
           const delay = retryDelayMs(attempt, { baseDelayMs: 5_000, maxDelayMs: HOUR_MS });
           this.sql.exec('UPDATE webhooks SET next_ms = ? WHERE job_id = ?', Date.now() + delay, jobId);
+          detail += ', will retry';
         }
-        this.audit(jobId, 'webhook.delivery', SYSTEM, outcome, `attempt ${attempt}`);
+        this.audit(jobId, 'webhook.delivery', SYSTEM, delivered ? 'delivered' : 'failed', detail);
       }),
     );
     this.rearm();
+  }
+
+  /** One signed POST of the job's summary: true on a 2xx, false otherwise; 'gone' without a job or target. */
+  private async sendWebhook(jobId: string, secret: string): Promise<boolean | 'gone'> {
+    const job = this.getJob(jobId);
+    if (!job?.callbackUrl) {
+      this.sql.exec('DELETE FROM webhooks WHERE job_id = ?', jobId);
+      return 'gone';
+    }
+    const body = JSON.stringify({
+      id: `${jobId}:${job.status}`,
+      type: `job.${job.status}`,
+      job: presentJob(job, { nowMs: Date.now(), ttlMs: ttlFor(job, this.config) }),
+    });
+    const timestamp = Date.now();
+    try {
+      const res = await fetch(job.callbackUrl, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'webhook-id': `${jobId}:${job.status}`,
+          'webhook-signature': await signatureHeader(secret, timestamp, body),
+        },
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+      });
+      await res.body?.cancel();
+      return res.ok;
+    } catch {
+      return false;
+    }
   }
 
   /** The job's state as an event: terminal states by name, progress while it runs. */

@@ -1,9 +1,9 @@
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { createExecutionContext, runDurableObjectAlarm, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import worker from '../../src/index.ts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { attachDataset } from '../../src/durable/dataset-store.ts';
-import { freshTenant, type Client } from '../support/api.ts';
+import { deliver, freshTenant, type Client } from '../support/api.ts';
 
 /** Regression tests for the outside audit (issue 12), each through the HTTP API. */
 
@@ -256,5 +256,133 @@ describe('request bodies are strict UTF-8 (finding 10)', () => {
     expect(bulk.status).toBe(400);
     expect((await client.json<{ total: number }>('GET', '/api/v1/jobs')).body.data.total).toBe(0);
     expect((await client.request('POST', '/api/v1/jobs', valid)).status).toBe(201);
+  });
+});
+
+describe('schedules keep job data out of the coordinator, capped (finding 3)', () => {
+  const schedule = (texts: string[]) => ({ cron: '*/5 * * * *', timezone: 'UTC', job: { type: 'sentiment_analysis_batch', data: { texts } } });
+
+  it('refuses job data over 1 MiB with 413, and fires a large schedule into an ordinary job', async () => {
+    const client = freshTenant();
+    const tooBig = await client.json('POST', '/api/v1/schedules', schedule(Array.from({ length: 800 }, () => 'x'.repeat(1500))));
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.body.details).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', limitBytes: 1024 * 1024 });
+
+    const texts = Array.from({ length: 600 }, (_, i) => `${i} `.padEnd(1500, 'fine weather. '));
+    const created = await client.json<{ id: string }>('POST', '/api/v1/schedules', schedule(texts));
+    expect(created.status).toBe(201);
+    expect((await client.json<{ schedules: unknown[] }>('GET', '/api/v1/schedules')).body.data.schedules).toHaveLength(1);
+    await client.sql('UPDATE schedules SET next_ms = ? WHERE id = ?', Date.now() - 1, created.body.data.id);
+    await runDurableObjectAlarm(client.coordinator());
+    const jobs = await client.json<{ jobs: { id: string }[] }>('GET', '/api/v1/jobs');
+    expect(jobs.body.data.jobs).toHaveLength(1);
+    const id = jobs.body.data.jobs[0]?.id ?? '';
+    expect((await client.json('GET', `/api/v1/jobs/${id}`)).body.data).toMatchObject({ processingStats: { totalItems: 600 } });
+    // The job reads the schedule's data: it completes with one result per text.
+    for (let slice = 0; slice < 50 && (await client.json('GET', `/api/v1/jobs/${id}`)).body.data.status === 'running'; slice++) {
+      await deliver(await client.pendingMessage(id));
+    }
+    expect((await client.json('GET', `/api/v1/jobs/${id}`)).body.data).toMatchObject({ status: 'completed', processingStats: { processedItems: 600 } });
+  });
+
+  it('caps schedules per tenant (MAX_SCHEDULES, 5 here) with 429 and Retry-After', async () => {
+    const client = freshTenant();
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await client.json<{ id: string }>('POST', '/api/v1/schedules', schedule([`s${i}`]));
+      expect(res.status).toBe(201);
+      ids.push(res.body.data.id);
+    }
+    const refused = await client.json('POST', '/api/v1/schedules', schedule(['one more']));
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(refused.body.details).toMatchObject({ code: 'QUOTA_EXCEEDED', quota: 'schedules', limit: 5 });
+    expect((await client.json('DELETE', `/api/v1/schedules/${ids[0]}`)).status).toBe(200);
+    expect((await client.json('POST', '/api/v1/schedules', schedule(['fits again']))).status).toBe(201);
+  });
+});
+
+describe('webhook history is no status oracle (finding 4)', () => {
+  async function outcomes(client: Client, callbackUrl: string): Promise<string[]> {
+    const created = await client.json<{ jobId: string }>('POST', '/api/v1/jobs', { type: 'sentiment_analysis_batch', data: { texts: ['x'] }, callbackUrl, delay: 60_000 });
+    const id = created.body.data.jobId;
+    await client.json('DELETE', `/api/v1/jobs/${id}`);
+    for (let round = 0; round < 20; round++) {
+      const history = await client.json<{ events: { action: string; outcome: string; detail: string }[] }>('GET', `/api/v1/jobs/${id}/history`);
+      const deliveries = history.body.data.events.filter((e) => e.action === 'webhook.delivery');
+      if (deliveries.length > 0) return deliveries.map((e) => `${e.outcome}: ${e.detail}`);
+      await runDurableObjectAlarm(client.coordinator());
+    }
+    throw new Error('no delivery attempt');
+  }
+
+  it('records a 503, a 502 and a bad-signature 401 all as the same "failed"', async () => {
+    const client = freshTenant();
+    const seen = [
+      await outcomes(client, `https://receiver.test/down/${client.tenant}/a`),
+      await outcomes(client, 'https://unreachable.example/hook'),
+      await outcomes(client, 'https://receiver.test/down/not-this-tenant/b'),
+    ];
+    for (const attempts of seen) expect(attempts).toEqual(['failed: attempt 1, will retry']);
+  });
+});
+
+describe('held-open calls are capped per tenant (finding 8)', () => {
+  it('answers the wait past MAX_WAITERS (8 here) with 429 and Retry-After, and frees the slots when the job ends', async () => {
+    const client = freshTenant();
+    const delayed = async () =>
+      (await client.json<{ jobId: string }>('POST', '/api/v1/jobs', { type: 'sentiment_analysis_batch', data: { texts: ['held'] }, delay: 60_000 })).body.data.jobId;
+    const held = await delayed();
+    const waits = Array.from({ length: 9 }, () => client.json('POST', `/api/v1/jobs/${held}/wait`, { timeout: 60_000 }));
+    const first = await Promise.race(waits);
+    expect(first.status).toBe(429);
+    expect(first.body.details).toMatchObject({ code: 'QUOTA_EXCEEDED', quota: 'waiters', limit: 8 });
+    expect(Number(first.headers.get('retry-after'))).toBeGreaterThan(0);
+    await client.json('DELETE', `/api/v1/jobs/${held}`);
+    expect((await Promise.all(waits)).map((w) => w.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 429]);
+    expect((await client.json('POST', `/api/v1/jobs/${await delayed()}/wait`, { timeout: 1 })).status).toBe(408);
+  });
+
+  it('answers the event stream past MAX_EVENT_STREAMS (4 here) with 429, and frees the slots when streams end', async () => {
+    const client = freshTenant();
+    const created = await client.json<{ jobId: string }>('POST', '/api/v1/jobs', { type: 'sentiment_analysis_batch', data: { texts: ['held'] }, delay: 60_000 });
+    const id = created.body.data.jobId;
+    const streams: Response[] = [];
+    for (let i = 0; i < 4; i++) {
+      const res = await client.request('GET', `/api/v1/jobs/${id}/events`);
+      expect(res.status).toBe(200);
+      streams.push(res);
+    }
+    const refused = await client.request('GET', `/api/v1/jobs/${id}/events`);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await code(refused)).toBe('QUOTA_EXCEEDED');
+    await client.json('DELETE', `/api/v1/jobs/${id}`);
+    for (const res of streams) expect(await res.text()).toContain('event: cancelled');
+    const again = await client.request('GET', `/api/v1/jobs/${id}/events`);
+    expect(again.status).toBe(200);
+    expect(await again.text()).toContain('event: cancelled');
+  });
+});
+
+describe('one bad unit of alarm work does not stop the rest (finding 9)', () => {
+  it('audits a schedule that cannot fire and still dispatches due jobs in the same alarm', async () => {
+    const client = freshTenant();
+    const created = await client.json<{ id: string }>('POST', '/api/v1/schedules', {
+      cron: '*/5 * * * *',
+      timezone: 'UTC',
+      job: { type: 'sentiment_analysis_batch', data: { texts: ['x'] } },
+    });
+    const job = await client.json<{ jobId: string }>('POST', '/api/v1/jobs', { type: 'sentiment_analysis_batch', data: { texts: ['delayed'] }, delay: 60_000 });
+    // A row that throws when fired (as a corrupt one would), due now; the delayed job due too.
+    await client.sql("UPDATE schedules SET cron = 'not a cron', next_ms = ? WHERE id = ?", Date.now() - 1, created.body.data.id);
+    await client.sql('UPDATE jobs SET scheduled_ms = ?, not_before_ms = ? WHERE id = ?', Date.now() - 1, Date.now() - 1, job.body.data.jobId);
+    for (let run = 0; run < 2; run++) await runDurableObjectAlarm(client.coordinator());
+    expect((await client.json('GET', `/api/v1/jobs/${job.body.data.jobId}`)).body.data.status).toBe('running');
+    const audit = await client.json<{ events: { action: string; outcome: string; detail: string | null }[] }>('GET', '/api/v1/audit?limit=100');
+    const errors = audit.body.data.events.filter((e) => e.action === 'alarm.error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.detail).toContain(`schedule ${created.body.data.id}`);
+    expect((await client.json('GET', `/api/v1/schedules/${created.body.data.id}`)).body.data).toMatchObject({ nextRunAt: null, refused: 1 });
   });
 });
