@@ -1,5 +1,5 @@
 import { createMiddleware } from 'hono/factory';
-import { MAX_TENANT_ID_LENGTH } from '../storage/file-keys.ts';
+import { MAX_TENANT_ID_LENGTH } from '../core/key-limits.ts';
 import { ApiError } from './errors.ts';
 import type { AppEnv } from './context.ts';
 

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { JOB_PRIORITIES, JOB_STATUSES, JOB_TYPES, type JobPriority, type JobType } from '../core/job-types.ts';
-import { MAX_PATH_BYTES } from '../storage/file-keys.ts';
+import { MAX_PATH_BYTES } from '../core/key-limits.ts';
 
 export const MAX_WAIT_MS = 300_000;
 export const DEFAULT_WAIT_MS = 30_000;

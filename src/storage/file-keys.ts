@@ -1,16 +1,8 @@
+import { MAX_PATH_BYTES } from '../core/key-limits.ts';
 import { tenantPrefix } from './job-blobs.ts';
 
 /** The seed's safe file path pattern; everything else about a path is checked by `filePathProblem`. */
 export const SAFE_PATH = /^[a-zA-Z0-9/_.-]+$/;
-/** Tenant ids are at most this long (the API_KEYS rule in api/auth.ts). */
-export const MAX_TENANT_ID_LENGTH = 64;
-/** R2 refuses longer object keys. */
-export const R2_MAX_KEY_BYTES = 1024;
-/**
- * A path becomes the key `t/{tenant}/files/{path}`: the limit leaves room for the longest
- * tenant's prefix, so it is the same for every tenant and no accepted path overflows a key.
- */
-export const MAX_PATH_BYTES = R2_MAX_KEY_BYTES - `t/${'x'.repeat(MAX_TENANT_ID_LENGTH)}/files/`.length;
 
 /**
  * Why `path` may not name a file, or null when it may. The pattern alone admits `..`, `.`,

@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, type RouteConfig, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { fileKey, filePathProblem, filesPrefix, MAX_PATH_BYTES, pathOfKey, prefixProblem, uploadPrefix } from '../../storage/file-keys.ts';
+import { MAX_PATH_BYTES } from '../../core/key-limits.ts';
+import { fileKey, filePathProblem, filesPrefix, pathOfKey, prefixProblem, uploadPrefix } from '../../storage/file-keys.ts';
 import { loadConfig } from '../../config.ts';
 import { fileUsage } from '../../storage/tenant-usage.ts';
 import type { AppEnv } from '../context.ts';
