@@ -9,7 +9,7 @@ import { isTransient } from '../core/transient.ts';
 import { requireApiKey } from './auth.ts';
 import { requestId } from './request-id.ts';
 import type { AppEnv } from './context.ts';
-import { ApiError, errorEnvelope, fieldErrors, type ErrorCode } from './errors.ts';
+import { ApiError, echoId, errorEnvelope, fieldErrors, type ErrorCode } from './errors.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { datasetRoutes } from './routes/datasets.ts';
 import { fileRoutes } from './routes/files.ts';
@@ -25,7 +25,7 @@ function respond(c: Context<AppEnv>, error: ApiError): Response {
 
 /** Validation failures of any request part, in the contract's words. */
 function validationError(c: Context<AppEnv>, target: string, issues: Parameters<typeof fieldErrors>[0]): ApiError {
-  if (target === 'param') return new ApiError('JOB_NOT_FOUND', 'Job not found', { jobId: c.req.param('id') ?? '' });
+  if (target === 'param') return new ApiError('JOB_NOT_FOUND', 'Job not found', echoId('jobId', c.req.param('id')));
   if (target === 'json' && c.req.path === '/api/v1/jobs') {
     return jobBodyError(issues);
   }
@@ -124,7 +124,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route('/api/v1', fileRoutes);
   app.route('/api/v1', datasetRoutes);
 
-  app.notFound((c) => respond(c, new ApiError('NOT_FOUND', 'No such route', { path: c.req.path })));
+  app.notFound((c) => respond(c, new ApiError('NOT_FOUND', 'No such route')));
   app.onError((error, c) => {
     const apiError = toApiError(error);
     if (!(error instanceof ApiError) && !(error instanceof HTTPException)) {

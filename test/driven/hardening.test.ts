@@ -134,7 +134,7 @@ describe('no input value is repeated back or logged (finding 6)', () => {
     }
   });
 
-  it('keeps a well-formed X-Request-Id, and replaces one carrying a long digit run or an email everywhere', async () => {
+  it('keeps a well-formed X-Request-Id, replaces one carrying a long digit run or an email everywhere, and 404s name no such id', async () => {
     const client = freshTenant();
     const kept = await client.request('POST', '/api/v1/jobs', { type: 'sentiment_analysis_batch', data: { texts: ['x'] } }, { 'x-request-id': 'req-create-1' });
     expect(kept.headers.get('x-request-id')).toBe('req-create-1');
@@ -145,6 +145,11 @@ describe('no input value is repeated back or logged (finding 6)', () => {
     }
     const audit = await client.request('GET', '/api/v1/audit?limit=100');
     const trail = await audit.text();
+    for (const path of [`/api/v1/jobs/${CARD}`, `/api/v1/schedules/${encodeURIComponent(EMAIL)}`, `/api/v1/nothing/${CARD}`]) {
+      const missing = await client.request('GET', path);
+      expect(missing.status).toBe(404);
+      expect(await missing.text()).not.toContain(CARD);
+    }
     expect(trail).toContain('req-create-1');
     for (const leaked of [CARD, EMAIL]) {
       expect(trail).not.toContain(leaked);

@@ -6,7 +6,7 @@ import { datasetStoreFor, MAX_READ_LIMIT, RECORD_CURSOR, type Owned } from '../.
 import { coordinatorFor } from '../../queue/consumer.ts';
 import { datasetMarkerKey, datasetsPrefix } from '../../storage/file-keys.ts';
 import type { AppEnv } from '../context.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError, echoId } from '../errors.ts';
 import { errors, json, security } from '../openapi.ts';
 import { DatasetListItemSchema, DatasetRecordSchema, DatasetSchema, IdParams, SentimentLabelSchema } from '../schemas.ts';
 
@@ -15,7 +15,7 @@ type Ctx = Context<AppEnv>;
 const ok = <T>(c: Ctx, data: T) => c.json({ success: true as const, data, timestamp: new Date().toISOString() }, 200);
 
 function notFound(id: string): ApiError {
-  return new ApiError('DATASET_NOT_FOUND', 'Dataset not found', { datasetId: id });
+  return new ApiError('DATASET_NOT_FOUND', 'Dataset not found', echoId('datasetId', id));
 }
 
 /** A malformed id names no dataset: 404, answered before the query is validated, as for any unknown id. */

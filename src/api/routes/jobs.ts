@@ -7,7 +7,7 @@ import { coordinatorFor } from '../../queue/consumer.ts';
 import { handlerFor } from '../../handlers/registry.ts';
 import { jobInputKey, readResultItems } from '../../storage/job-blobs.ts';
 import type { AppEnv } from '../context.ts';
-import { ApiError, errorEnvelope, quotaExceeded } from '../errors.ts';
+import { ApiError, echoId, errorEnvelope, quotaExceeded } from '../errors.ts';
 import { actorOf, parseJobBody, submitJob } from '../submit.ts';
 import { CreateJobBody } from '../create-job-body.ts';
 import { errors, json, security } from '../openapi.ts';
@@ -56,7 +56,7 @@ function createdView(job: JobRecord) {
 const HELD_OPEN_RETRY_AFTER_SEC = 5;
 
 function notFound(id: string): ApiError {
-  return new ApiError('JOB_NOT_FOUND', 'Job not found', { jobId: id });
+  return new ApiError('JOB_NOT_FOUND', 'Job not found', echoId('jobId', id));
 }
 
 /** The job as the API shows it, with the first page of a completed job's items inlined. */

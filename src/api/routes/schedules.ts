@@ -5,7 +5,7 @@ import { handlerFor, jobSize } from '../../handlers/registry.ts';
 import { coordinatorFor } from '../../queue/consumer.ts';
 import { scheduleInputKey } from '../../storage/job-blobs.ts';
 import type { AppEnv } from '../context.ts';
-import { ApiError, quotaExceeded } from '../errors.ts';
+import { ApiError, echoId, quotaExceeded } from '../errors.ts';
 import { errors, json, security } from '../openapi.ts';
 import { CreateScheduleBody, DeletedSchedule, IdParams, ScheduleView } from '../schemas.ts';
 import { actorOf, parseJobBody, referenceError } from '../submit.ts';
@@ -26,7 +26,7 @@ function view(s: ScheduleRecord): z.infer<typeof ScheduleView> {
   };
 }
 
-const notFound = (id: string) => new ApiError('NOT_FOUND', 'Schedule not found', { scheduleId: id });
+const notFound = (id: string) => new ApiError('NOT_FOUND', 'Schedule not found', echoId('scheduleId', id));
 const invalid = (errorsList: { field: string; message: string }[]) => new ApiError('INVALID_REQUEST', 'Invalid schedule', { errors: errorsList });
 const ONE_OFF_OPTIONS = ['runAt', 'delay', 'dependsOn', 'callbackUrl'] as const;
 /** A schedule's job data is copied into every firing: kept small. */
