@@ -4,7 +4,7 @@ import { filesPrefix, uploadsPrefix } from './file-keys.ts';
  * An upload left open this long no longer counts against the tenant's caps: a client that lost
  * its uploadId (there is no listing of open uploads) is not locked out for good.
  */
-export const OPEN_UPLOAD_COUNTS_MS = 7 * 24 * 60 * 60 * 1000;
+const OPEN_UPLOAD_COUNTS_MS = 7 * 24 * 60 * 60 * 1000;
 
 export interface FileUsage {
   files: number;

@@ -30,7 +30,7 @@ const notFound = (id: string) => new ApiError('NOT_FOUND', 'Schedule not found',
 const invalid = (errorsList: { field: string; message: string }[]) => new ApiError('INVALID_REQUEST', 'Invalid schedule', { errors: errorsList });
 const ONE_OFF_OPTIONS = ['runAt', 'delay', 'dependsOn', 'callbackUrl'] as const;
 /** A schedule's job data is copied into every firing: kept small. */
-export const MAX_SCHEDULE_DATA_BYTES = 1024 * 1024;
+const MAX_SCHEDULE_DATA_BYTES = 1024 * 1024;
 const encoder = new TextEncoder();
 
 const create = createRoute({
