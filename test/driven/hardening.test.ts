@@ -277,7 +277,7 @@ describe('schedules keep job data out of the coordinator, capped (finding 3)', (
     const created = await client.json<{ id: string }>('POST', '/api/v1/schedules', schedule(texts));
     expect(created.status).toBe(201);
     expect((await client.json<{ schedules: unknown[] }>('GET', '/api/v1/schedules')).body.data.schedules).toHaveLength(1);
-    await client.sql('UPDATE schedules SET next_ms = ? WHERE id = ?', Date.now() - 1, created.body.data.id);
+    await client.advanceClock(5 * 60_000 + 1);
     await runDurableObjectAlarm(client.coordinator());
     const jobs = await client.json<{ jobs: { id: string }[] }>('GET', '/api/v1/jobs');
     expect(jobs.body.data.jobs).toHaveLength(1);
@@ -379,9 +379,9 @@ describe('one bad unit of alarm work does not stop the rest (finding 9)', () => 
       job: { type: 'sentiment_analysis_batch', data: { texts: ['x'] } },
     });
     const job = await client.json<{ jobId: string }>('POST', '/api/v1/jobs', { type: 'sentiment_analysis_batch', data: { texts: ['delayed'] }, delay: 60_000 });
-    // A row that throws when fired (as a corrupt one would), due now; the delayed job due too.
-    await client.sql("UPDATE schedules SET cron = 'not a cron', next_ms = ? WHERE id = ?", Date.now() - 1, created.body.data.id);
-    await client.sql('UPDATE jobs SET scheduled_ms = ?, not_before_ms = ? WHERE id = ?', Date.now() - 1, Date.now() - 1, job.body.data.jobId);
+    // A row that throws when fired (as a corrupt one would); then time makes it and the delayed job due.
+    await client.sql("UPDATE schedules SET cron = 'not a cron' WHERE id = ?", created.body.data.id);
+    await client.advanceClock(5 * 60_000 + 1);
     for (let run = 0; run < 2; run++) await runDurableObjectAlarm(client.coordinator());
     expect((await client.json('GET', `/api/v1/jobs/${job.body.data.jobId}`)).body.data.status).toBe('running');
     const audit = await client.json<{ events: { action: string; outcome: string; detail: string | null }[] }>('GET', '/api/v1/audit?limit=100');

@@ -1,10 +1,11 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { checkCron } from '../../core/cron.ts';
-import type { ScheduleRecord } from '../../durable/queue-coordinator.ts';
+import type { ScheduleRecord } from '../../durable/coordinator/contract.ts';
+import { coordinatorFor } from '../../durable/coordinator-stub.ts';
 import { handlerFor, jobSize } from '../../handlers/registry.ts';
-import { coordinatorFor } from '../../queue/consumer.ts';
 import { scheduleInputKey } from '../../storage/job-blobs.ts';
 import type { AppEnv } from '../context.ts';
+import { ok } from '../ok.ts';
 import { ApiError, echoId, quotaExceeded } from '../errors.ts';
 import { errors, json, security } from '../openapi.ts';
 import { CreateScheduleBody, DeletedSchedule, IdParams, ScheduleView } from '../schemas.ts';
@@ -92,7 +93,7 @@ export const scheduleRoutes = new OpenAPIHono<AppEnv>()
     await c.env.BLOBS.put(key, dataJson, { httpMetadata: { contentType: 'application/json' } });
     const created = await coordinatorFor(c.env, tenant).createSchedule(
       tenant,
-      { id, cron: body.cron, timezone: body.timezone, job: { type: handler.type, priority: parsed.body.priority, ...jobSize(handler, parsed.body.data) } },
+      { id, cron: body.cron, timezone: body.timezone, job: { type: handler.type, priority: parsed.body.priority, size: jobSize(handler, parsed.body.data) } },
       actorOf(c),
     );
     if (!created.ok) {
@@ -101,20 +102,20 @@ export const scheduleRoutes = new OpenAPIHono<AppEnv>()
     }
     const schedule = created.schedule;
     c.header('Location', `/api/v1/schedules/${schedule.id}`);
-    return c.json({ success: true as const, data: view(schedule), timestamp: new Date().toISOString() }, 201);
+    return ok(c, view(schedule), 201);
   })
   .openapi(list, async (c) => {
     const schedules = await coordinatorFor(c.env, c.get('tenant')).listSchedules();
-    return c.json({ success: true as const, data: { schedules: schedules.map(view) }, timestamp: new Date().toISOString() }, 200);
+    return ok(c, { schedules: schedules.map(view) }, 200);
   })
   .openapi(get, async (c) => {
     const { id } = c.req.valid('param');
     const schedule = await coordinatorFor(c.env, c.get('tenant')).schedule(id);
     if (!schedule) throw notFound(id);
-    return c.json({ success: true as const, data: view(schedule), timestamp: new Date().toISOString() }, 200);
+    return ok(c, view(schedule), 200);
   })
   .openapi(remove, async (c) => {
     const { id } = c.req.valid('param');
     if (!(await coordinatorFor(c.env, c.get('tenant')).deleteSchedule(id, actorOf(c)))) throw notFound(id);
-    return c.json({ success: true as const, data: { id, deleted: true }, timestamp: new Date().toISOString() }, 200);
+    return ok(c, { id, deleted: true }, 200);
   });
