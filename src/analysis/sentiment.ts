@@ -8,6 +8,9 @@
  *    words that are not opinions in customer text, e.g. "please", "support", "like"), then wink's
  *    matched phrases (words, emoji, emoticons, idioms: wink value × 4), then VADER's lexicon
  *    (vader-sentiment, 7,500 words and emoticons) for single words neither covered.
+ * 1b. Malfunctions: a function verb (work, charge, turn on, drain…) within three tokens of a negator or
+ *    a failure verb ("won't turn on", "stopped charging", "neither will charge") is one complaint
+ *    phrase of −2.2, taking precedence over the vocabularies (./sentiment-rules.ts malfunctionSpans).
  * 2. Per phrase: a VADER degree adverb up to two words before it scales it (booster +0.293,
  *    dampener −0.293, ×0.95 at distance 2, sign-aware), an ALL-CAPS word in mixed-case text adds
  *    0.733; wink's negation flag multiplies by −0.74 (VADER's N_SCALAR), except that a negated
@@ -35,6 +38,7 @@ import {
   confidenceFor,
   findPhrases,
   labelFor,
+  malfunctionSpans,
   round3,
   scoreTokens,
   type LanguageWords,
@@ -79,6 +83,15 @@ const LIKE_SUBJECTS: ReadonlySet<string> = new Set(['i', 'we', 'you', 'they', 's
 const REQUEST_OPENERS: ReadonlySet<string> = new Set(['please', 'kindly', 'could', 'can', 'would', 'will', 'pls', 'plz']);
 const REQUEST_PAIRS: ReadonlySet<string> = new Set(['i would', 'i need', 'we need', 'i want', 'we would']);
 
+/** What a product does when it works; near "not"/"stopped" they make a malfunction (./sentiment-rules.ts). */
+const FUNCTION_VERBS: ReadonlySet<string> = new Set(('work works worked working function functions functioning ' +
+  'operate operates turn turns turning switch start starts starting boot boots booting charge charges charging ' +
+  'connect connects connecting pair pairs pairing sync syncs syncing load loads loading open opens opening ' +
+  'close closes drain drains draining spin spins spinning heat heats heating cool cools cooling print prints ' +
+  'printing respond responds responding stay stays hold holds fit fits install installs installing update updates ' +
+  'updating save saves saving play plays playing ring rings lock locks locking flush flushes recognise recognises ' +
+  'recognize recognizes detect detects register registers dispense dispenses flow flows power powers').split(' '));
+
 // Matched against wink's normal forms, where every "n't"/"nt" contraction is already "not".
 const ENGLISH: LanguageWords = {
   negators: new Set('not no never nobody none nothing neither nor cannot hardly barely rarely seldom'.split(' ')),
@@ -94,7 +107,7 @@ const ENGLISH: LanguageWords = {
   boosters: BOOSTERS,
   dampeners: DAMPENERS,
   refusals: new Set(['refused', 'refuses', 'refuse', 'unable', 'failed', 'fails']),
-  resolutions: new Set(['fixed', 'resolved', 'solved', 'sorted', 'repaired', 'fixes', 'resolves', 'solves']),
+  resolutions: new Set(['fixed', 'resolved', 'solved', 'sorted', 'repaired', 'fixes', 'resolves', 'solves', 'replaced', 'replacing', 'exchanged']),
   opensRequest: (lower, start) => {
     const first = lower[start] ?? '';
     if (REQUEST_OPENERS.has(first)) {
@@ -106,6 +119,11 @@ const ENGLISH: LanguageWords = {
   },
   emphasisAfterNegation: 'enough',
   strongerAfterNegation: ['at', 'all'],
+  isFunctionVerb: (lower, i) => FUNCTION_VERBS.has(lower[i] ?? ''),
+  // "no" is left out ("no charge for delivery"); "no longer works" is caught by "longer".
+  failureTriggers: new Set(('not never neither nor cannot stopped stops quit ceased longer fails failed refuses ' +
+    'refused unable').split(' ')),
+  negatesAfterVerb: false,
 };
 
 // --- wink internals we hook into (pinned wink-nlp 2.4.0 / wink-eng-lite-web-model 1.8.1) ---
@@ -217,7 +235,7 @@ export function analyzeSentiment(text: string, options?: SentimentOptions): Sent
   // Fallback if the hook did not run (model shape changed): wink's own sentence spans.
   const spans = last.rdd?.sentences ?? (doc.sentences().out(its.span) as unknown as Array<[number, number]>);
   const winkPhrases = last.matches.map((m): [number, number, number] => [m[0] ?? 0, m[1] ?? 0, (m[2] ?? 0) * WINK_TO_VADER]);
-  const phrases = findPhrases(lower, CUSTOMER_LEXICON, winkPhrases, (i) => vaderValue(lower, i));
+  const phrases = findPhrases(lower, CUSTOMER_LEXICON, winkPhrases, (i) => vaderValue(lower, i), malfunctionSpans(lower, ENGLISH));
   const scored = scoreTokens({ lower, values, spans, negationFlag, isWord }, phrases, ENGLISH);
   const score = round3(Math.max(-1, Math.min(1, scored.score)));
   const sentiment = labelFor(score);
