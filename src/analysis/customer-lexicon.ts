@@ -123,6 +123,8 @@ const ENTRIES: ReadonlyArray<readonly [string, number]> = [
   ...family(1.6, 'sorted out, sorted it, quicker than, sooner than expected, earlier than expected, in no time, patient'),
   ...family(2.0, 'buy again, buy it again, would buy again, order again, fits perfectly, fits well'),
   ...family(1.0, 'replaced, replacing, tidy'),
+  ...family(2.6, 'could not be happier, could not be more, could not ask for more, can not complain, no complaints here'),
+  ...family(-1.8, 'second thoughts, keep looking, steer clear, save your money, let this one go'),
   // not an opinion in customer text
   ['refund policy', 0], ['black', 0], ['white', 0], ['grey', 0], ['gray', 0], ['holiday', 0], ['holidays', 0], ['pay', 0], ['cancel', 0], ['number', 0], ['nobody apologised', -1.8], ['nobody apologized', -1.8], ['no apology', -1.8],
   ['please', 0], ['kindly', 0], ['support', 0], ['help', 0], ['thank', 0.8], ['thanks', 0.8],

@@ -80,6 +80,11 @@ export interface LanguageWords {
   failureTriggers: ReadonlySet<string>;
   /** German and Dutch negate after the verb ("funktioniert nicht", "werkt niet"). */
   negatesAfterVerb: boolean;
+  /**
+   * English only: a positive phrase compared against the item under review ("sound better than
+   * these", "more intelligent than this movie") praises something else, so it counts as negation.
+   */
+  comparedAgainstItem?(lower: readonly string[], last: number, end: number): boolean;
 }
 
 export interface TokenView {
@@ -142,6 +147,7 @@ function scalePhrase(p: Phrase, view: TokenView, words: LanguageWords, start: nu
     const word = values[p.first] ?? '';
     if (word.length > 1 && word === word.toUpperCase() && word !== word.toLowerCase()) v += sign(v) * C_INCR;
   }
+  if (v > 0 && words.comparedAgainstItem?.(lower, p.last, end) === true) v *= N_SCALAR;
   if (p.settled !== true && isNegated(p, view, words, start)) {
     const emphasisWord = words.emphasisAfterNegation;
     const [strong1, strong2] = words.strongerAfterNegation ?? ['', ''];
@@ -305,7 +311,7 @@ export function buildVocabulary(entries: ReadonlyArray<readonly [string, number]
 let covered = new Uint8Array(256);
 
 /**
- * Step 1 of every language: malfunction spans first, then customer-vocabulary phrases (longest
+ * Step 1 of every language: `settled` spans (malfunctions, ratings: their value already final) first, then customer-vocabulary phrases (longest
  * match), then `spans` (wink's phrases), then `single(i)` for each token no phrase covers yet. Returns phrases sorted by first token.
  */
 export function findPhrases(
@@ -313,14 +319,14 @@ export function findPhrases(
   vocabulary: Vocabulary,
   spans: ReadonlyArray<readonly [number, number, number]> = [],
   single?: (i: number) => number | undefined,
-  malfunctions: ReadonlyArray<readonly [number, number, number]> = [],
+  settled: ReadonlyArray<readonly [number, number, number]> = [],
 ): Phrase[] {
   const n = lower.length;
   if (covered.length < n) covered = new Uint8Array(n * 2);
   covered.fill(0, 0, n);
   const phrases: Phrase[] = [];
-  // Malfunctions first: "won't turn on" is one complaint, not "turn on" negated.
-  for (const [first, last, value] of malfunctions) {
+  // Malfunctions and ratings first: "won't turn on" is one complaint, not "turn on" negated.
+  for (const [first, last, value] of settled) {
     for (let k = first; k <= last; k += 1) covered[k] = 1;
     phrases.push({ first, last, value, customer: true, settled: true });
   }

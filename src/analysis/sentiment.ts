@@ -11,11 +11,13 @@
  * 1b. Malfunctions: a function verb (work, charge, turn on, drain…) within three tokens of a negator or
  *    a failure verb ("won't turn on", "stopped charging", "neither will charge") is one complaint
  *    phrase of −2.2, taking precedence over the vocabularies (./sentiment-rules.ts malfunctionSpans).
+ *    Ratings ("9/10", "2 out of 10", "1 star", "four stars") likewise: (rating − 0.55) × 8, within ±3.
  * 2. Per phrase: a VADER degree adverb up to two words before it scales it (booster +0.293,
  *    dampener −0.293, ×0.95 at distance 2, sign-aware), an ALL-CAPS word in mixed-case text adds
  *    0.733; wink's negation flag multiplies by −0.74 (VADER's N_SCALAR), except that a negated
  *    positive followed by "enough" is emphasis ("can't recommend it enough": ×1.5, not flipped),
- *    and "at all" after a negated phrase strengthens it by 1.25 ("not bad at all").
+ *    and "at all" after a negated phrase strengthens it by 1.25 ("not bad at all"). A positive
+ *    phrase compared against the item ("better than these", "more fun than this") is negated too.
  * 3. Contrast: in a sentence with "but"/"however"/"yet"/"although"/"though", phrases before the
  *    last one weigh 0.5 and those after 1.5 (VADER's "but" rule); a sentence opening with
  *    "although"/"though"/"even though"/"while" instead weighs its first clause (up to the comma)
@@ -92,6 +94,44 @@ const FUNCTION_VERBS: ReadonlySet<string> = new Set(('work works worked working 
   'updating save saves saving play plays playing ring rings lock locks locking flush flushes recognise recognises ' +
   'recognize recognizes detect detects register registers dispense dispenses flow flows power powers').split(' '));
 
+const COMPARED_ITEMS: ReadonlySet<string> = new Set(['this', 'these', 'that', 'it', 'them', 'those']);
+
+const NUMBER_WORDS: Readonly<Record<string, number>> = {
+  zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
+};
+const RATING = /^(\d+(?:\.\d+)?)\/(5|10|100)$/;
+/** A rating r in [0, 1] on VADER's scale: 0.9 → +2.8, 0.7 → +1.2, 0.5 → −0.4, 0.2 → −2.8 (clamped to ±3). */
+const ratingValue = (r: number): number => Math.max(-3, Math.min(3, (r - 0.55) * 8));
+const numberAt = (word: string): number | undefined => NUMBER_WORDS[word] ?? (/^\d+(\.\d+)?$/.test(word) ? Number(word) : undefined);
+
+/** Ratings: "9/10", "2 out of 10", "1 star", "four stars". Returns settled spans for findPhrases. */
+function ratingSpans(lower: readonly string[]): Array<[number, number, number]> {
+  const spans: Array<[number, number, number]> = [];
+  for (let i = 0; i < lower.length; i += 1) {
+    const word = lower[i] ?? '';
+    const slash = RATING.exec(word);
+    if (slash !== null) {
+      const r = Number(slash[1]) / Number(slash[2]);
+      if (r <= 1) spans.push([i, i, ratingValue(r)]);
+      continue;
+    }
+    const n = numberAt(word);
+    if (n === undefined) continue;
+    const next = lower[i + 1] ?? '';
+    if ((next === 'star' || next === 'stars') && n <= 5) {
+      spans.push([i, i + 1, ratingValue(n / 5)]);
+      i += 1;
+    } else if (next === 'out' && lower[i + 2] === 'of') {
+      const of = numberAt(lower[i + 3] ?? '');
+      if (of !== undefined && of > 0 && n <= of && (of === 5 || of === 10)) {
+        spans.push([i, i + 3, ratingValue(n / of)]);
+        i += 3;
+      }
+    }
+  }
+  return spans;
+}
+
 // Matched against wink's normal forms, where every "n't"/"nt" contraction is already "not".
 const ENGLISH: LanguageWords = {
   negators: new Set('not no never nobody none nothing neither nor cannot hardly barely rarely seldom'.split(' ')),
@@ -124,6 +164,14 @@ const ENGLISH: LanguageWords = {
   failureTriggers: new Set(('not never neither nor cannot stopped stops quit ceased longer fails failed refuses ' +
     'refused unable').split(' ')),
   negatesAfterVerb: false,
+  comparedAgainstItem: (lower, last, end) => {
+    for (let k = last + 1; k <= Math.min(end - 1, last + 6); k += 1) {
+      const word = lower[k] ?? '';
+      if (word === ',' || word === ';' || word === 'but') return false;
+      if (word === 'than') return COMPARED_ITEMS.has(lower[k + 1] ?? '');
+    }
+    return false;
+  },
 };
 
 // --- wink internals we hook into (pinned wink-nlp 2.4.0 / wink-eng-lite-web-model 1.8.1) ---
@@ -235,7 +283,7 @@ export function analyzeSentiment(text: string, options?: SentimentOptions): Sent
   // Fallback if the hook did not run (model shape changed): wink's own sentence spans.
   const spans = last.rdd?.sentences ?? (doc.sentences().out(its.span) as unknown as Array<[number, number]>);
   const winkPhrases = last.matches.map((m): [number, number, number] => [m[0] ?? 0, m[1] ?? 0, (m[2] ?? 0) * WINK_TO_VADER]);
-  const phrases = findPhrases(lower, CUSTOMER_LEXICON, winkPhrases, (i) => vaderValue(lower, i), malfunctionSpans(lower, ENGLISH));
+  const phrases = findPhrases(lower, CUSTOMER_LEXICON, winkPhrases, (i) => vaderValue(lower, i), [...malfunctionSpans(lower, ENGLISH), ...ratingSpans(lower)]);
   const scored = scoreTokens({ lower, values, spans, negationFlag, isWord }, phrases, ENGLISH);
   const score = round3(Math.max(-1, Math.min(1, scored.score)));
   const sentiment = labelFor(score);
