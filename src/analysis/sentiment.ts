@@ -11,7 +11,8 @@
  * 1b. Malfunctions: a function verb (work, charge, turn on, drain…) within three tokens of a negator or
  *    a failure verb ("won't turn on", "stopped charging", "neither will charge") is one complaint
  *    phrase of −2.2, taking precedence over the vocabularies (./sentiment-rules.ts malfunctionSpans).
- *    Ratings ("9/10", "2 out of 10", "1 star", "four stars") likewise: (rating − 0.55) × 8, within ±3.
+ *    Ratings ("9/10", "2 out of 10", "1 star", "four stars") likewise: (rating − 0.55) × 8, within ±3;
+ *    and a wait ("took 40 minutes", "waited over 2 hours"; not "within 2 days") −1.6.
  * 2. Per phrase: a VADER degree adverb up to two words before it scales it (booster +0.293,
  *    dampener −0.293, ×0.95 at distance 2, sign-aware), an ALL-CAPS word in mixed-case text adds
  *    0.733; wink's negation flag multiplies by −0.74 (VADER's N_SCALAR), except that a negated
@@ -99,10 +100,30 @@ const COMPARED_ITEMS: ReadonlySet<string> = new Set(['this', 'these', 'that', 'i
 const NUMBER_WORDS: Readonly<Record<string, number>> = {
   zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
 };
+const WAITING_VALUE = -1.6;
 const RATING = /^(\d+(?:\.\d+)?)\/(5|10|100)$/;
 /** A rating r in [0, 1] on VADER's scale: 0.9 → +2.8, 0.7 → +1.2, 0.5 → −0.4, 0.2 → −2.8 (clamped to ±3). */
 const ratingValue = (r: number): number => Math.max(-3, Math.min(3, (r - 0.55) * 8));
 const numberAt = (word: string): number | undefined => NUMBER_WORDS[word] ?? (/^\d+(\.\d+)?$/.test(word) ? Number(word) : undefined);
+
+const TIME_UNITS: ReadonlySet<string> = new Set('min mins minute minutes hour hours hr hrs day days week weeks month months'.split(' '));
+const WAITING: ReadonlySet<string> = new Set('wait waited waiting took take takes taking sat sitting spent passed hold over still'.split(' '));
+const SHORT: ReadonlySet<string> = new Set(['only', 'just', 'within', 'less', 'under', 'in']);
+/** Waiting complaints: a waiting verb up to 4 tokens before "N minutes/hours/days…" ("took 40 minutes"). */
+function waitingSpans(lower: readonly string[]): Array<[number, number, number]> {
+  const spans: Array<[number, number, number]> = [];
+  for (let i = 1; i < lower.length; i += 1) {
+    if (!TIME_UNITS.has(lower[i] ?? '') || numberAt(lower[i - 1] ?? '') === undefined || SHORT.has(lower[i - 2] ?? '')) continue;
+    for (let k = i - 2; k >= Math.max(0, i - 5); k -= 1) {
+      if (SHORT.has(lower[k] ?? '')) break;
+      if (WAITING.has(lower[k] ?? '')) {
+        spans.push([i - 1, i, WAITING_VALUE]);
+        break;
+      }
+    }
+  }
+  return spans;
+}
 
 /** Ratings: "9/10", "2 out of 10", "1 star", "four stars". Returns settled spans for findPhrases. */
 function ratingSpans(lower: readonly string[]): Array<[number, number, number]> {
@@ -136,7 +157,8 @@ function ratingSpans(lower: readonly string[]): Array<[number, number, number]> 
 const ENGLISH: LanguageWords = {
   negators: new Set('not no never nobody none nothing neither nor cannot hardly barely rarely seldom'.split(' ')),
   shortNegators: new Set(['without']),
-  clauseBoundaries: new Set([',', ';', ':', '-', 'and', 'but', 'or', 'because', 'which']),
+  // "or" keeps a negation going: "wasn't helpful or friendly" negates both.
+  clauseBoundaries: new Set([',', ';', ':', '-', 'and', 'but', 'because', 'which']),
   contrast: new Set(['but', 'however', 'yet', 'although', 'though']),
   contrastOpeners: new Set(['but', 'however']),
   opensConcession: (lower, start) => {
@@ -283,7 +305,7 @@ export function analyzeSentiment(text: string, options?: SentimentOptions): Sent
   // Fallback if the hook did not run (model shape changed): wink's own sentence spans.
   const spans = last.rdd?.sentences ?? (doc.sentences().out(its.span) as unknown as Array<[number, number]>);
   const winkPhrases = last.matches.map((m): [number, number, number] => [m[0] ?? 0, m[1] ?? 0, (m[2] ?? 0) * WINK_TO_VADER]);
-  const phrases = findPhrases(lower, CUSTOMER_LEXICON, winkPhrases, (i) => vaderValue(lower, i), [...malfunctionSpans(lower, ENGLISH), ...ratingSpans(lower)]);
+  const phrases = findPhrases(lower, CUSTOMER_LEXICON, winkPhrases, (i) => vaderValue(lower, i), [...malfunctionSpans(lower, ENGLISH), ...ratingSpans(lower), ...waitingSpans(lower)]);
   const scored = scoreTokens({ lower, values, spans, negationFlag, isWord }, phrases, ENGLISH);
   const score = round3(Math.max(-1, Math.min(1, scored.score)));
   const sentiment = labelFor(score);
