@@ -265,6 +265,12 @@ export function confidenceFor(label: SentimentLabel, score: number, scored: Scor
  * clause boundary between, is one phrase spanning both, valued MALFUNCTION_VALUE. "not only" is
  * no negation. Returns [first, last, value] spans for {@link findPhrases}.
  */
+/** Tokens are lower case here: a-z or any letter beyond Latin-1's symbols (a regex per token costs more). */
+const startsWithLetter = (word: string): boolean => {
+  const c = word.charCodeAt(0);
+  return (c >= 97 && c <= 122) || c >= 0xc0;
+};
+
 export function malfunctionSpans(lower: readonly string[], words: LanguageWords): Array<[number, number, number]> {
   const spans: Array<[number, number, number]> = [];
   const isTrigger = (k: number): boolean => {
@@ -275,12 +281,12 @@ export function malfunctionSpans(lower: readonly string[], words: LanguageWords)
     if (i <= after || !words.isFunctionVerb(lower, i)) continue;
     let trigger = -1;
     for (let k = i - 1; k >= Math.max(0, i - MALFUNCTION_WINDOW); k -= 1) {
-      if (words.clauseBoundaries.has(lower[k] ?? '') || !/\p{L}/u.test(lower[k] ?? '')) break;
+      if (words.clauseBoundaries.has(lower[k] ?? '') || !startsWithLetter(lower[k] ?? '')) break;
       if (isTrigger(k)) { trigger = k; break; }
     }
     if (trigger < 0 && words.negatesAfterVerb) {
       for (let k = i + 1; k <= Math.min(lower.length - 1, i + MALFUNCTION_WINDOW); k += 1) {
-        if (words.clauseBoundaries.has(lower[k] ?? '') || !/\p{L}/u.test(lower[k] ?? '')) break;
+        if (words.clauseBoundaries.has(lower[k] ?? '') || !startsWithLetter(lower[k] ?? '')) break;
         if (isTrigger(k)) { trigger = k; break; }
       }
     }

@@ -97,14 +97,16 @@ const FUNCTION_VERBS: ReadonlySet<string> = new Set(('work works worked working 
 
 const COMPARED_ITEMS: ReadonlySet<string> = new Set(['this', 'these', 'that', 'it', 'them', 'those']);
 
-const NUMBER_WORDS: Readonly<Record<string, number>> = {
-  zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
-};
+const NUMBER_WORDS: ReadonlyMap<string, number> = new Map(
+  'zero one two three four five six seven eight nine ten'.split(' ').map((word, n) => [word, n] as const),
+);
 const WAITING_VALUE = -1.6;
 const RATING = /^(\d+(?:\.\d+)?)\/(5|10|100)$/;
 /** A rating r in [0, 1] on VADER's scale: 0.9 → +2.8, 0.7 → +1.2, 0.5 → −0.4, 0.2 → −2.8 (clamped to ±3). */
 const ratingValue = (r: number): number => Math.max(-3, Math.min(3, (r - 0.55) * 8));
-const numberAt = (word: string): number | undefined => NUMBER_WORDS[word] ?? (/^\d+(\.\d+)?$/.test(word) ? Number(word) : undefined);
+const isDigit = (word: string): boolean => word.charCodeAt(0) >= 48 && word.charCodeAt(0) <= 57;
+const numberAt = (word: string): number | undefined =>
+  isDigit(word) ? (/^\d+(\.\d+)?$/.test(word) ? Number(word) : undefined) : NUMBER_WORDS.get(word);
 
 const TIME_UNITS: ReadonlySet<string> = new Set('min mins minute minutes hour hours hr hrs day days week weeks month months'.split(' '));
 const WAITING: ReadonlySet<string> = new Set('wait waited waiting took take takes taking sat sitting spent passed hold over still'.split(' '));
@@ -130,7 +132,7 @@ function ratingSpans(lower: readonly string[]): Array<[number, number, number]> 
   const spans: Array<[number, number, number]> = [];
   for (let i = 0; i < lower.length; i += 1) {
     const word = lower[i] ?? '';
-    const slash = RATING.exec(word);
+    const slash = isDigit(word) ? RATING.exec(word) : null;
     if (slash !== null) {
       const r = Number(slash[1]) / Number(slash[2]);
       if (r <= 1) spans.push([i, i, ratingValue(r)]);
