@@ -335,8 +335,8 @@ describe('analyzeSentiment: accuracy floors (figures: npm run eval:sentiment)', 
     splitHalves((rows as Fixture).filter((r): r is { text: string; class: number } => r.text !== '' && (r.class === 0 || r.class === 1))).heldout,
   );
 
-  // Measured 0.789 three-class, 0.890 polar (issue 16 asks 0.80 three-class: not met yet).
-  it('UCI held-out half: three-class ≥ 0.78, polar ≥ 0.88', () => {
+  // Measured 0.800 three-class (1,200 / 1,500), 0.897 polar: issue 16's 0.80 / 0.88.
+  it('UCI held-out half: three-class ≥ 0.80, polar ≥ 0.89', () => {
     expect(heldout).toHaveLength(1500);
     let correct = 0;
     let neutral = 0;
@@ -345,8 +345,8 @@ describe('analyzeSentiment: accuracy floors (figures: npm run eval:sentiment)', 
       if (label === 'neutral') neutral += 1;
       else if ((label === 'positive') === (r.class === 1)) correct += 1;
     }
-    expect(correct / heldout.length).toBeGreaterThanOrEqual(0.78);
-    expect(correct / (heldout.length - neutral)).toBeGreaterThanOrEqual(0.88);
+    expect(correct / heldout.length).toBeGreaterThanOrEqual(0.8);
+    expect(correct / (heldout.length - neutral)).toBeGreaterThanOrEqual(0.89);
   });
 
   interface LabelledSet {
