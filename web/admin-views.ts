@@ -1,6 +1,6 @@
 /** The views beside the job list: schedules, the queue (pause state and counts), a dataset's records. */
 import { badge, count, facts, formatTime, h, relativeTime, table } from './dom.ts';
-import { client, message, PRIORITIES, shortId, typeLabel } from './session.ts';
+import { client, message, PRIORITIES, shortId, showPaused, typeLabel } from './session.ts';
 
 export async function schedulesView(root: HTMLElement): Promise<void> {
   const schedules = await client().listSchedules();
@@ -40,6 +40,7 @@ export async function schedulesView(root: HTMLElement): Promise<void> {
 
 export async function queueView(root: HTMLElement): Promise<void> {
   const s = await client().stats();
+  showPaused(s.paused);
   const toggle = h('button', { type: 'button', id: 'toggle-pause' }, s.paused ? 'Resume queue' : 'Pause queue');
   const state = h('p', { id: 'queue-state', role: 'status', class: s.paused ? 'paused' : 'running' }, s.paused ? 'Paused: running jobs finish, new jobs are accepted, but none starts until you resume.' : 'Running: jobs start as slots free up.');
   toggle.addEventListener('click', () => {
@@ -53,6 +54,8 @@ export async function queueView(root: HTMLElement): Promise<void> {
     );
   });
   const p = s.performance;
+  // "0.07 jobs/minute": the unit goes in the label, so the figure never wraps mid-unit.
+  const [rate = p.throughput, ...unit] = p.throughput.split(' ');
   root.replaceChildren(
     h(
       'section',
@@ -75,7 +78,7 @@ export async function queueView(root: HTMLElement): Promise<void> {
       facts(
         [
           ['Success rate', `${p.successRate}%`],
-          [`Throughput (last ${p.throughputWindowMinutes} min)`, h('span', { class: 'nowrap' }, p.throughput)],
+          [`Throughput, ${unit.join(' ') || 'jobs/minute'} (last ${p.throughputWindowMinutes} min)`, h('span', { id: 'throughput', class: 'nowrap' }, rate)],
           ['Average run', `${count(p.averageProcessingTime)} ms`],
           ['Peak concurrency', p.peakConcurrency],
         ],
@@ -106,6 +109,8 @@ export async function datasetView(root: HTMLElement, id: string): Promise<void> 
   const show = async (index: number): Promise<void> => {
     const page = await client().datasetRecords(id, { limit: RECORDS_PAGE, ...(cursors[index] ? { cursor: cursors[index] } : {}) });
     if (page.cursor) cursors[index + 1] = page.cursor;
+    // The source's other columns, as many as stay readable.
+    const extra = [...new Set(page.records.flatMap((r) => Object.keys(r.fields)))].slice(0, 4);
     const prev = h('button', { type: 'button', disabled: index === 0 }, 'Previous');
     const next = h('button', { type: 'button', disabled: !page.cursor }, 'Next');
     prev.addEventListener('click', () => void show(index - 1));
@@ -116,9 +121,10 @@ export async function datasetView(root: HTMLElement, id: string): Promise<void> 
         ? h('p', { class: 'empty' }, 'No records.')
         : table(
             `Records ${count(first + 1)}–${count(first + page.records.length)} of ${count(dataset.recordCount)}`,
-            ['Text', 'Sentiment', 'Score', 'Created', 'Source'],
+            ['Text', 'Sentiment', 'Score', ...extra, 'Created', 'Source'],
             page.records.map((r) => [
               h('span', { class: 'text-cell' }, r.text),
+              ...extra.map((c) => String(r.fields[c] ?? '')),
               r.sentiment ? badge(r.sentiment) : h('span', { class: 'muted' }, 'not scored'),
               r.score === null ? '' : r.score.toFixed(3),
               formatTime(r.createdAt),

@@ -46,17 +46,17 @@ export function facts(pairs: [string, Child | string | number | undefined][], cl
   );
 }
 
-/** A table that scrolls inside its own box on a narrow screen instead of widening the page. */
+/** A table; on a phone each row becomes a card of labelled cells (styles.css), so nothing scrolls sideways. */
 export function table(caption: string, headers: string[], rows: Child[][]): HTMLDivElement {
   return h(
     'div',
     { class: 'table-wrap' },
     h(
       'table',
-      {},
+      { class: 'cards' },
       h('caption', {}, caption),
       h('thead', {}, h('tr', {}, ...headers.map((c) => h('th', { scope: 'col' }, c)))),
-      h('tbody', {}, ...rows.map((cells) => h('tr', {}, ...cells.map((c) => h('td', {}, c))))),
+      h('tbody', {}, ...rows.map((cells) => h('tr', {}, ...cells.map((c, i) => h('td', { 'data-label': headers[i] ?? '' }, c))))),
     ),
   );
 }

@@ -299,18 +299,6 @@ export async function jobView(root: HTMLElement, id: string, signal: AbortSignal
     history.replaceChildren(...(await client().history(job.id)).map(historyItem));
   };
 
-  try {
-    await render(await client().getJob(id));
-  } catch (error) {
-    if (error instanceof JobQueueError && (error.code === 'JOB_NOT_FOUND' || error.status === 400)) {
-      title.textContent = 'No such job';
-      note.textContent = `No job has the id ${id}.`;
-      return;
-    }
-    throw error;
-  }
-  title.focus();
-
   cancel.addEventListener('click', () => {
     client()
       .cancelJob(id)
@@ -327,6 +315,18 @@ export async function jobView(root: HTMLElement, id: string, signal: AbortSignal
         (error: unknown) => (note.textContent = `Cannot retry: ${message(error)}`),
       );
   });
+
+  try {
+    await render(await client().getJob(id));
+  } catch (error) {
+    if (error instanceof JobQueueError && (error.code === 'JOB_NOT_FOUND' || error.status === 400)) {
+      title.textContent = 'No such job';
+      note.textContent = `No job has the id ${id}.`;
+      return;
+    }
+    throw error;
+  }
+  title.focus();
 
   for await (const event of client().events(id, { signal })) {
     if (event.type === 'progress') {

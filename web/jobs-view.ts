@@ -1,7 +1,7 @@
 /** The job list: what the dashboard opens on. Rows of unfinished jobs follow their event streams. */
 import { JobQueueError, type JobStatus, type JobSummary } from '../src/client/index.ts';
 import { badge, count, h, relativeTime, type Child } from './dom.ts';
-import { client, isTerminal, jobTypes, message, PRIORITIES, shortId, STATUSES, typeLabel } from './session.ts';
+import { client, isTerminal, jobTypes, message, PRIORITIES, shortId, showPaused, STATUSES, typeLabel } from './session.ts';
 
 const PAGE_SIZE = 15;
 /** Live streams at once for list rows; beyond that, rows refresh with the list. */
@@ -56,6 +56,7 @@ export async function jobsView(root: HTMLElement, signal: AbortSignal): Promise<
     page: state.page,
   });
   const [s, page] = await Promise.all([stats, list]);
+  showPaused(s.paused);
   const pages = Math.max(1, Math.ceil(page.total / PAGE_SIZE));
 
   const filters = h(
@@ -107,7 +108,7 @@ export async function jobsView(root: HTMLElement, signal: AbortSignal): Promise<
           { class: 'table-wrap' },
           h(
             'table',
-            { class: 'job-table' },
+            { class: 'job-table cards' },
             h('caption', { class: 'visually-hidden' }, 'Jobs, newest first'),
             h('thead', {}, h('tr', {}, ...['Job', 'Status', 'Progress', 'Priority', 'Created'].map((c) => h('th', { scope: 'col' }, c)))),
             h('tbody', { id: 'job-list' }, ...rows),

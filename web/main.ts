@@ -10,7 +10,7 @@ import { byId, h } from './dom.ts';
 import { jobView } from './job-view.ts';
 import { jobsView } from './jobs-view.ts';
 import { newJobView } from './new-job.ts';
-import { client, message, setClient, signedIn } from './session.ts';
+import { message, setClient, showPaused, signedIn } from './session.ts';
 
 const KEY_STORAGE = 'datacloak-api-key';
 /** Where `npm run dev` runs; its key is no secret there, so the sign-in offers it. */
@@ -29,7 +29,7 @@ async function signIn(key: string): Promise<void> {
   byId('view').hidden = false;
   byId('sign-out').hidden = false;
   for (const link of document.querySelectorAll<HTMLElement>('[data-nav]')) link.hidden = false;
-  byId('nav-paused').hidden = !stats.paused;
+  showPaused(stats.paused);
   await route();
 }
 
@@ -88,7 +88,6 @@ async function route(): Promise<void> {
       markNav('jobs');
       await jobsView(root, signal);
     }
-    if (parts[0] === 'queue') byId('nav-paused').hidden = !(await client().stats()).paused;
   } catch (error) {
     if (signal.aborted) return;
     if (error instanceof JobQueueError && error.code === 'UNAUTHORIZED') return signOut();

@@ -79,7 +79,7 @@ async function filePicker(initial: string | null): Promise<HTMLElement> {
 
 /** Existing datasets, optionally with "a new dataset" (a fresh id) or "none". */
 async function datasetPicker(options: { allowNew: boolean; allowNone: boolean; initial: string | null; hint: string }): Promise<HTMLElement> {
-  const { datasets } = await client().listDatasets({ limit: 200 });
+  const { datasets } = await client().listDatasets({ limit: 100 });
   const fresh = crypto.randomUUID();
   const select = h(
     'select',

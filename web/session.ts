@@ -49,3 +49,8 @@ export const TYPE_HINTS: Record<JobType, string> = {
 export const typeLabel = (type: string) => TYPE_LABELS[type as JobType] ?? type.replaceAll('_', ' ');
 
 export const shortId = (id: string) => id.slice(0, 8);
+
+/** The "paused" mark beside Queue in the navigation, from whichever view last read the stats. */
+export function showPaused(paused: boolean): void {
+  document.getElementById('nav-paused')?.toggleAttribute('hidden', !paused);
+}
