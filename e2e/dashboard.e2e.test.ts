@@ -199,6 +199,8 @@ describe('the dashboard in headless Chromium', () => {
     await startJob(page, /^Start sentiment analysis/);
     await expect.poll(() => page.locator('#detail-fields').textContent()).toContain(`Waiting for${delayed}`);
     await capture(page, 'job-waiting');
+    // Still there after the job's live events have redrawn the page.
+    expect(await page.locator('#detail-fields').textContent()).toContain(`Waiting for${delayed}`);
     await page.getByRole('button', { name: 'Cancel job' }).click();
     await expect.poll(() => progressLabel(page)).toMatch(/^cancelled/);
     await page.goto(`${url}/#/jobs/${delayed}`);

@@ -25,6 +25,7 @@ export function formatTime(iso: string | undefined): string {
 export function relativeTime(iso: string, now = Date.now()): string {
   const seconds = Math.round((Date.parse(iso) - now) / 1000);
   const abs = Math.abs(seconds);
+  if (abs < 5) return 'just now';
   const [value, unit] = abs < 60 ? [abs, 's'] : abs < 3600 ? [Math.round(abs / 60), 'min'] : abs < 172_800 ? [Math.round(abs / 3600), 'h'] : [Math.round(abs / 86_400), 'days'];
   return seconds >= 0 ? `in ${value} ${unit}` : `${value} ${unit} ago`;
 }

@@ -33,7 +33,7 @@ function jobFacts(job: Job): HTMLDListElement {
     ['Waiting for', job.waitingFor && job.waitingFor.length > 0 ? h('span', { class: 'id-list' }, ...job.waitingFor.map(jobLink)) : undefined],
     ['Priority', job.priority],
     ['Items', s.totalItems > 0 ? `${count(s.processedItems)} of ${count(s.totalItems)}${s.failedItems > 0 ? ` (${count(s.failedItems)} failed)` : ''}` : undefined],
-    ['Speed', !isTerminal(job.status) && job.status === 'running' ? s.currentSpeed : undefined],
+    ['Speed', job.status === 'running' ? s.currentSpeed : undefined],
     ['Created', when(job.createdAt)],
     ['Started', job.startedAt ? when(job.startedAt) : undefined],
     ['Estimated completion', job.status === 'running' && job.estimatedCompletion ? when(job.estimatedCompletion) : undefined],
@@ -333,7 +333,7 @@ export async function jobView(root: HTMLElement, id: string, signal: AbortSignal
       renderProgress(event.status, event.progress);
       continue;
     }
-    // A terminal event has no result inline: read the full job once.
-    await render(isTerminal(event.job.status) ? await client().getJob(id) : event.job);
+    // A state change: events carry the job's summary, the page shows all of it (result, waits).
+    await render(await client().getJob(id));
   }
 }
