@@ -1,5 +1,5 @@
 /** What `jobs status` and `jobs watch` print: a job as a person reads it, not as JSON. */
-import { readResult, TERMINAL_STATUSES, type Distribution, type Job, type JobStatus } from '../src/client/index.ts';
+import { formatBytes, formatDuration, progressUnit, readResult, TERMINAL_STATUSES, type Distribution, type Job, type JobStatus } from '../src/client/index.ts';
 
 const BAR_WIDTH = 30;
 
@@ -9,26 +9,17 @@ export function bar(progress: number): string {
 }
 
 /** One progress line, redrawn in place on a terminal. */
-export function progressLine(status: JobStatus, progress: number, stats?: Job['processingStats']): string {
-  const items = stats && stats.totalItems > 0 ? `  ${stats.processedItems.toLocaleString('en-US')} of ${stats.totalItems.toLocaleString('en-US')} items` : '';
-  return `${bar(progress)}  ${status}${items}`;
+export function progressLine(status: JobStatus, progress: number, stats?: Job['processingStats'], unit: 'bytes' | 'items' = 'items'): string {
+  if (!stats || stats.totalItems === 0) return `${bar(progress)}  ${status}`;
+  const done = unit === 'bytes' ? `${formatBytes(stats.processedItems)} of ${formatBytes(stats.totalItems)}` : `${stats.processedItems.toLocaleString('en-US')} of ${stats.totalItems.toLocaleString('en-US')} items`;
+  return `${bar(progress)}  ${status}  ${done}`;
 }
 
 const time = (iso: string) => `${iso.slice(0, 19).replace('T', ' ')} UTC`;
 
-function duration(fromIso: string, toIso: string): string {
-  const ms = Date.parse(toIso) - Date.parse(fromIso);
-  if (!Number.isFinite(ms) || ms < 0) return '';
-  if (ms < 1000) return `${ms} ms`;
-  if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`;
-  return `${Math.round(ms / 60_000)} min`;
-}
-
 function mix(d: Distribution): string {
   return `${d.positive} positive, ${d.negative} negative, ${d.neutral} neutral`;
 }
-
-const bytes = (n: number) => (n < 1024 ? `${n} bytes` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 / 1024).toFixed(1)} MiB`);
 
 function resultLines(job: Job): [string, string][] {
   const view = readResult(job.type, job.result);
@@ -60,7 +51,7 @@ function resultLines(job: Job): [string, string][] {
     }
     case 'data_export':
       return [
-        ['Export', `${view.records.toLocaleString('en-US')} records, ${view.format ?? ''} ${bytes(view.bytes)}`.trim()],
+        ['Export', `${view.records.toLocaleString('en-US')} records, ${view.format ?? ''} ${formatBytes(view.bytes)}`.trim()],
         ...(view.fileName ? [['File', view.fileName] as [string, string]] : []),
         ['Download', `jobs download ${job.id}${view.expiresAt ? ` (until ${time(view.expiresAt)})` : ''}`],
       ];
@@ -75,13 +66,15 @@ export function jobReport(job: Job): string {
     ['Job', job.id],
     ['Type', `${job.type}, ${job.priority} priority`],
     ['Status', `${job.status}${job.cancelRequested && !TERMINAL_STATUSES.includes(job.status) ? ' (cancelling)' : ''}  ${bar(job.progress)}`],
-    ['Items', s.totalItems > 0 ? `${s.processedItems.toLocaleString('en-US')} of ${s.totalItems.toLocaleString('en-US')}${s.failedItems > 0 ? `, ${s.failedItems} failed` : ''}` : undefined],
+    progressUnit(job.type) === 'bytes'
+      ? ['Read', s.totalItems > 0 ? `${formatBytes(s.processedItems)} of ${formatBytes(s.totalItems)}` : undefined]
+      : ['Items', s.totalItems > 0 ? `${s.processedItems.toLocaleString('en-US')} of ${s.totalItems.toLocaleString('en-US')}${s.failedItems > 0 ? `, ${s.failedItems} failed` : ''}` : undefined],
     ['Runs at', job.status === 'pending' && job.scheduledFor ? time(job.scheduledFor) : undefined],
     ['Retries at', job.status === 'pending' && job.nextAttemptAt ? time(job.nextAttemptAt) : undefined],
     ['Waiting for', job.waitingFor && job.waitingFor.length > 0 ? job.waitingFor.join(', ') : undefined],
     ['Created', time(job.createdAt)],
     ['Started', job.startedAt ? time(job.startedAt) : undefined],
-    ['Finished', finished ? `${time(finished)}${job.startedAt ? `, after ${duration(job.startedAt, finished)}` : ''}` : undefined],
+    ['Finished', finished ? `${time(finished)}${job.startedAt ? `, after ${formatDuration(job.startedAt, finished)}` : ''}` : undefined],
     ['Attempts', job.attempts > 1 ? `${job.attempts} of ${job.maxAttempts}` : undefined],
     ['Retry of', job.retryOf],
     ['Retried by', job.retriedBy],

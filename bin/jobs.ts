@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import {
   createClient,
   JobQueueError,
+  progressUnit,
   type CreateJobRequest,
   type Job,
   type JobEvent,
@@ -141,9 +142,12 @@ function describe(job: Pick<Job, 'id' | 'status' | 'progress' | 'type' | 'priori
 function progressReporter(): (event: JobEvent) => void {
   const tty = Boolean(process.stderr.isTTY);
   let last = '';
+  // Progress events carry no type; the first status event tells what the counts measure.
+  let unit: 'bytes' | 'items' = 'items';
   return (event) => {
+    if ('job' in event) unit = progressUnit(event.job.type);
     const { status, progress, processingStats } = 'job' in event ? event.job : event;
-    const line = progressLine(status, progress, processingStats);
+    const line = progressLine(status, progress, processingStats, unit);
     // Off a terminal, one line per status change or tenth, so a log stays short.
     const step = `${status}-${Math.floor(progress / 10)}`;
     if (tty) process.stderr.write(`\r${line}\x1b[K`);
@@ -257,6 +261,9 @@ async function schedule(api: JobQueueClient): Promise<number> {
   }
 }
 
+/** Set when the key is the local default, so a refusal can say which key was tried. */
+let usedLocalKey = false;
+
 /**
  * --url, else JOBS_API_URL, else `npm run dev`'s address; --key, else JOBS_API_KEY, else, for a
  * local address only, `npm run dev`'s key (a remote service never gets a guessed key).
@@ -269,8 +276,10 @@ function connection(): { url: string; key: string } {
   } catch {
     throw new UsageError(`--url must be a URL such as ${LOCAL_URL}`);
   }
-  const key = flags.key || process.env.JOBS_API_KEY || (LOCAL_HOSTS.includes(host) ? LOCAL_KEY : '');
+  const given = flags.key || process.env.JOBS_API_KEY;
+  const key = given || (LOCAL_HOSTS.includes(host) ? LOCAL_KEY : '');
   if (!key) throw new UsageError(`set --key or JOBS_API_KEY for ${url}`);
+  usedLocalKey = !given;
   return { url, key };
 }
 
@@ -366,6 +375,7 @@ run().then(
       const fields = error instanceof JobQueueError && Array.isArray(error.details.errors) ? (error.details.errors as { field: string; message: string }[]) : [];
       for (const f of fields) process.stderr.write(`  ${f.field}: ${f.message}\n`);
       if (error instanceof UsageError) process.stderr.write(`Run jobs --help for usage.\n`);
+      if (usedLocalKey && error instanceof JobQueueError && error.status === 401) process.stderr.write(`(tried npm run dev's key ${LOCAL_KEY}; set JOBS_API_KEY for this server)\n`);
     }
     process.exitCode = code;
   },

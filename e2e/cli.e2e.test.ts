@@ -99,6 +99,10 @@ describe('the jobs CLI against wrangler dev', () => {
     expect(auth.code).toBe(3);
     expect(auth.stderr).toContain('UNAUTHORIZED');
     expect(auth.stderr).not.toContain('wrong-key');
+    // Without a key, a local server gets npm run dev's; refused, the CLI says which key it tried.
+    const guessed = await jobs(['stats'], { env: { JOBS_API_KEY: '' } });
+    expect(guessed.code).toBe(3);
+    expect(guessed.stderr).toContain("tried npm run dev's key local-dev-key");
 
     const missing = await jobs(['status', '00000000-0000-4000-8000-000000000000', '--json']);
     expect(missing.code).toBe(4);

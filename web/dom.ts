@@ -30,12 +30,6 @@ export function relativeTime(iso: string, now = Date.now()): string {
   return seconds >= 0 ? `in ${value} ${unit}` : `${value} ${unit} ago`;
 }
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} bytes`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-}
-
 export const count = (n: number) => n.toLocaleString('en-US');
 
 /** A definition list of the pairs whose value is present. */

@@ -3,8 +3,8 @@
  * (when it runs, what it waits for, how long it took), a result section made for its type, and
  * its history as a timeline. Nothing here prints raw JSON.
  */
-import { JobQueueError, readResult, readSentimentItem, type AuditEvent, type Distribution, type Job, type JobStatus, type ResultView } from '../src/client/index.ts';
-import { badge, count, facts, formatBytes, formatTime, h, relativeTime, saveResponse, table, type Child } from './dom.ts';
+import { formatBytes, formatDuration, JobQueueError, progressUnit, readResult, readSentimentItem, type AuditEvent, type Distribution, type Job, type JobStatus, type ResultView } from '../src/client/index.ts';
+import { badge, count, facts, formatTime, h, relativeTime, saveResponse, table, type Child } from './dom.ts';
 import { client, isTerminal, message, typeLabel } from './session.ts';
 
 const RESULT_PAGE = 20;
@@ -18,11 +18,6 @@ function when(iso: string): HTMLElement {
   return h('span', {}, h('time', { datetime: iso }, formatTime(iso)), ` (${relativeTime(iso)})`);
 }
 
-function duration(from: string, to: string): string {
-  const ms = Date.parse(to) - Date.parse(from);
-  return ms < 1000 ? `${ms} ms` : ms < 120_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 60_000)} min`;
-}
-
 function jobFacts(job: Job): HTMLDListElement {
   const s = job.processingStats;
   const finished = job.completedAt ?? job.failedAt ?? job.cancelledAt;
@@ -32,12 +27,14 @@ function jobFacts(job: Job): HTMLDListElement {
     ['Next attempt', pending && job.nextAttemptAt ? when(job.nextAttemptAt) : undefined],
     ['Waiting for', job.waitingFor && job.waitingFor.length > 0 ? h('span', { class: 'id-list' }, ...job.waitingFor.map(jobLink)) : undefined],
     ['Priority', job.priority],
-    ['Items', s.totalItems > 0 ? `${count(s.processedItems)} of ${count(s.totalItems)}${s.failedItems > 0 ? ` (${count(s.failedItems)} failed)` : ''}` : undefined],
+    progressUnit(job.type) === 'bytes'
+      ? ['Read', s.totalItems > 0 ? `${formatBytes(s.processedItems)} of ${formatBytes(s.totalItems)}` : undefined]
+      : ['Items', s.totalItems > 0 ? `${count(s.processedItems)} of ${count(s.totalItems)}${s.failedItems > 0 ? ` (${count(s.failedItems)} failed)` : ''}` : undefined],
     ['Speed', job.status === 'running' ? s.currentSpeed : undefined],
     ['Created', when(job.createdAt)],
     ['Started', job.startedAt ? when(job.startedAt) : undefined],
     ['Estimated completion', job.status === 'running' && job.estimatedCompletion ? when(job.estimatedCompletion) : undefined],
-    ['Finished', finished ? h('span', {}, formatTime(finished), job.startedAt ? ` (took ${duration(job.startedAt, finished)})` : '') : undefined],
+    ['Finished', finished ? h('span', {}, formatTime(finished), job.startedAt ? ` (took ${formatDuration(job.startedAt, finished)})` : '') : undefined],
     ['Attempts', `${job.attempts} of ${job.maxAttempts}`],
     ['Retry of', job.retryOf ? jobLink(job.retryOf) : undefined],
     ['Retried by', job.retriedBy ? jobLink(job.retriedBy) : undefined],

@@ -3,8 +3,8 @@
  * datasets (with an upload right there), the API's defaults preselected, and one "when" choice:
  * now, later, after other jobs, or on a schedule.
  */
-import type { CreateJobRequest, JobPriority, JobType } from '../src/client/index.ts';
-import { count, formatBytes, h, relativeTime } from './dom.ts';
+import { formatBytes, type CreateJobRequest, type JobPriority, type JobType } from '../src/client/index.ts';
+import { count, h, relativeTime } from './dom.ts';
 import { schemaForm } from './schema-form.ts';
 import { client, dataSchema, jobTypes, message, PRIORITIES, shortId, TYPE_HINTS, typeLabel } from './session.ts';
 

@@ -30,7 +30,8 @@ import type {
 } from '../api/schemas.ts';
 import type { JobPriority, JobStatus, JobType } from '../core/job-types.ts';
 import { parseSse } from './sse.ts';
-export { readResult, readSentimentItem, type ComplianceView, type Distribution, type ResultView, type ScanFindingView, type SentimentItemView } from './results.ts';
+export { formatBytes, formatDuration } from './format.ts';
+export { progressUnit, readResult, readSentimentItem, type ComplianceView, type Distribution, type ResultView, type ScanFindingView, type SentimentItemView } from './results.ts';
 
 export type { JobPriority, JobStatus, JobType };
 export type Job = z.infer<typeof JobView>;

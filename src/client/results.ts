@@ -89,6 +89,11 @@ export type ResultView =
       expiresAt?: string;
     };
 
+/** What a job's `processingStats` counts: file jobs read bytes, the others count items. */
+export function progressUnit(type: JobType | string): 'bytes' | 'items' {
+  return type === 'file_processing' || type === 'security_scan' ? 'bytes' : 'items';
+}
+
 type Loose = Record<string, unknown>;
 
 const obj = (v: unknown): Loose => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Loose) : {});

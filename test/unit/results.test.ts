@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readResult } from '../../src/client/results.ts';
+import { formatBytes, formatDuration } from '../../src/client/format.ts';
+import { progressUnit, readResult } from '../../src/client/results.ts';
 
 describe('readResult: typed views of a job result for summaries', () => {
   it('reads a sentiment result, collecting the PII kinds and noticing a paged result', () => {
@@ -53,5 +54,12 @@ describe('readResult: typed views of a job result for summaries', () => {
   it('has no view without a result or for a type it does not know', () => {
     expect(readResult('sentiment_analysis_batch', undefined)).toBeNull();
     expect(readResult('video_transcode', { frames: 10 })).toBeNull();
+  });
+
+  it('says what progress counts, and words sizes and durations', () => {
+    expect([progressUnit('file_processing'), progressUnit('security_scan'), progressUnit('sentiment_analysis_batch'), progressUnit('data_export')]).toEqual(['bytes', 'bytes', 'items', 'items']);
+    expect([formatBytes(213), formatBytes(2048), formatBytes(5 * 1024 * 1024)]).toEqual(['213 bytes', '2.0 KiB', '5.0 MiB']);
+    const at = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms).toISOString();
+    expect([formatDuration(at(0), at(44)), formatDuration(at(0), at(3200)), formatDuration(at(0), at(720_000)), formatDuration(at(10), at(0))]).toEqual(['44 ms', '3.2 s', '12 min', '']);
   });
 });
