@@ -209,6 +209,19 @@ describe('the dashboard in headless Chromium', () => {
     await page.close();
   });
 
+  it('shows a job created elsewhere on the open list without a reload', async () => {
+    const page = await open();
+    await signIn(page);
+    const api = (path: string, init: RequestInit = {}) => fetch(`${url}/api/v1${path}`, { ...init, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' } });
+    const created = (await (await api('/jobs', { method: 'POST', body: JSON.stringify({ type: 'sentiment_analysis_batch', delay: 3_600_000, data: { texts: ['from a script'] } }) })).json()) as { data: { jobId: string } };
+    const id = created.data.jobId;
+    await page.locator(`[data-job="${id}"]`).waitFor({ timeout: 20_000 });
+    expect(await page.locator(`[data-job="${id}"] .badge`).textContent()).toBe('pending');
+    await api(`/jobs/${id}`, { method: 'DELETE' });
+    await expect.poll(() => page.locator(`[data-job="${id}"] .badge`).textContent(), { timeout: 20_000 }).toBe('cancelled');
+    await page.close();
+  });
+
   it('cancels a running job, then retries it as a new job', async () => {
     const page = await open();
     await signIn(page);

@@ -1,6 +1,6 @@
 /** The job list: what the dashboard opens on. Rows of unfinished jobs follow their event streams. */
 import { JobQueueError, type JobStatus, type JobSummary } from '../src/client/index.ts';
-import { badge, count, h, relativeTime, type Child } from './dom.ts';
+import { badge, count, h, relativeTime } from './dom.ts';
 import { client, isTerminal, jobTypes, message, PRIORITIES, shortId, showPaused, STATUSES, typeLabel } from './session.ts';
 
 const PAGE_SIZE = 15;
@@ -46,33 +46,14 @@ function select(id: string, label: string, name: keyof typeof state, options: re
   );
 }
 
-export async function jobsView(root: HTMLElement, signal: AbortSignal): Promise<void> {
-  const stats = client().stats();
-  const list = client().listJobs({
-    status: (state.status || undefined) as JobStatus | undefined,
-    type: (state.type || undefined) as JobSummary['type'] | undefined,
-    priority: (state.priority || undefined) as JobSummary['priority'] | undefined,
-    limit: PAGE_SIZE,
-    page: state.page,
-  });
-  const [s, page] = await Promise.all([stats, list]);
-  showPaused(s.paused);
-  const pages = Math.max(1, Math.ceil(page.total / PAGE_SIZE));
+/** How often the list looks for new jobs; rows of running jobs move by their streams in between. */
+const REFRESH_MS = 10_000;
 
-  const filters = h(
-    'form',
-    { class: 'filters', 'aria-label': 'Filter jobs' },
-    select('filter-status', 'Status', 'status', STATUSES),
-    select('filter-type', 'Type', 'type', jobTypes(), typeLabel),
-    select('filter-priority', 'Priority', 'priority', PRIORITIES),
-  );
-  filters.addEventListener('change', (event) => {
-    const target = event.target as HTMLSelectElement;
-    state[target.name as 'status' | 'type' | 'priority'] = target.value;
-    state.page = 1;
-    window.dispatchEvent(new HashChangeEvent('hashchange'));
-  });
+function repaint(): void {
+  window.dispatchEvent(new HashChangeEvent('hashchange'));
+}
 
+function findForm(): HTMLFormElement {
   const find = h(
     'form',
     { class: 'find', role: 'search' },
@@ -92,7 +73,23 @@ export async function jobsView(root: HTMLElement, signal: AbortSignal): Promise<
         (error: unknown) => (note.textContent = error instanceof JobQueueError && (error.code === 'JOB_NOT_FOUND' || error.status === 400) ? `No job has the id ${id}.` : message(error)),
       );
   });
+  return find;
+}
 
+/** The counts, rows and pager: what a refresh redraws (the filters and search stay as typed). */
+async function listing(signal: AbortSignal): Promise<Node[]> {
+  const [s, page] = await Promise.all([
+    client().stats(),
+    client().listJobs({
+      status: (state.status || undefined) as JobStatus | undefined,
+      type: (state.type || undefined) as JobSummary['type'] | undefined,
+      priority: (state.priority || undefined) as JobSummary['priority'] | undefined,
+      limit: PAGE_SIZE,
+      page: state.page,
+    }),
+  ]);
+  showPaused(s.paused);
+  const pages = Math.max(1, Math.ceil(page.total / PAGE_SIZE));
   const counts: [string, number, string][] = [
     ['Pending', s.pending, 'pending'],
     ['Running', s.running, 'running'],
@@ -101,7 +98,7 @@ export async function jobsView(root: HTMLElement, signal: AbortSignal): Promise<
     ['Cancelled', s.cancelled, 'cancelled'],
   ];
   const rows = page.jobs.map(row);
-  const body: Child =
+  const body: Node =
     rows.length > 0
       ? h(
           'div',
@@ -115,34 +112,67 @@ export async function jobsView(root: HTMLElement, signal: AbortSignal): Promise<
           ),
         )
       : h('p', { id: 'job-list', class: 'empty' }, page.total === 0 && !state.status && !state.type && !state.priority ? 'No jobs yet. Start one with “New job”.' : 'No jobs match.');
-
   const prev = h('button', { type: 'button', disabled: state.page <= 1 }, 'Previous');
   const next = h('button', { type: 'button', disabled: state.page >= pages }, 'Next');
   prev.addEventListener('click', () => {
     state.page = Math.max(1, state.page - 1);
-    window.dispatchEvent(new HashChangeEvent('hashchange'));
+    repaint();
   });
   next.addEventListener('click', () => {
     state.page += 1;
-    window.dispatchEvent(new HashChangeEvent('hashchange'));
+    repaint();
   });
-
-  root.replaceChildren(
-    h(
-      'section',
-      { 'aria-labelledby': 'jobs-title' },
-      h('div', { class: 'title-row' }, h('h2', { id: 'jobs-title', tabindex: -1 }, 'Jobs'), s.paused ? h('a', { href: '#/queue', class: 'badge status-failed' }, 'Queue paused') : null),
-      h('ul', { class: 'counts', 'aria-label': 'Jobs by status' }, ...counts.map(([label, n, kind]) => h('li', {}, h('span', { class: `count status-${kind}` }, count(n)), ' ', label))),
-      h('div', { class: 'toolbar' }, filters, find),
-      body,
-      h('nav', { class: 'pager', 'aria-label': 'Pages' }, prev, h('span', { id: 'page-info' }, `Page ${page.page} of ${pages} · ${count(page.total)} jobs`), next),
-    ),
-  );
-
   let streams = 0;
   page.jobs.forEach((job, i) => {
     const tr = rows[i];
     if (!tr || isTerminal(job.status) || streams++ >= MAX_ROW_STREAMS) return;
     follow(tr, job.id, signal).catch(() => undefined);
+  });
+  return [
+    h('ul', { class: 'counts', 'aria-label': 'Jobs by status' }, ...counts.map(([label, n, kind]) => h('li', {}, h('span', { class: `count status-${kind}` }, count(n)), ' ', label))),
+    body,
+    h('nav', { class: 'pager', 'aria-label': 'Pages' }, prev, h('span', { id: 'page-info' }, `Page ${page.page} of ${pages} · ${count(page.total)} jobs`), next),
+  ];
+}
+
+export async function jobsView(root: HTMLElement, signal: AbortSignal): Promise<void> {
+  const filters = h(
+    'form',
+    { class: 'filters', 'aria-label': 'Filter jobs' },
+    select('filter-status', 'Status', 'status', STATUSES),
+    select('filter-type', 'Type', 'type', jobTypes(), typeLabel),
+    select('filter-priority', 'Priority', 'priority', PRIORITIES),
+  );
+  filters.addEventListener('change', (event) => {
+    const target = event.target as HTMLSelectElement;
+    state[target.name as 'status' | 'type' | 'priority'] = target.value;
+    state.page = 1;
+    repaint();
+  });
+  const live = h('div', { id: 'job-listing' });
+  let streams = new AbortController();
+  live.replaceChildren(...(await listing(streams.signal)));
+  root.replaceChildren(
+    h('section', { 'aria-labelledby': 'jobs-title' }, h('div', { class: 'title-row' }, h('h2', { id: 'jobs-title', tabindex: -1 }, 'Jobs')), h('div', { class: 'toolbar' }, filters, findForm()), live),
+  );
+
+  if (signal.aborted) return streams.abort();
+  // New jobs show up without a reload while the list is on screen.
+  const timer = setInterval(() => {
+    if (document.hidden) return;
+    const fresh = new AbortController();
+    listing(fresh.signal).then(
+      (nodes) => {
+        if (signal.aborted) return fresh.abort();
+        streams.abort();
+        streams = fresh;
+        live.replaceChildren(...nodes);
+      },
+      () => fresh.abort(),
+    );
+  }, REFRESH_MS);
+  signal.addEventListener('abort', () => {
+    clearInterval(timer);
+    streams.abort();
   });
 }
