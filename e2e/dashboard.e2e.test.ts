@@ -161,7 +161,7 @@ describe('the dashboard in headless Chromium', () => {
     await expect.poll(() => results.getByRole('row').count()).toBe(4);
     expect(await results.textContent()).toContain('[EMAIL]');
     expect(await page.locator('#detail-result').textContent()).toContain('Average score');
-    expect(await page.locator('#detail-history').textContent()).toContain('Created');
+    await expect.poll(() => page.locator('#detail-history').textContent()).toMatch(/Created.*Started.*Completed/);
     expect(await page.getByRole('button', { name: 'Cancel job' }).isHidden()).toBe(true);
     await capture(page, 'job-sentiment');
 
