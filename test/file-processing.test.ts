@@ -59,7 +59,7 @@ describe('file_processing', () => {
     expect(job.status).toBe('completed');
     expect(job.result).toMatchObject({
       format: 'csv',
-      columns: ['id', 'review', 'date', 'stars'],
+      columns: ['id', 'date', 'stars'],
       textColumn: 'review',
       dateColumn: 'date',
       rowsParsed: 600,

@@ -23,10 +23,10 @@ function respond(c: Context<AppEnv>, error: ApiError): Response {
 }
 
 /** Validation failures of any request part, in the contract's words. */
-function validationError(c: Context<AppEnv>, target: string, issues: Parameters<typeof fieldErrors>[0]): ApiError {
+function validationError(c: Context<AppEnv>, target: string, issues: Parameters<typeof fieldErrors>[0], input: unknown): ApiError {
   if (target === 'param') return new ApiError('JOB_NOT_FOUND', 'Job not found', { jobId: c.req.param('id') ?? '' });
   if (target === 'json' && c.req.path === '/api/v1/jobs') {
-    return jobBodyError(issues);
+    return jobBodyError(issues, input);
   }
   const what = target === 'query' ? 'query parameters' : 'request body';
   return new ApiError('INVALID_REQUEST', `Invalid ${what}`, { errors: fieldErrors(issues) });
@@ -54,7 +54,7 @@ function toApiError(error: unknown): ApiError {
 export function createApp(): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
-      if (!result.success) return respond(c, validationError(c, result.target, result.error.issues));
+      if (!result.success) return respond(c, validationError(c, result.target, result.error.issues, 'data' in result ? result.data : undefined));
       return undefined;
     },
   });

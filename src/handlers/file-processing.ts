@@ -70,7 +70,7 @@ async function start(run: JobRun<FileProcessingData, Checkpoint>): Promise<Check
       header: null,
       textColumn: format === 'text' ? 'text' : null,
       dateColumn: null,
-      columns: format === 'text' ? ['text'] : [],
+      columns: [],
     },
     size: sample.size,
     etag: sample.etag,
