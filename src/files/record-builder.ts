@@ -32,6 +32,9 @@ export interface BuildContext {
   analyze: boolean;
 }
 
+/** NDJSON lines and JSON array elements: objects, each with its own keys. */
+const holdsObjects = (format: FileFormat): boolean => format === 'ndjson' || format === 'json';
+
 function byName(names: readonly string[], candidates: readonly string[]): string | null {
   for (const wanted of candidates) {
     const found = names.find((n) => n.toLowerCase() === wanted);
@@ -78,7 +81,7 @@ function rowOf(layout: Layout, raw: RawRecord): Record<string, FieldValue> | str
     const line = raw.fields[0] ?? '';
     return line.trim() === '' ? null : { text: line };
   }
-  if (layout.format === 'ndjson') {
+  if (holdsObjects(layout.format)) {
     const line = raw.fields[0] ?? '';
     if (line.trim() === '') return null;
     let value: unknown;
@@ -119,8 +122,8 @@ export function buildRecord(layout: Layout, raw: RawRecord, context: BuildContex
   if (typeof row === 'string') return { ok: false, message: row };
   const names = Object.keys(row);
   // CSV decides its text column once (by name, else the first column of text in the first row);
-  // NDJSON objects may differ, so each is looked at on its own.
-  const objects = layout.format === 'ndjson';
+  // JSON objects may differ, so each is looked at on its own.
+  const objects = holdsObjects(layout.format);
   let textColumn = objects ? byName(names, TEXT_COLUMNS) : layout.textColumn;
   textColumn ??= names.find((n) => looksLikeText(row[n])) ?? null;
   if (textColumn === null) return { ok: false, message: 'The record has no text column' };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { SentimentLabel } from '../analysis/sentiment.ts';
 import { attachDataset, type DatasetStore, type RecordInput } from '../durable/dataset-store.ts';
 import { buildRecord, type BuildContext, type Layout } from '../files/record-builder.ts';
+import { JsonArraySplitter } from '../files/json-array-splitter.ts';
 import { detectFormat, RecordSplitter, type RawRecord } from '../files/record-splitter.ts';
 import { fileKey } from '../storage/file-keys.ts';
 import { checkFileExists, filePathField, measuredSize, openRange } from './stored-file.ts';
@@ -131,7 +132,8 @@ async function execute(run: JobRun<FileProcessingData, Checkpoint>): Promise<Exe
     ingestedMs: state.ingestedMs,
     analyze: data.processingType === 'analyze',
   };
-  const splitter = new RecordSplitter(state.layout.format, state.offset, state.line);
+  const splitter =
+    state.layout.format === 'json' ? new JsonArraySplitter(state.offset, state.line) : new RecordSplitter(state.layout.format, state.offset, state.line);
   let batch: RecordInput[] = [];
   let batchStart = state.offset;
 
