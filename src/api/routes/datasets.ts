@@ -9,6 +9,7 @@ import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { errors, json, security } from '../openapi.ts';
 import { DatasetListItemSchema, DatasetRecordSchema, DatasetSchema, IdParams, SentimentLabelSchema } from '../schemas.ts';
+import { actorOf } from '../submit.ts';
 
 type Ctx = Context<AppEnv>;
 
@@ -144,5 +145,6 @@ export const datasetRoutes = new OpenAPIHono<AppEnv>()
     }
     const deleted = owned(id, await store.destroy(tenant));
     await c.env.BLOBS.delete(datasetMarkerKey(tenant, id));
+    await coordinator.recordAudit(tenant, 'dataset.delete', actorOf(c), 'deleted', id);
     return ok(c, { datasetId: id, deleted: true, deletedRecords: deleted.deletedRecords });
   });

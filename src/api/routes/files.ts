@@ -6,6 +6,8 @@ import { ApiError, fieldErrors } from '../errors.ts';
 import { binary, errors, json, openapiRestPath, security } from '../openapi.ts';
 import { FilePathParams, FileSchema, StoredFileSchema, UploadedPartSchema, UploadStartedSchema } from '../schemas.ts';
 import { serveObject } from '../serve-object.ts';
+import { actorOf } from '../submit.ts';
+import { coordinatorFor } from '../../queue/consumer.ts';
 
 /** Workers accept request bodies up to 100 MB (Free/Pro plans): one PUT, or one part, at most this. */
 export const MAX_UPLOAD_BYTES = 100_000_000;
@@ -21,7 +23,17 @@ const ok = <T, S extends 200 | 201 = 200>(c: Ctx, data: T, status: S = 200 as S)
   c.json({ success: true as const, data, timestamp: new Date().toISOString() }, status);
 
 /** A stored file: 201 when it is new, 200 when it replaced one. */
-const stored = <T extends { overwritten: boolean }>(c: Ctx, data: T) => (data.overwritten ? ok(c, data) : ok(c, data, 201));
+/** A file written (whole or by completing an upload): audited, then 201 if new, 200 if replaced. */
+async function stored<T extends { path: string; overwritten: boolean }>(c: Ctx, data: T) {
+  await audit(c, 'file.upload', data.overwritten ? 'overwritten' : 'created', data.path);
+  return data.overwritten ? ok(c, data) : ok(c, data, 201);
+}
+
+/** File writes and deletes join the tenant's audit trail, like every other client action. */
+async function audit(c: Ctx, action: 'file.upload' | 'file.delete', outcome: string, path: string): Promise<void> {
+  const tenant = c.get('tenant');
+  await coordinatorFor(c.env, tenant).recordAudit(tenant, action, actorOf(c), outcome, path);
+}
 
 /**
  * The file path as it arrived. It is read from the raw URL, not Hono's decoded path: a `%` means
@@ -233,6 +245,7 @@ async function deleteFile(c: Ctx, path: string) {
   const key = fileKey(c.get('tenant'), path);
   if (!(await c.env.BLOBS.head(key))) throw fileNotFound(path);
   await c.env.BLOBS.delete(key);
+  await audit(c, 'file.delete', 'deleted', path);
   return ok(c, { path, deleted: true });
 }
 
