@@ -15,6 +15,7 @@ import { fileRoutes } from './routes/files.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { queueRoutes } from './routes/queue-control.ts';
 import { scheduleRoutes } from './routes/schedules.ts';
+import { OPENAPI_TAGS, tagOperations } from './openapi.ts';
 import { jobBodyError } from './submit.ts';
 
 function respond(c: Context<AppEnv>, error: ApiError): Response {
@@ -83,6 +84,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.doc31('/api/v1/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'DataCloak Job Queue API', version: '1.0.0' },
+    tags: OPENAPI_TAGS,
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
 
@@ -104,6 +106,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route('/api/v1', scheduleRoutes);
   app.route('/api/v1', fileRoutes);
   app.route('/api/v1', datasetRoutes);
+  tagOperations(app);
 
   app.notFound((c) => respond(c, new ApiError('NOT_FOUND', 'No such route', { path: c.req.path })));
   app.onError((error, c) => {

@@ -52,7 +52,7 @@ const listDatasets = createRoute({
   request: { query: ListQuery },
   responses: {
     200: json(z.object({ datasets: z.array(DatasetListItemSchema), cursor: z.string().nullable() }), 'A page of datasets'),
-    ...errors(400, 401),
+    ...errors('INVALID_REQUEST'),
   },
 });
 
@@ -63,7 +63,7 @@ const getDataset = createRoute({
   security,
   middleware: wellFormedId,
   request: { params: IdParams },
-  responses: { 200: json(DatasetSchema, 'The dataset'), ...errors(401, 404) },
+  responses: { 200: json(DatasetSchema, 'The dataset'), ...errors('DATASET_NOT_FOUND') },
 });
 
 const readRecords = createRoute({
@@ -75,7 +75,7 @@ const readRecords = createRoute({
   request: { params: IdParams, query: RecordsQuery },
   responses: {
     200: json(z.object({ datasetId: z.string(), records: z.array(DatasetRecordSchema), cursor: z.string().nullable() }), 'A page of records'),
-    ...errors(400, 401, 404),
+    ...errors('INVALID_REQUEST', 'DATASET_NOT_FOUND'),
   },
 });
 
@@ -89,7 +89,7 @@ const deleteDataset = createRoute({
   request: { params: IdParams },
   responses: {
     200: json(z.object({ datasetId: z.string(), deleted: z.boolean(), deletedRecords: z.number().int() }), 'Deleted'),
-    ...errors(401, 404, 409),
+    ...errors('DATASET_NOT_FOUND', 'DATASET_BUSY'),
   },
 });
 

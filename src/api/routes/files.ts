@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { fileKey, filePathProblem, filesPrefix, pathOfKey, prefixProblem, uploadPrefix } from '../../storage/file-keys.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError, fieldErrors } from '../errors.ts';
-import { binary, errors, json, openapiRestPath, security } from '../openapi.ts';
+import { binary, errors, json, JSON_BODY, openapiRestPath, security } from '../openapi.ts';
 import { FilePathParams, FileSchema, StoredFileSchema, UploadedPartSchema, UploadStartedSchema } from '../schemas.ts';
 import { serveObject } from '../serve-object.ts';
 import { actorOf } from '../submit.ts';
@@ -270,7 +270,7 @@ const listFiles = createRoute({
   request: { query: ListQuery },
   responses: {
     200: json(z.object({ files: z.array(FileSchema), cursor: z.string().nullable(), truncated: z.boolean() }), 'A page of files'),
-    ...errors(400, 401),
+    ...errors('INVALID_REQUEST', 'INVALID_PATH'),
   },
 });
 
@@ -292,7 +292,7 @@ const putFileRoute = fileOperation({
   responses: {
     200: json(z.union([StoredFileSchema, UploadedPartSchema]), 'A file replaced (`overwritten: true`), or a part stored'),
     201: json(StoredFileSchema, 'A new file'),
-    ...errors(400, 401, 404, 411, 413),
+    ...errors('INVALID_PATH', 'INVALID_PART', 'UPLOAD_NOT_FOUND', 'LENGTH_REQUIRED', 'PAYLOAD_TOO_LARGE'),
   },
 });
 
@@ -313,7 +313,7 @@ const postFileRoute = fileOperation({
   responses: {
     200: json(StoredFileSchema, 'Completed, replacing a file'),
     201: json(z.union([UploadStartedSchema, StoredFileSchema]), 'An upload started (?uploads), or completed into a new file'),
-    ...errors(400, 401, 404, 413),
+    ...errors('INVALID_PATH', 'INVALID_REQUEST', 'INVALID_PART', 'UPLOAD_NOT_FOUND', JSON_BODY),
   },
 });
 
@@ -326,7 +326,7 @@ const getFileRoute = fileOperation({
   responses: {
     200: binary('The file, with its Content-Type and ETag'),
     206: binary('The requested range, with Content-Range'),
-    ...errors(400, 401, 404, 416),
+    ...errors('INVALID_PATH', 'FILE_NOT_FOUND', 'RANGE_NOT_SATISFIABLE'),
   },
 });
 
@@ -336,7 +336,7 @@ const deleteFileRoute = fileOperation({
   request: { query: z.object({ uploadId: UploadIdQuery.optional() }) },
   responses: {
     200: json(z.union([z.object({ path: z.string(), deleted: z.boolean() }), z.object({ path: z.string(), uploadId: z.string(), aborted: z.boolean() })]), 'Deleted, or aborted'),
-    ...errors(400, 401, 404),
+    ...errors('INVALID_PATH', 'FILE_NOT_FOUND', 'UPLOAD_NOT_FOUND'),
   },
 });
 

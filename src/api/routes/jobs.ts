@@ -10,7 +10,7 @@ import type { AppEnv } from '../context.ts';
 import { ApiError, errorEnvelope } from '../errors.ts';
 import { actorOf, parseJobBody, submitJob } from '../submit.ts';
 import { CreateJobBody } from '../create-job-body.ts';
-import { errors, json, security } from '../openapi.ts';
+import { errors, json, JSON_BODY, security } from '../openapi.ts';
 import { presentJob, progressOf, storedResult, summarizeJob, ttlFor } from '../present.ts';
 import { serveObject } from '../serve-object.ts';
 import {
@@ -90,7 +90,7 @@ const createJob = createRoute({
   responses: {
     200: json(CreatedJob, 'A replay of an earlier request with the same Idempotency-Key'),
     201: json(CreatedJob, 'The job was accepted'),
-    ...errors(400, 401, 409, 413, 415, 429, 503),
+    ...errors('INVALID_JOB_TYPE', 'INVALID_JOB_DATA', 'INVALID_REQUEST', JSON_BODY, 'IDEMPOTENCY_CONFLICT', 'QUEUE_FULL', 'RATE_LIMITED'),
   },
 });
 
@@ -100,7 +100,7 @@ const getJob = createRoute({
   summary: 'Get job status, progress and result',
   security,
   request: { params: IdParams },
-  responses: { 200: json(JobView, 'The job'), ...errors(401, 404) },
+  responses: { 200: json(JobView, 'The job'), ...errors('JOB_NOT_FOUND') },
 });
 
 const listJobs = createRoute({
@@ -111,7 +111,7 @@ const listJobs = createRoute({
   request: { query: ListJobsQuery },
   responses: {
     200: json(z.object({ jobs: z.array(JobSummary), total: z.number(), page: z.number(), limit: z.number() }), 'A page of jobs'),
-    ...errors(400, 401),
+    ...errors('INVALID_REQUEST'),
   },
 });
 
@@ -125,7 +125,7 @@ const cancelJob = createRoute({
   responses: {
     200: { description: 'Cancelled', content: { 'application/json': { schema: envelope(JobSummary).extend({ message: z.string() }) } } },
     202: { description: 'Cancellation requested', content: { 'application/json': { schema: envelope(JobSummary).extend({ message: z.string() }) } } },
-    ...errors(401, 404, 409),
+    ...errors('JOB_NOT_FOUND', 'JOB_NOT_CANCELLABLE'),
   },
 });
 
@@ -134,7 +134,7 @@ const stats = createRoute({
   path: '/jobs/stats/summary',
   summary: 'Queue statistics for your tenant',
   security,
-  responses: { 200: json(StatsView, 'Statistics'), ...errors(401) },
+  responses: { 200: json(StatsView, 'Statistics'), ...errors() },
 });
 
 const waitJob = createRoute({
@@ -144,7 +144,7 @@ const waitJob = createRoute({
   description: 'Answers the moment the job reaches a terminal state, or 408 JOB_TIMEOUT at the deadline.',
   security,
   request: { params: IdParams, body: { required: false, content: { 'application/json': { schema: WaitBody } } } },
-  responses: { 200: json(JobView, 'The finished job'), ...errors(400, 401, 404, 408) },
+  responses: { 200: json(JobView, 'The finished job'), ...errors('INVALID_REQUEST', JSON_BODY, 'JOB_NOT_FOUND', 'JOB_TIMEOUT') },
 });
 
 const resultPage = createRoute({
@@ -153,7 +153,7 @@ const resultPage = createRoute({
   summary: "Page through a completed job's per-item results",
   security,
   request: { params: IdParams, query: ResultPageQuery },
-  responses: { 200: json(ResultPage, 'A page of results'), ...errors(400, 401, 404, 409) },
+  responses: { 200: json(ResultPage, 'A page of results'), ...errors('INVALID_REQUEST', 'JOB_NOT_FOUND', 'RESULT_NOT_READY') },
 });
 
 // Plain schemas, as binary() in openapi.ts: the file is bytes in the format's own media type.
@@ -179,7 +179,7 @@ const download = createRoute({
   responses: {
     200: { description: 'The file', content: exportFile },
     206: { description: 'The requested range of the file', content: exportFile },
-    ...errors(401, 404, 409, 416),
+    ...errors('JOB_NOT_FOUND', 'NOT_AN_EXPORT', 'RESULT_NOT_READY', 'RANGE_NOT_SATISFIABLE'),
   },
 });
 
@@ -189,7 +189,7 @@ const history = createRoute({
   summary: "A job's audit trail: every state change and client action, oldest first",
   security,
   request: { params: IdParams },
-  responses: { 200: json(z.object({ jobId: z.string(), events: z.array(AuditEventSchema) }), 'The trail'), ...errors(401, 404) },
+  responses: { 200: json(z.object({ jobId: z.string(), events: z.array(AuditEventSchema) }), 'The trail'), ...errors('JOB_NOT_FOUND') },
 });
 
 const events = createRoute({
@@ -205,7 +205,7 @@ const events = createRoute({
     params: IdParams,
     headers: z.object({ 'last-event-id': z.string().regex(/^\d{1,15}$/).optional() }),
   },
-  responses: { 200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } }, ...errors(401, 404) },
+  responses: { 200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } }, ...errors('INVALID_REQUEST', 'JOB_NOT_FOUND') },
 });
 
 const bulkCreate = createRoute({
@@ -219,7 +219,7 @@ const bulkCreate = createRoute({
   request: { body: { required: true, content: { 'application/json': { schema: BulkCreateBody } } } },
   responses: {
     207: json(BulkCreateResult, 'Per-item outcomes'),
-    ...errors(400, 401, 413, 415),
+    ...errors('INVALID_REQUEST', JSON_BODY),
   },
 });
 
@@ -231,7 +231,7 @@ const bulkCancel = createRoute({
   request: { body: { required: true, content: { 'application/json': { schema: BulkCancelBody } } } },
   responses: {
     200: json(BulkCancelResult, 'Counts'),
-    ...errors(400, 401),
+    ...errors('INVALID_REQUEST', JSON_BODY),
   },
 });
 
@@ -241,7 +241,7 @@ const retryJob = createRoute({
   summary: 'Re-run a failed or cancelled job with the same input, as a new job linked both ways',
   security,
   request: { params: IdParams },
-  responses: { 201: json(RetriedJob, 'The new job'), ...errors(401, 404, 409, 429) },
+  responses: { 201: json(RetriedJob, 'The new job'), ...errors('JOB_NOT_FOUND', 'JOB_NOT_RETRYABLE', 'INVALID_JOB_DATA', 'QUEUE_FULL', 'RATE_LIMITED') },
 });
 
 export const jobRoutes = new OpenAPIHono<AppEnv>()

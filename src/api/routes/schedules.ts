@@ -5,7 +5,7 @@ import { handlerFor } from '../../handlers/registry.ts';
 import { coordinatorFor } from '../../queue/consumer.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
-import { errors, json, security } from '../openapi.ts';
+import { errors, json, JSON_BODY, security } from '../openapi.ts';
 import { CreateScheduleBody, DeletedSchedule, IdParams, ScheduleView } from '../schemas.ts';
 import { actorOf, parseJobBody, referenceError } from '../submit.ts';
 
@@ -35,14 +35,14 @@ const create = createRoute({
   summary: 'Create a recurring schedule: each firing creates an ordinary job',
   security,
   request: { body: { required: true, content: { 'application/json': { schema: CreateScheduleBody } } } },
-  responses: { 201: json(ScheduleView, 'The schedule'), ...errors(400, 401) },
+  responses: { 201: json(ScheduleView, 'The schedule'), ...errors('INVALID_REQUEST', 'INVALID_JOB_TYPE', 'INVALID_JOB_DATA', JSON_BODY) },
 });
 const list = createRoute({
   method: 'get',
   path: '/schedules',
   summary: 'List schedules',
   security,
-  responses: { 200: json(z.object({ schedules: z.array(ScheduleView) }), 'Schedules'), ...errors(401) },
+  responses: { 200: json(z.object({ schedules: z.array(ScheduleView) }), 'Schedules'), ...errors() },
 });
 const get = createRoute({
   method: 'get',
@@ -50,7 +50,7 @@ const get = createRoute({
   summary: 'Get a schedule',
   security,
   request: { params: IdParams },
-  responses: { 200: json(ScheduleView, 'The schedule'), ...errors(401, 404) },
+  responses: { 200: json(ScheduleView, 'The schedule'), ...errors('NOT_FOUND') },
 });
 const remove = createRoute({
   method: 'delete',
@@ -58,7 +58,7 @@ const remove = createRoute({
   summary: 'Delete a schedule (jobs it created are kept)',
   security,
   request: { params: IdParams },
-  responses: { 200: json(DeletedSchedule, 'Deleted'), ...errors(401, 404) },
+  responses: { 200: json(DeletedSchedule, 'Deleted'), ...errors('NOT_FOUND') },
 });
 
 export const scheduleRoutes = new OpenAPIHono<AppEnv>()
