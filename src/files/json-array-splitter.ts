@@ -5,7 +5,7 @@
  * limit), never the file. It finds element edges (brackets and strings); the builder parses
  * each element with JSON.parse. Pure: no Workers APIs.
  */
-import { MAX_RECORD_BYTES, type RawRecord } from './record-splitter.ts';
+import { MAX_RECORD_BYTES, RecordSplitter, type FileFormat, type RawRecord } from './record-splitter.ts';
 
 const LF = 10;
 const QUOTE = 34;
@@ -192,4 +192,15 @@ function concat(parts: readonly Uint8Array[], size: number): Uint8Array {
     at += part.length;
   }
   return out;
+}
+
+/** Bytes in, records out: what file_processing needs of a splitter, whatever the format. */
+export interface Splitter {
+  push(chunk: Uint8Array): RawRecord[];
+  finish(): RawRecord[];
+}
+
+/** The splitter for a format, starting at a record boundary (0, or a checkpoint's offset and line). */
+export function splitterFor(format: FileFormat, offset: number, line: number): Splitter {
+  return format === 'json' ? new JsonArraySplitter(offset, line) : new RecordSplitter(format, offset, line);
 }

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { SentimentLabel } from '../analysis/sentiment.ts';
 import { attachDataset, type DatasetStore, type RecordInput } from '../durable/dataset-store.ts';
 import { buildRecord, type BuildContext, type Layout } from '../files/record-builder.ts';
-import { JsonArraySplitter } from '../files/json-array-splitter.ts';
-import { detectFormat, RecordSplitter, type RawRecord } from '../files/record-splitter.ts';
+import { splitterFor } from '../files/json-array-splitter.ts';
+import { detectFormat, type RawRecord } from '../files/record-splitter.ts';
 import { fileKey } from '../storage/file-keys.ts';
 import { checkFileExists, filePathField, measuredSize, openRange } from './stored-file.ts';
 import { JobFailure, type ExecuteOutcome, type JobHandler, type JobRun } from './types.ts';
@@ -132,8 +132,7 @@ async function execute(run: JobRun<FileProcessingData, Checkpoint>): Promise<Exe
     ingestedMs: state.ingestedMs,
     analyze: data.processingType === 'analyze',
   };
-  const splitter =
-    state.layout.format === 'json' ? new JsonArraySplitter(state.offset, state.line) : new RecordSplitter(state.layout.format, state.offset, state.line);
+  const splitter = splitterFor(state.layout.format, state.offset, state.line);
   let batch: RecordInput[] = [];
   let batchStart = state.offset;
 
