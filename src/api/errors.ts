@@ -1,8 +1,6 @@
 import type { z } from 'zod';
-import type { FieldError } from '../handlers/types.ts';
+import type { FieldError } from '../core/field-error.ts';
 import { didYouMean } from './did-you-mean.ts';
-
-export type { FieldError };
 
 /** The one error vocabulary: every code the API answers with, and its HTTP status. */
 export const ERROR_STATUS = {

@@ -1,15 +1,16 @@
 import type { Context } from 'hono';
 import { loadConfig, type Config } from '../config.ts';
 import type { JobRecord } from '../core/job-record.ts';
+import type { FieldError } from '../core/field-error.ts';
 import { callbackUrlProblem } from '../core/webhooks.ts';
-import type { Actor, IdempotencyClaim } from '../durable/queue-coordinator.ts';
+import type { Actor, IdempotencyClaim } from '../durable/coordinator/contract.ts';
+import { coordinatorFor } from '../durable/coordinator-stub.ts';
 import { handlerFor, jobSize, REGISTERED_TYPES } from '../handlers/registry.ts';
 import type { JobHandler } from '../handlers/types.ts';
-import { coordinatorFor } from '../queue/consumer.ts';
 import { deleteJobBlobs, jobInputKey } from '../storage/job-blobs.ts';
 import type { AppEnv } from './context.ts';
 import { didYouMean } from './did-you-mean.ts';
-import { ApiError, fieldErrors, type FieldError } from './errors.ts';
+import { ApiError, fieldErrors } from './errors.ts';
 import { CreateJobBody, isRecord, jobBodyKeys } from './create-job-body.ts';
 import type { CreateJobInput } from './schemas.ts';
 

@@ -2,12 +2,13 @@ import { createRoute, OpenAPIHono, type RouteConfig, z } from '@hono/zod-openapi
 import type { Context } from 'hono';
 import { fileKey, filePathProblem, filesPrefix, pathOfKey, prefixProblem, uploadPrefix } from '../../storage/file-keys.ts';
 import type { AppEnv } from '../context.ts';
+import { ok } from '../ok.ts';
 import { ApiError, fieldErrors } from '../errors.ts';
 import { binary, errors, json, JSON_BODY, openapiRestPath, security } from '../openapi.ts';
 import { FilePathParams, FileSchema, StoredFileSchema, UploadedPartSchema, UploadStartedSchema } from '../schemas.ts';
 import { serveObject } from '../serve-object.ts';
 import { actorOf } from '../submit.ts';
-import { coordinatorFor } from '../../queue/consumer.ts';
+import { coordinatorFor } from '../../durable/coordinator-stub.ts';
 
 /** Workers accept request bodies up to 100 MB (Free/Pro plans): one PUT, or one part, at most this. */
 export const MAX_UPLOAD_BYTES = 100_000_000;
@@ -19,20 +20,16 @@ const ROUTE_PREFIX = '/api/v1/files/';
 
 type Ctx = Context<AppEnv>;
 
-const ok = <T, S extends 200 | 201 = 200>(c: Ctx, data: T, status: S = 200 as S) =>
-  c.json({ success: true as const, data, timestamp: new Date().toISOString() }, status);
-
-/** A stored file: 201 when it is new, 200 when it replaced one. */
-/** A file written (whole or by completing an upload): audited, then 201 if new, 200 if replaced. */
-async function stored<T extends { path: string; overwritten: boolean }>(c: Ctx, data: T) {
-  await audit(c, 'file.upload', data.overwritten ? 'overwritten' : 'created', data.path);
-  return data.overwritten ? ok(c, data) : ok(c, data, 201);
-}
-
 /** File writes and deletes join the tenant's audit trail, like every other client action. */
 async function audit(c: Ctx, action: 'file.upload' | 'file.delete', outcome: string, path: string): Promise<void> {
   const tenant = c.get('tenant');
   await coordinatorFor(c.env, tenant).recordAudit(tenant, action, actorOf(c), outcome, path);
+}
+
+/** A file written (whole or by completing an upload), audited: 201 when it is new, 200 when it replaced one. */
+async function stored<T extends { path: string; overwritten: boolean }>(c: Ctx, data: T) {
+  await audit(c, 'file.upload', data.overwritten ? 'overwritten' : 'created', data.path);
+  return data.overwritten ? ok(c, data, 200) : ok(c, data, 201);
 }
 
 /**
@@ -178,7 +175,7 @@ async function uploadPart(c: Ctx, path: string, uploadId: string, partNumberRaw:
   await c.env.BLOBS.put(`${session.prefix}parts/${String(part.partNumber).padStart(5, '0')}`, '', {
     customMetadata: { partNumber: String(part.partNumber), size: String(size), etag: part.etag },
   });
-  return ok(c, { path, uploadId, partNumber: part.partNumber, etag: part.etag, size });
+  return ok(c, { path, uploadId, partNumber: part.partNumber, etag: part.etag, size }, 200);
 }
 
 async function completeUpload(c: Ctx, path: string, uploadId: string) {
@@ -221,7 +218,7 @@ async function abortUpload(c: Ctx, path: string, uploadId: string) {
   const session = await sessionOf(c, path, uploadId);
   await c.env.BLOBS.resumeMultipartUpload(fileKey(c.get('tenant'), path), uploadId).abort();
   await dropSession(c.env.BLOBS, session);
-  return ok(c, { path, uploadId, aborted: true });
+  return ok(c, { path, uploadId, aborted: true }, 200);
 }
 
 // ---- whole files ----------------------------------------------------------------------------
@@ -246,7 +243,7 @@ async function deleteFile(c: Ctx, path: string) {
   if (!(await c.env.BLOBS.head(key))) throw fileNotFound(path);
   await c.env.BLOBS.delete(key);
   await audit(c, 'file.delete', 'deleted', path);
-  return ok(c, { path, deleted: true });
+  return ok(c, { path, deleted: true }, 200);
 }
 
 const ListQuery = z.strictObject({
@@ -346,11 +343,15 @@ export const fileRoutes = new OpenAPIHono<AppEnv>().openapi(listFiles, async (c)
   if (problem) throw new ApiError('INVALID_PATH', problem);
   const tenant = c.get('tenant');
   const page = await c.env.BLOBS.list({ prefix: `${filesPrefix(tenant)}${prefix}`, limit, ...(cursor ? { cursor } : {}) });
-  return ok(c, {
-    files: page.objects.map((o) => describe(tenant, o)),
-    cursor: page.truncated ? page.cursor : null,
-    truncated: page.truncated,
-  });
+  return ok(
+    c,
+    {
+      files: page.objects.map((o) => describe(tenant, o)),
+      cursor: page.truncated ? page.cursor : null,
+      truncated: page.truncated,
+    },
+    200,
+  );
 });
 
 openapiRestPath(fileRoutes, putFileRoute, async (c) => {

@@ -1,9 +1,10 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { checkCron } from '../../core/cron.ts';
-import type { ScheduleRecord } from '../../durable/queue-coordinator.ts';
-import { handlerFor } from '../../handlers/registry.ts';
-import { coordinatorFor } from '../../queue/consumer.ts';
+import type { ScheduleRecord } from '../../durable/coordinator/contract.ts';
+import { coordinatorFor } from '../../durable/coordinator-stub.ts';
+import { handlerFor, jobSize } from '../../handlers/registry.ts';
 import type { AppEnv } from '../context.ts';
+import { ok } from '../ok.ts';
 import { ApiError } from '../errors.ts';
 import { errors, json, JSON_BODY, security } from '../openapi.ts';
 import { CreateScheduleBody, DeletedSchedule, IdParams, ScheduleView } from '../schemas.ts';
@@ -73,7 +74,8 @@ export const scheduleRoutes = new OpenAPIHono<AppEnv>()
     if (!parsed.ok) throw parsed.error;
     const tenant = c.get('tenant');
     const handler = handlerFor(parsed.body.type);
-    const invalidJob = handler ? await referenceError(c, handler, parsed.body) : null;
+    if (!handler) throw new ApiError('INVALID_JOB_TYPE', 'Invalid job type', {});
+    const invalidJob = await referenceError(c, handler, parsed.body);
     if (invalidJob) throw invalidJob;
     const schedule = await coordinatorFor(c.env, tenant).createSchedule(
       tenant,
@@ -81,25 +83,30 @@ export const scheduleRoutes = new OpenAPIHono<AppEnv>()
         id: crypto.randomUUID(),
         cron: body.cron,
         timezone: body.timezone,
-        job: { type: parsed.body.type, priority: parsed.body.priority, dataJson: JSON.stringify(parsed.body.data) },
+        job: {
+          type: parsed.body.type,
+          priority: parsed.body.priority,
+          dataJson: JSON.stringify(parsed.body.data),
+          size: jobSize(handler, parsed.body.data),
+        },
       },
       actorOf(c),
     );
     c.header('Location', `/api/v1/schedules/${schedule.id}`);
-    return c.json({ success: true as const, data: view(schedule), timestamp: new Date().toISOString() }, 201);
+    return ok(c, view(schedule), 201);
   })
   .openapi(list, async (c) => {
     const schedules = await coordinatorFor(c.env, c.get('tenant')).listSchedules();
-    return c.json({ success: true as const, data: { schedules: schedules.map(view) }, timestamp: new Date().toISOString() }, 200);
+    return ok(c, { schedules: schedules.map(view) }, 200);
   })
   .openapi(get, async (c) => {
     const { id } = c.req.valid('param');
     const schedule = await coordinatorFor(c.env, c.get('tenant')).schedule(id);
     if (!schedule) throw notFound(id);
-    return c.json({ success: true as const, data: view(schedule), timestamp: new Date().toISOString() }, 200);
+    return ok(c, view(schedule), 200);
   })
   .openapi(remove, async (c) => {
     const { id } = c.req.valid('param');
     if (!(await coordinatorFor(c.env, c.get('tenant')).deleteSchedule(id, actorOf(c)))) throw notFound(id);
-    return c.json({ success: true as const, data: { id, deleted: true }, timestamp: new Date().toISOString() }, 200);
+    return ok(c, { id, deleted: true }, 200);
   });

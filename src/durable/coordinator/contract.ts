@@ -1,0 +1,174 @@
+/**
+ * The coordinator's RPC contract: what callers send and what comes back. Expected refusals are
+ * data (`{ok: false, code}`); the API turns them into HTTP in one place.
+ */
+import type { FieldError } from '../../core/field-error.ts';
+import type { JobRecord, StoredResult } from '../../core/job-record.ts';
+import type { JobPriority, JobStatus, JobType } from '../../core/job-types.ts';
+
+export interface NewJob extends JobSize {
+  id: string;
+  type: JobType;
+  priority: JobPriority;
+  /** Not before this time (delayed job); null runs as soon as a slot is free. */
+  runAtMs: number | null;
+  /** Jobs of this tenant that must complete first. */
+  dependsOn: string[];
+  /** The failed or cancelled job this one re-runs. */
+  retryOf: string | null;
+  /** Told of the terminal state by a signed POST (checked by the Worker before it gets here). */
+  callbackUrl: string | null;
+}
+
+/** How big a job is, as its handler estimates it from the data (stored so a schedule can fire without the handler). */
+export interface JobSize {
+  totalItems: number;
+  estimatedMs: number;
+  estimatedMemoryBytes: number;
+}
+
+/** A recurring schedule: each firing creates an ordinary job from `job`, its data already validated and sized. */
+export interface NewSchedule {
+  id: string;
+  cron: string;
+  timezone: string;
+  job: { type: JobType; priority: JobPriority; dataJson: string; size: JobSize };
+}
+
+export interface ScheduleRecord {
+  id: string;
+  cron: string;
+  timezone: string;
+  type: JobType;
+  priority: JobPriority;
+  nextRunMs: number | null;
+  lastRunMs: number | null;
+  createdMs: number;
+  fired: number;
+  refused: number;
+}
+
+export interface BulkCancelFilter {
+  status?: JobStatus | undefined;
+  type?: JobType | undefined;
+  priority?: JobPriority | undefined;
+  ids?: string[] | undefined;
+}
+
+export interface BulkCancelReport {
+  matched: number;
+  cancelled: number;
+  cancelRequested: number;
+  notCancellable: number;
+  notFound: number;
+}
+
+/** Who asked, for the audit trail: a key id (never the key) and the request id. */
+export interface Actor {
+  actor: string;
+  requestId: string | null;
+}
+
+export const SYSTEM: Actor = { actor: 'system', requestId: null };
+
+export interface AuditEvent {
+  seq: number;
+  at: string;
+  jobId: string | null;
+  action: string;
+  actor: string;
+  requestId: string | null;
+  outcome: string;
+  detail: string | null;
+}
+
+export interface AuditQuery {
+  sinceMs: number;
+  afterSeq: number;
+  limit: number;
+}
+
+export interface IdempotencyClaim {
+  key: string;
+  bodyHash: string;
+}
+
+export type EnqueueResult =
+  | { ok: true; job: JobRecord; replayed: boolean }
+  | { ok: false; code: 'IDEMPOTENCY_CONFLICT'; jobId: string }
+  | { ok: false; code: 'INVALID_REFERENCE'; errors: FieldError[] }
+  | { ok: false; code: 'QUEUE_FULL'; limit: number; retryAfterSec: number }
+  | { ok: false; code: 'RATE_LIMITED'; limit: number; window: 'minute' | 'hour'; retryAfterSec: number };
+
+export interface ListFilter {
+  status?: JobStatus | undefined;
+  type?: JobType | undefined;
+  priority?: JobPriority | undefined;
+  limit: number;
+  offset: number;
+}
+
+export type CancelResult =
+  | { ok: true; job: JobRecord }
+  | { ok: false; code: 'JOB_NOT_FOUND' }
+  | { ok: false; code: 'JOB_NOT_CANCELLABLE'; currentStatus: JobStatus };
+
+export type WaitResult = { ok: true; job: JobRecord; terminal: boolean } | { ok: false; code: 'JOB_NOT_FOUND' };
+
+/** A lease-holding call that no longer holds the lease: an old attempt, a duplicate, a finished job. */
+export type Stale = { ok: false; code: 'STALE' };
+/** The job was cancelled at this checkpoint: stop, record nothing more. */
+export type Cancelled = { ok: false; code: 'CANCELLED' };
+
+export type ClaimResult =
+  | { ok: true; token: string; job: JobRecord; checkpoint: string | null }
+  | Stale;
+
+export interface ProgressReport {
+  processedItems: number;
+  failedItems: number;
+  checkpoint: string;
+  /** Hand the rest to a new queue message: this invocation's budget is spent. */
+  yield: boolean;
+}
+
+export type CheckpointResult = { ok: true } | Stale | Cancelled;
+
+export interface Completion {
+  processedItems: number;
+  failedItems: number;
+  result: StoredResult;
+}
+
+export interface FailureReport {
+  code: string;
+  message: string;
+  stage: string;
+  retryable: boolean;
+}
+
+export type FinishResult = { ok: true; status: JobStatus } | Stale;
+
+export interface QueueStats {
+  total: number;
+  pending: number;
+  running: number;
+  completed: number;
+  failed: number;
+  cancelled: number;
+  performance: {
+    averageProcessingTime: number;
+    throughput: string;
+    throughputWindowMinutes: number;
+    successRate: number;
+    peakConcurrency: number;
+  };
+  byType: Record<string, { total: number; completed: number; failed: number; cancelled: number }>;
+  byPriority: Record<string, number>;
+  paused: boolean;
+}
+
+export interface CleanupReport {
+  deletedJobs: number;
+  deletedObjects: number;
+}
