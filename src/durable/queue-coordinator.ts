@@ -9,7 +9,7 @@ import { presentJob, ttlFor, type JobViewData } from '../core/job-view.ts';
 import { loadConfig, type Config } from '../config.ts';
 import type { WorkMessage } from '../queue/work-message.ts';
 import { jobInputKey } from '../storage/job-blobs.ts';
-import { findIdempotent, recordAdmission, referenceProblems, rememberIdempotency, admissionWindow } from './coordinator/admission-store.ts';
+import { admissionWindow, findIdempotent, recordAdmission, referenceProblems, rememberIdempotency } from './coordinator/admission-store.ts';
 import { AlarmClock, Clock } from './coordinator/alarm-clock.ts';
 import { appendAudit, auditPage, jobHistory } from './coordinator/audit-log.ts';
 import {
@@ -77,15 +77,16 @@ export class QueueCoordinator extends DurableObject<Env> {
   private readonly config: Config;
   private readonly waiters = new Waiters();
   private readonly hub = new EventHub();
-  private alarms: AlarmClock | undefined;
+  private readonly alarms: AlarmClock;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.config = loadConfig(env);
+    this.alarms = new AlarmClock(ctx, this.clock, () => this.tick());
     void ctx.blockConcurrencyWhile(async () => {
       applyMigrations(this.sql);
-      this.alarms = new AlarmClock(ctx, this.clock, () => this.tick(), await ctx.storage.getAlarm());
+      this.alarms.armed(await ctx.storage.getAlarm());
     });
   }
 
@@ -321,7 +322,7 @@ export class QueueCoordinator extends DurableObject<Env> {
   // ---- time-driven work ----------------------------------------------------------------------
 
   override async alarm(): Promise<void> {
-    this.alarms?.fired();
+    this.alarms.armed(null);
     await this.tick();
   }
 
@@ -470,7 +471,7 @@ export class QueueCoordinator extends DurableObject<Env> {
   }
 
   private rearm(): void {
-    this.alarms?.rearm(this.sql);
+    this.alarms.rearm(this.sql);
   }
 
   private view(job: JobRecord): JobViewData {
