@@ -175,7 +175,8 @@ describe('security_scan', () => {
     expect(job.result.compliance.GDPR?.controls[0]?.findingIndices).toHaveLength(100);
   });
 
-  it('quick samples head, tail and windows and says so; full finds what lies between', async () => {
+  // Two scans of a 3 MB file: about 5 s on a busy machine, so past the default 5 s test timeout.
+  it('quick samples head, tail and windows and says so; full finds what lies between', { timeout: 30_000 }, async () => {
     const client = freshTenant();
     const doc = new Doc();
     const head = doc.add(`key ${AWS_KEY}\n`) + 4;
