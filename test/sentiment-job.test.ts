@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { freshTenant, type Client } from './support/api.ts';
+import { HARD_NEGATIVES, MISSED_PII } from './support/pii-cases.ts';
 
 interface Item {
   text: string;
@@ -74,6 +75,17 @@ describe('sentiment_analysis_batch', () => {
     expect(second?.text).toBe('Charge card [CREDIT_CARD] and note SSN [SSN].');
     expect(third?.text).toBe('Refund to [IBAN] from host [IP_ADDRESS] was terrible.');
     expect(third?.sentiment).toBe('negative');
+  });
+
+  it('masks cards of every issuer and phones in national formats, and leaves numbers that are not PII', async () => {
+    const negatives = Object.values(HARD_NEGATIVES);
+    const { job, raw } = await run(freshTenant(), [...MISSED_PII.map((c) => c.text), ...negatives]);
+    for (const { value } of MISSED_PII) expect(raw).not.toContain(value);
+    const results = job.result.results;
+    expect(results.slice(0, MISSED_PII.length).map((r) => [r.text, r.piiTypes])).toEqual(
+      MISSED_PII.map((c) => [c.text.replace(c.value, `[${c.type}]`), [c.type]]),
+    );
+    expect(results.slice(MISSED_PII.length).map((r) => [r.text, r.piiTypes])).toEqual(negatives.map((t) => [t, []]));
   });
 
   it('leaves the text as sent when masking is off', async () => {
