@@ -1,6 +1,6 @@
 /**
- * Recurring schedules (BullMQ's job scheduler, River's periodic enqueuer): each row holds what a
- * firing needs (type, priority, the validated data and its size), so firing needs no handler.
+ * Recurring schedules (BullMQ's job scheduler, River's periodic enqueuer): each row holds type,
+ * priority and the data's size, so firing needs no handler; the data is in R2 beside it.
  */
 import { nextFiring } from '../../core/cron.ts';
 import type { JobPriority, JobType } from '../../core/job-types.ts';
@@ -18,11 +18,14 @@ interface ScheduleRow extends Record<string, SqlStorageValue> {
   refused: number;
 }
 
-/** What one firing creates. Rows from before sizes were stored have none: such a job is sized 0. */
+/**
+ * What one firing creates. Rows from before sizes were stored have none: such a job is sized 0.
+ * Rows from before the data moved to R2 still hold it inline (`data`).
+ */
 export interface FiringSpec {
   type: JobType;
   priority: JobPriority;
-  data: unknown;
+  data?: unknown;
   size: JobSize;
 }
 
@@ -53,16 +56,19 @@ function toSchedule(row: ScheduleRow): ScheduleRecord {
 }
 
 export function insertSchedule(sql: SqlStorage, schedule: NewSchedule, now: number): void {
-  const { type, priority, dataJson, size } = schedule.job;
   sql.exec(
     'INSERT INTO schedules (id, cron, timezone, job, next_ms, created_ms) VALUES (?, ?, ?, ?, ?, ?)',
     schedule.id,
     schedule.cron,
     schedule.timezone,
-    JSON.stringify({ type, priority, data: JSON.parse(dataJson) as unknown, size }),
+    JSON.stringify(schedule.job),
     nextFiring(schedule.cron, schedule.timezone, now),
     now,
   );
+}
+
+export function countSchedules(sql: SqlStorage): number {
+  return sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM schedules').one().n;
 }
 
 export function getSchedule(sql: SqlStorage, id: string): ScheduleRecord | null {
@@ -91,6 +97,20 @@ export function dueSchedules(sql: SqlStorage, now: number): DueSchedule[] {
 /** Still due at `dueMs`: false once another run of the same firing has moved the schedule on. */
 export function stillDue(sql: SqlStorage, id: string, dueMs: number): boolean {
   return sql.exec<{ next_ms: number | null }>('SELECT next_ms FROM schedules WHERE id = ?', id).toArray()[0]?.next_ms === dueMs;
+}
+
+/**
+ * Skips a firing that failed (error boundary of the alarm): counted as refused, moved to the next
+ * firing after now, or stopped (next_ms NULL) when even that cannot be computed.
+ */
+export function skipFiring(sql: SqlStorage, due: DueSchedule, now: number): void {
+  let next: number | null;
+  try {
+    next = nextFiring(due.cron, due.timezone, now);
+  } catch {
+    next = null;
+  }
+  sql.exec('UPDATE schedules SET next_ms = ?, refused = refused + 1 WHERE id = ?', next, due.id);
 }
 
 /** Counts the firing and moves to the next one after now: missed firings (the object was away) are not replayed. */
