@@ -29,6 +29,11 @@ export interface DevServer {
 export interface DevServerOptions {
   /** Reuse this state directory (kept on stop) instead of a fresh one that stop() deletes. */
   stateDir?: string;
+  /** Another wrangler config (a bench-only worker); its readiness is checked at `readyPath`. */
+  config?: string;
+  readyPath?: string;
+  /** Each chunk the server prints (its Worker's log lines among them). */
+  onOutput?: (chunk: string) => void;
 }
 
 /**
@@ -38,7 +43,7 @@ export interface DevServerOptions {
 export async function startDevServer(port: number, vars: Record<string, string>, options: DevServerOptions = {}): Promise<DevServer> {
   const state = options.stateDir ?? mkdtempSync(join(tmpdir(), 'bench-state-'));
   const key = 'bench-key-0123456789';
-  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state, '--var', `API_KEYS:bench:${key}`];
+  const args = ['dev', ...(options.config ? ['-c', options.config] : []), '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state, '--var', `API_KEYS:bench:${key}`];
   for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
   const child: ChildProcess = spawn('wrangler', args, {
     env: {
@@ -54,13 +59,18 @@ export async function startDevServer(port: number, vars: Record<string, string>,
     detached: true,
   });
   let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const collect = (d: Buffer): void => {
+    const chunk = d.toString();
+    output = (output + chunk).slice(-4000);
+    options.onOutput?.(chunk);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
     try {
-      const res = await fetch(`${url}/api/v1/openapi.json`);
+      const res = await fetch(`${url}${options.readyPath ?? '/api/v1/openapi.json'}`);
       if (res.ok) break;
     } catch {
       // not listening yet
