@@ -31,7 +31,7 @@ const CORPUS: string[] = ['amazon', 'imdb', 'yelp'].flatMap((name) =>
   (JSON.parse(readFileSync(new URL(`../node_modules/sentiment/test/fixtures/${name}.json`, import.meta.url), 'utf8')) as { text: string }[]).map(
     (row) => row.text,
   ),
-);
+).filter((text) => text.trim().length > 0);
 let cursor = 0;
 /** `n` texts, cycling through the corpus so consecutive jobs get different texts. */
 function texts(n: number): string[] {
@@ -62,7 +62,7 @@ function client(server: DevServer) {
     post: (path: string, body: unknown) => timed('POST', path, body),
     async create(n: number): Promise<{ id: string; ms: number }> {
       const res = await timed('POST', '/api/v1/jobs', { type: 'sentiment_analysis_batch', data: { texts: texts(n) } });
-      if (res.status !== 201) throw new Error(`create answered ${res.status}`);
+      if (res.status !== 201) throw new Error(`create answered ${res.status}: ${JSON.stringify(res.data)}`);
       return { id: String(res.data.jobId), ms: res.ms };
     },
     async wait(id: string): Promise<Record<string, unknown>> {

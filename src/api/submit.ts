@@ -6,7 +6,8 @@ import type { Actor, IdempotencyClaim } from '../durable/queue-coordinator.ts';
 import { handlerFor, jobSize, REGISTERED_TYPES } from '../handlers/registry.ts';
 import type { JobHandler } from '../handlers/types.ts';
 import { coordinatorFor } from '../queue/consumer.ts';
-import { deleteJobBlobs, jobInputKey } from '../storage/job-blobs.ts';
+import { jobInputKey } from '../storage/job-blobs.ts';
+import { fitsInline } from '../core/inline-payload.ts';
 import type { AppEnv } from './context.ts';
 import { ApiError, fieldErrors } from './errors.ts';
 import { CreateJobBody } from './create-job-body.ts';
@@ -56,8 +57,9 @@ function startTime(body: CreateJobInput, now: number): number | null {
 }
 
 /**
- * One job submission after its schema passed: storage checks, input to R2, admission in the
- * coordinator. Expected refusals come back as data so a bulk call can report them per item.
+ * One job submission after its schema passed: storage checks, admission in the coordinator (with
+ * a small input kept there), a big input to R2. Expected refusals come back as data so a bulk
+ * call can report them per item.
  */
 export async function submitJob(
   c: Context<AppEnv>,
@@ -70,8 +72,12 @@ export async function submitJob(
   const invalid = await referenceError(c, handler, body);
   if (invalid) return { ok: false, error: invalid };
   const id = crypto.randomUUID();
-  await c.env.BLOBS.put(jobInputKey(tenant, id), JSON.stringify(body.data), { httpMetadata: { contentType: 'application/json' } });
-  const enqueued = await coordinatorFor(c.env, tenant).enqueue(
+  const input = JSON.stringify(body.data);
+  const inline = fitsInline(input);
+  const coordinator = coordinatorFor(c.env, tenant);
+  // Admission first: a refused job writes nothing. A big input goes to R2 after, and the job
+  // may start once the coordinator is told it is there.
+  const enqueued = await coordinator.enqueue(
     tenant,
     {
       id,
@@ -82,11 +88,16 @@ export async function submitJob(
       dependsOn: body.dependsOn ?? [],
       retryOf: options.retryOf,
       callbackUrl: body.callbackUrl ?? null,
+      input: inline ? input : null,
+      awaitingInput: !inline,
     },
     actorOf(c),
     options.idempotency,
   );
-  if (!enqueued.ok || enqueued.replayed) c.executionCtx.waitUntil(deleteJobBlobs(c.env.BLOBS, tenant, id));
+  if (enqueued.ok && !enqueued.replayed && !inline) {
+    await c.env.BLOBS.put(jobInputKey(tenant, id), input, { httpMetadata: { contentType: 'application/json' } });
+    await coordinator.inputStored(id);
+  }
   if (enqueued.ok) return enqueued;
   switch (enqueued.code) {
     case 'IDEMPOTENCY_CONFLICT':

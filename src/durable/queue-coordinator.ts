@@ -20,6 +20,19 @@ import {
 import { loadConfig, type Config } from '../config.ts';
 import { deleteJobBlobs } from '../storage/job-blobs.ts';
 import { presentJob, progressOf, ttlFor } from '../api/present.ts';
+import { spreadOf, type Spread } from '../core/percentiles.ts';
+import { fitsInline } from '../core/inline-payload.ts';
+import {
+  admissionWindow,
+  averageRunMs,
+  completedSince,
+  countMatching,
+  forgetAdmissions,
+  forgetCompletions,
+  jobCounts,
+  recentTimings,
+  recordAdmission,
+} from './coordinator/job-counts.ts';
 import { EventHub, type JobEvent } from './event-hub.ts';
 import { applyMigrations } from './migrations.ts';
 
@@ -46,6 +59,13 @@ export interface NewJob {
   retryOf: string | null;
   /** Told of the terminal state by a signed POST (checked by the Worker before it gets here). */
   callbackUrl: string | null;
+  /**
+   * The input's JSON when small enough to keep beside the job; null when it lives in R2. With
+   * `awaitingInput`, the Worker writes it to R2 after admission and calls `inputStored`: until
+   * then the job may not start.
+   */
+  input: string | null;
+  awaitingInput: boolean;
 }
 
 export interface FieldProblem {
@@ -146,9 +166,16 @@ export type Stale = { ok: false; code: 'STALE' };
 /** The job was cancelled at this checkpoint: stop, record nothing more. */
 export type Cancelled = { ok: false; code: 'CANCELLED' };
 
-export type ClaimResult =
-  | { ok: true; token: string; job: JobRecord; checkpoint: string | null }
-  | Stale;
+/** A lease the worker holds; `input` is the job's JSON input when kept inline (else it is in R2). */
+export interface Claimed {
+  ok: true;
+  token: string;
+  job: JobRecord;
+  checkpoint: string | null;
+  input: string | null;
+}
+
+export type ClaimResult = Claimed | Stale;
 
 export interface ProgressReport {
   processedItems: number;
@@ -175,6 +202,16 @@ export interface FailureReport {
 
 export type FinishResult = { ok: true; status: JobStatus } | Stale;
 
+/** A completion that may hand the worker the tenant's next ready job, already claimed for it. */
+export type CompleteResult = { ok: true; status: JobStatus; next: Claimed | null } | Stale;
+
+/** Queue wait (created → started) and run time (started → finished) of recent completions of one type. */
+export interface TypeTiming {
+  jobs: number;
+  queueWaitMs: Spread;
+  runTimeMs: Spread;
+}
+
 export interface QueueStats {
   total: number;
   pending: number;
@@ -191,6 +228,8 @@ export interface QueueStats {
   };
   byType: Record<string, { total: number; completed: number; failed: number; cancelled: number }>;
   byPriority: Record<string, number>;
+  /** Over the latest completions (at most TIMING_SAMPLE) within the throughput window. */
+  timing: { windowMinutes: number; sampled: number; byType: Record<string, TypeTiming> };
   paused: boolean;
 }
 
@@ -230,9 +269,13 @@ interface JobRow extends Record<string, SqlStorageValue> {
   retry_of: string | null;
   retried_by: string | null;
   callback_url: string | null;
+  input: string | null;
+  input_ready: number;
 }
 
 const THROUGHPUT_WINDOW_MINUTES = 60;
+/** Completions the timing percentiles are read from: bounded, so stats cost the same at any size. */
+const TIMING_SAMPLE = 500;
 const IDEMPOTENCY_TTL_MS = 24 * HOUR_MS;
 const WEBHOOK_MAX_ATTEMPTS = 8;
 /** Deadlines this close also get an in-memory timer (alarms may fire a second late); the alarm stays the durable backstop. */
@@ -241,6 +284,7 @@ const WEBHOOK_TIMEOUT_MS = 10_000;
 /** A delivery in flight holds its row this long, so a concurrent alarm does not send it twice. */
 const WEBHOOK_CLAIM_MS = 60_000;
 const CLEANUP_BATCH = 50;
+const INPUT_MISSING = { code: 'INPUT_MISSING', message: 'The job input is missing', stage: 'loading', retryable: false };
 
 interface ScheduleRow extends Record<string, SqlStorageValue> {
   id: string;
@@ -408,9 +452,9 @@ export class QueueCoordinator extends DurableObject<Env> {
     const decision = decideAdmission(
       {
         nowMs: now,
-        queued: this.count("state IN ('pending', 'running')"),
-        lastMinute: this.admissionWindow(now - MINUTE_MS),
-        lastHour: this.admissionWindow(now - HOUR_MS),
+        queued: countMatching(this.sql, { states: ['pending', 'running'] }),
+        lastMinute: admissionWindow(this.sql, now - MINUTE_MS, now),
+        lastHour: admissionWindow(this.sql, now - HOUR_MS, now),
       },
       {
         maxQueueSize: this.config.maxQueueSize,
@@ -424,11 +468,12 @@ export class QueueCoordinator extends DurableObject<Env> {
     }
     const problems = this.referenceProblems(job);
     if (problems.length > 0) return { ok: false, code: 'INVALID_REFERENCE', errors: problems };
-    this.sql.exec('INSERT INTO admissions (ts_ms) VALUES (?)', now);
+    recordAdmission(this.sql, now);
     this.sql.exec(
       `INSERT INTO jobs (id, type, priority_rank, state, max_attempts, total_items, estimated_ms,
-                         estimated_memory, created_ms, not_before_ms, scheduled_ms, retry_of, callback_url)
-       VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                         estimated_memory, created_ms, not_before_ms, scheduled_ms, retry_of, callback_url,
+                         input, input_ready)
+       VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       job.id,
       job.type,
       priorityRank(job.priority),
@@ -441,6 +486,8 @@ export class QueueCoordinator extends DurableObject<Env> {
       job.runAtMs !== null && job.runAtMs > now ? job.runAtMs : null,
       job.retryOf,
       job.callbackUrl,
+      job.input,
+      job.awaitingInput ? 0 : 1,
     );
     for (const dependency of job.dependsOn) {
       this.sql.exec('INSERT OR IGNORE INTO job_deps (job_id, depends_on) VALUES (?, ?)', job.id, dependency);
@@ -455,13 +502,34 @@ export class QueueCoordinator extends DurableObject<Env> {
     return row ? this.record(row) : null;
   }
 
+  /** The total from the kept counts; the page's positions from an index holding every filter column, then its rows. */
   listJobs(filter: ListFilter): { jobs: JobRecord[]; total: number } {
     const { where, params } = whereFilter(filter);
-    const total = this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM jobs ${where}`, ...params).one().n;
+    const total = countMatching(this.sql, {
+      ...(filter.status ? { states: [filter.status] } : {}),
+      ...(filter.type ? { type: filter.type } : {}),
+      ...(filter.priority ? { priorityRank: priorityRank(filter.priority) } : {}),
+    });
     const rows = this.sql
-      .exec<JobRow>(`SELECT * FROM jobs ${where} ORDER BY seq DESC LIMIT ? OFFSET ?`, ...params, filter.limit, filter.offset)
+      .exec<JobRow>(
+        `SELECT * FROM jobs WHERE seq IN (SELECT seq FROM jobs ${where} ORDER BY seq DESC LIMIT ? OFFSET ?) ORDER BY seq DESC`,
+        ...params,
+        filter.limit,
+        filter.offset,
+      )
       .toArray();
     return { jobs: rows.map(toRecord), total };
+  }
+
+  /** A job's input when kept inline (null when it is in R2, or the job is unknown). */
+  input(id: string): string | null {
+    return this.sql.exec<{ input: string | null }>('SELECT input FROM jobs WHERE id = ?', id).toArray()[0]?.input ?? null;
+  }
+
+  /** The Worker wrote this admitted job's input to R2: it may start now. */
+  inputStored(id: string): void {
+    this.sql.exec('UPDATE jobs SET input_ready = 1 WHERE id = ?', id);
+    this.dispatch();
   }
 
   cancel(id: string, who: Actor): CancelResult {
@@ -592,10 +660,7 @@ export class QueueCoordinator extends DurableObject<Env> {
     ) as QueueStats['byType'];
     const byPriority = Object.fromEntries(JOB_PRIORITIES.map((p) => [p, 0])) as Record<JobPriority, number>;
     let total = 0;
-    const groups = this.sql.exec<{ type: string; priority_rank: number; state: string; n: number }>(
-      'SELECT type, priority_rank, state, COUNT(*) AS n FROM jobs GROUP BY type, priority_rank, state',
-    );
-    for (const g of groups) {
+    for (const g of jobCounts(this.sql)) {
       const status = g.state as JobStatus;
       total += g.n;
       byStatus[status] += g.n;
@@ -606,21 +671,20 @@ export class QueueCoordinator extends DurableObject<Env> {
         if (status === 'completed' || status === 'failed' || status === 'cancelled') t[status] += g.n;
       }
     }
-    const avg = this.sql
-      .exec<{ avg: number | null }>(
-        "SELECT AVG(finished_ms - started_ms) AS avg FROM jobs WHERE state = 'completed' AND started_ms IS NOT NULL",
-      )
-      .one().avg;
-    const recent = this.count(
-      "state = 'completed' AND finished_ms >= ?",
-      now - THROUGHPUT_WINDOW_MINUTES * MINUTE_MS,
-    );
+    const windowStart = now - THROUGHPUT_WINDOW_MINUTES * MINUTE_MS;
+    const recent = completedSince(this.sql, windowStart);
+    const samples = recentTimings(this.sql, windowStart, TIMING_SAMPLE);
+    const timing: Record<string, TypeTiming> = {};
+    for (const type of new Set(samples.map((t) => t.type))) {
+      const mine = samples.filter((t) => t.type === type);
+      timing[type] = { jobs: mine.length, queueWaitMs: spreadOf(mine.map((t) => t.wait_ms)), runTimeMs: spreadOf(mine.map((t) => t.run_ms)) };
+    }
     const ended = byStatus.completed + byStatus.failed;
     return {
       total,
       ...byStatus,
       performance: {
-        averageProcessingTime: Math.round(avg ?? 0),
+        averageProcessingTime: Math.round(averageRunMs(this.sql)),
         throughput: `${Math.round((recent / THROUGHPUT_WINDOW_MINUTES) * 100) / 100} jobs/minute`,
         throughputWindowMinutes: THROUGHPUT_WINDOW_MINUTES,
         successRate: ended === 0 ? 100 : Math.round((byStatus.completed / ended) * 1000) / 10,
@@ -628,6 +692,7 @@ export class QueueCoordinator extends DurableObject<Env> {
       },
       byType,
       byPriority,
+      timing: { windowMinutes: THROUGHPUT_WINDOW_MINUTES, sampled: samples.length, byType: timing },
       paused: this.meta('paused') === '1',
     };
   }
@@ -656,6 +721,10 @@ export class QueueCoordinator extends DurableObject<Env> {
 
   /** Takes the lease a queue message offers; a second delivery of the same message is stale. */
   claim(jobId: string, token: string): ClaimResult {
+    return this.take(jobId, token);
+  }
+
+  private take(jobId: string, token: string): ClaimResult {
     const row = this.row(jobId);
     if (!row || row.state !== 'running' || row.lease_token !== token || row.claimed === 1) {
       return { ok: false, code: 'STALE' };
@@ -676,7 +745,7 @@ export class QueueCoordinator extends DurableObject<Env> {
     this.audit(jobId, 'job.start', SYSTEM, row.checkpoint === null ? 'started' : 'resumed', `attempt ${row.attempt}`);
     this.publish(jobId);
     this.rearm();
-    return { ok: true, token: claimToken, job: this.mustGet(jobId), checkpoint: row.checkpoint };
+    return { ok: true, token: claimToken, job: this.mustGet(jobId), checkpoint: row.checkpoint, input: row.input };
   }
 
   checkpoint(jobId: string, token: string, report: ProgressReport): CheckpointResult {
@@ -713,7 +782,11 @@ export class QueueCoordinator extends DurableObject<Env> {
     return { ok: true };
   }
 
-  complete(jobId: string, token: string, completion: Completion): FinishResult {
+  /**
+   * With `takeNext`, the slot this job frees is refilled by handing its worker the next ready job
+   * (claimed here, under the same lease rules as a queue message), so a drain runs back to back.
+   */
+  complete(jobId: string, token: string, completion: Completion, takeNext = false): CompleteResult {
     const row = this.leased(jobId, token);
     if (!row) return { ok: false, code: 'STALE' };
     const now = Date.now();
@@ -729,8 +802,9 @@ export class QueueCoordinator extends DurableObject<Env> {
       );
       this.finish(jobId, 'completed', now);
     }
-    this.dispatch();
-    return { ok: true, status: this.mustGet(jobId).status };
+    const handed = this.dispatch(takeNext);
+    const next = handed ? this.take(handed.jobId, handed.token) : null;
+    return { ok: true, status: this.mustGet(jobId).status, next: next?.ok ? next : null };
   }
 
   fail(jobId: string, token: string, failure: FailureReport): FinishResult {
@@ -770,6 +844,14 @@ export class QueueCoordinator extends DurableObject<Env> {
         now,
       );
     }
+    // Admitted, but the Worker never confirmed writing the input (it stopped in between).
+    const inputless = this.sql
+      .exec<JobRow>("SELECT * FROM jobs WHERE input_ready = 0 AND state = 'pending' AND created_ms <= ?", now - this.config.leaseMs)
+      .toArray();
+    for (const row of inputless) {
+      this.sql.exec('UPDATE jobs SET error = ? WHERE id = ?', JSON.stringify({ ...INPUT_MISSING, attempts: row.attempt }), row.id);
+      this.finish(row.id, 'failed', now);
+    }
     await this.fireSchedules(now);
     this.dispatch();
     await this.deliverWebhooks(now);
@@ -789,7 +871,9 @@ export class QueueCoordinator extends DurableObject<Env> {
       const spec = JSON.parse(row.job) as { type: JobType; priority: JobPriority; data: unknown };
       const handler = handlerFor(spec.type);
       const id = await firingJobId(row.id, dueMs);
-      if (handler) await this.env.BLOBS.put(jobInputKey(tenant, id), JSON.stringify(spec.data), { httpMetadata: { contentType: 'application/json' } });
+      const input = JSON.stringify(spec.data);
+      const inline = fitsInline(input);
+      if (handler && !inline) await this.env.BLOBS.put(jobInputKey(tenant, id), input, { httpMetadata: { contentType: 'application/json' } });
       const current = this.sql.exec<{ next_ms: number | null }>('SELECT next_ms FROM schedules WHERE id = ?', row.id).toArray()[0];
       if (current?.next_ms !== dueMs) continue;
       let admitted = false;
@@ -805,6 +889,8 @@ export class QueueCoordinator extends DurableObject<Env> {
             dependsOn: [],
             retryOf: null,
             callbackUrl: null,
+            input: inline ? input : null,
+            awaitingInput: false,
           },
           { actor: `schedule:${row.id}`, requestId: null },
           now,
@@ -820,7 +906,7 @@ export class QueueCoordinator extends DurableObject<Env> {
         admitted ? 0 : 1,
         row.id,
       );
-      if (!admitted) this.ctx.waitUntil(this.env.BLOBS.delete(jobInputKey(tenant, id)));
+      if (!admitted && !inline) this.ctx.waitUntil(this.env.BLOBS.delete(jobInputKey(tenant, id)));
     }
   }
 
@@ -829,7 +915,8 @@ export class QueueCoordinator extends DurableObject<Env> {
     const tenant = this.meta('tenant');
     const now = Date.now();
     const report: CleanupReport = { deletedJobs: 0, deletedObjects: 0 };
-    this.sql.exec('DELETE FROM admissions WHERE ts_ms < ?', now - HOUR_MS);
+    forgetAdmissions(this.sql, now - HOUR_MS);
+    forgetCompletions(this.sql, now - THROUGHPUT_WINDOW_MINUTES * MINUTE_MS);
     this.sql.exec('DELETE FROM idempotency_keys WHERE created_ms < ?', now - IDEMPOTENCY_TTL_MS);
     // The trail outlives every job it describes: kept for the longest job TTL.
     this.sql.exec('DELETE FROM audit WHERE ts_ms < ?', now - Math.max(this.config.failedJobTtlMs, this.config.completedJobTtlMs));
@@ -936,18 +1023,19 @@ export class QueueCoordinator extends DurableObject<Env> {
 
   /**
    * Fills free slots in priority order (FIFO within a priority). Write first, send second: the
-   * state is committed synchronously and the sends finish after the caller has its answer.
+   * state is committed synchronously and the sends finish after the caller has its answer. With
+   * `handOff`, the first job started is not sent but returned, for the caller's worker to claim.
    */
-  private dispatch(): void {
+  private dispatch(handOff = false): Omit<WorkMessage, 'tenant'> | null {
     const now = Date.now();
     const started: Omit<WorkMessage, 'tenant'>[] = [];
-    let running = this.count("state = 'running'");
+    let running = countMatching(this.sql, { states: ['running'] });
     const paused = this.meta('paused') === '1';
     while (!paused && running < this.config.maxConcurrentJobs) {
       const next = this.sql
         .exec<{ id: string; attempt: number }>(
           `SELECT id, attempt FROM jobs
-           WHERE state = 'pending' AND not_before_ms <= ?
+           WHERE state = 'pending' AND not_before_ms <= ? AND input_ready = 1
              AND NOT EXISTS (SELECT 1 FROM job_deps d JOIN jobs dj ON dj.id = d.depends_on
                              WHERE d.job_id = jobs.id AND dj.state != 'completed')
            ORDER BY priority_rank, seq LIMIT 1`,
@@ -971,8 +1059,10 @@ export class QueueCoordinator extends DurableObject<Env> {
       this.publish(next.id);
     }
     if (running > Number(this.meta('peak_concurrency') ?? 0)) this.setMeta('peak_concurrency', String(running));
+    const handed = handOff ? (started.shift() ?? null) : null;
     for (const message of started) this.ctx.waitUntil(this.send(message));
     this.rearm();
+    return handed;
   }
 
   /**
@@ -1011,8 +1101,11 @@ export class QueueCoordinator extends DurableObject<Env> {
            SELECT MIN(next_ms) AS t FROM webhooks WHERE state = 'pending'
            UNION ALL
            SELECT MIN(next_ms) AS t FROM schedules
+           UNION ALL
+           SELECT MIN(created_ms) + ? AS t FROM jobs WHERE input_ready = 0 AND state = 'pending'
          )`,
         now,
+        this.config.leaseMs,
       )
       .one().t;
     if (next === null) return;
@@ -1184,17 +1277,6 @@ export class QueueCoordinator extends DurableObject<Env> {
       }
     }
     return problems;
-  }
-
-  private count(where: string, ...params: SqlStorageValue[]): number {
-    return this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM jobs WHERE ${where}`, ...params).one().n;
-  }
-
-  private admissionWindow(sinceMs: number): { count: number; oldestMs: number | null } {
-    const row = this.sql
-      .exec<{ n: number; oldest: number | null }>('SELECT COUNT(*) AS n, MIN(ts_ms) AS oldest FROM admissions WHERE ts_ms > ?', sinceMs)
-      .one();
-    return { count: row.n, oldestMs: row.oldest };
   }
 
   private rememberTenant(tenant: string): void {

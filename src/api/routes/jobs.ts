@@ -279,14 +279,17 @@ export const jobRoutes = new OpenAPIHono<AppEnv>()
   .openapi(retryJob, async (c) => {
     const { id } = c.req.valid('param');
     const tenant = c.get('tenant');
-    const original = await coordinatorFor(c.env, tenant).getJob(id);
+    const coordinator = coordinatorFor(c.env, tenant);
+    const original = await coordinator.getJob(id);
     if (!original) throw notFound(id);
     if (original.status !== 'failed' && original.status !== 'cancelled') {
       throw new ApiError('JOB_NOT_RETRYABLE', 'Only a failed or cancelled job can be retried', { jobId: id, currentStatus: original.status });
     }
-    const input = await c.env.BLOBS.get(jobInputKey(tenant, id));
-    if (!input) throw new ApiError('JOB_NOT_RETRYABLE', 'The job input is no longer stored', { jobId: id, currentStatus: original.status });
-    const parsed = parseJobBody({ type: original.type, data: await input.json(), priority: original.priority });
+    const inline = await coordinator.input(id);
+    const stored = inline === null ? await c.env.BLOBS.get(jobInputKey(tenant, id)) : null;
+    if (inline === null && !stored) throw new ApiError('JOB_NOT_RETRYABLE', 'The job input is no longer stored', { jobId: id, currentStatus: original.status });
+    const data: unknown = inline === null ? await stored?.json() : JSON.parse(inline);
+    const parsed = parseJobBody({ type: original.type, data, priority: original.priority });
     const outcome = parsed.ok ? await submitJob(c, parsed.body, { idempotency: null, retryOf: id }) : parsed;
     if (!outcome.ok) throw outcome.error;
     c.header('Location', `/api/v1/jobs/${outcome.job.id}`);
