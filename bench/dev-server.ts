@@ -32,7 +32,7 @@ export interface DevServerOptions {
   /** Another wrangler config (a bench-only worker); its readiness is checked at `readyPath`. */
   config?: string;
   readyPath?: string;
-  /** Each chunk the server prints (its Worker's log lines among them). */
+  /** Each chunk the server prints; with it, the Worker's own log lines are printed too. */
   onOutput?: (chunk: string) => void;
 }
 
@@ -53,7 +53,7 @@ export async function startDevServer(port: number, vars: Record<string, string>,
       CLOUDFLARE_CF_FETCH_ENABLED: 'false',
       X_LOCAL_OBSERVABILITY: 'false',
       WRANGLER_WRITE_LOGS: 'false',
-      WRANGLER_LOG: 'warn',
+      WRANGLER_LOG: options.onOutput ? 'log' : 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,

@@ -12,7 +12,9 @@
  *    creation rate, and how fast one-text jobs drain. Each level has a time budget; a level not
  *    reached in it is reported as such.
  *
- * Loopback only, ports 8721 and 8723; every phase is bounded and the run stops by itself.
+ * Loopback only, ports 8721 and 8723 (OVERHEAD_FLOOR_PORT, OVERHEAD_PRODUCT_PORT); every phase is
+ * bounded and the run stops by itself. OVERHEAD_LEVEL_BUDGET_S bounds each retained level (240 s);
+ * OVERHEAD_SKIP_RETAINED=1 stops after the product section.
  */
 import { readFileSync } from 'node:fs';
 import { analyzeSentiment } from '../src/analysis/sentiment.ts';
@@ -20,8 +22,8 @@ import { maskPii } from '../src/pii/detectors.ts';
 import { startDevServer, type DevServer } from './dev-server.ts';
 import { groupRss, ms, percentile, sampler } from './stats.ts';
 
-const FLOOR_PORT = 8721;
-const PRODUCT_PORT = 8723;
+const FLOOR_PORT = Number(process.env.OVERHEAD_FLOOR_PORT ?? 8721);
+const PRODUCT_PORT = Number(process.env.OVERHEAD_PRODUCT_PORT ?? 8723);
 const RAISED = { MAX_JOBS_PER_MINUTE: '100000000', MAX_JOBS_PER_HOUR: '1000000000', MAX_QUEUE_SIZE: '10000000' };
 const LEVELS = [0, 10_000, 100_000];
 const LEVEL_BUDGET_MS = Number(process.env.OVERHEAD_LEVEL_BUDGET_S ?? 240) * 1000;
