@@ -1,10 +1,10 @@
-import { configuredTenants } from './api/auth.ts';
-import { coordinatorFor } from './queue/consumer.ts';
+import { loadConfig } from './config.ts';
+import { coordinatorFor } from './durable/coordinator-stub.ts';
 import { log } from './log.ts';
 
 /** Cron: TTL cleanup in every configured tenant's coordinator. Safe to run twice or concurrently. */
 export async function runCleanup(env: Env): Promise<{ tenants: number; deletedJobs: number; deletedObjects: number }> {
-  const tenants = await configuredTenants(env.API_KEYS);
+  const { tenants } = loadConfig(env);
   const reports = await Promise.all(tenants.map((tenant) => coordinatorFor(env, tenant).cleanup()));
   const total = {
     tenants: tenants.length,

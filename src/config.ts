@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tenantsOf } from './core/api-keys.ts';
 
 const positiveInt = z.coerce.number().int().positive();
 const nonNegativeInt = z.coerce.number().int().nonnegative();
@@ -21,6 +22,7 @@ const ConfigSchema = z.object({
   RESULT_INLINE_LIMIT: positiveInt.max(10_000),
   ALLOW_INSECURE_CALLBACKS: z.enum(['true', 'false']).default('false'),
   WEBHOOK_SIGNING_KEY: z.string().optional(),
+  API_KEYS: z.string().optional(),
 });
 
 export interface Config {
@@ -41,6 +43,8 @@ export interface Config {
   allowInsecureCallbacks: boolean;
   /** Null: webhooks are not configured, and callbackUrl is refused. */
   webhookSigningKey: string | null;
+  /** Tenants that have an API key: the cron cleans each one's coordinator. */
+  tenants: string[];
 }
 
 export class ConfigError extends Error {
@@ -75,6 +79,7 @@ export function loadConfig(env: Env): Config {
     resultInlineLimit: v.RESULT_INLINE_LIMIT,
     allowInsecureCallbacks: v.ALLOW_INSECURE_CALLBACKS === 'true',
     webhookSigningKey: v.WEBHOOK_SIGNING_KEY || null,
+    tenants: tenantsOf(v.API_KEYS),
   };
   cache.set(env, config);
   return config;

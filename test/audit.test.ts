@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AuditEvent as Event } from '../src/durable/queue-coordinator.ts';
+import type { AuditEvent as Event } from '../src/durable/coordinator/contract.ts';
 import { freshTenant } from './support/api.ts';
 
 describe('audit trail', () => {

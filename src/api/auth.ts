@@ -1,10 +1,9 @@
 import { createMiddleware } from 'hono/factory';
+import { parseKeyEntries } from '../core/api-keys.ts';
 import { ApiError } from './errors.ts';
 import type { AppEnv } from './context.ts';
 
-const TENANT_ID = /^[a-z0-9-]{1,64}$/;
-
-interface KeyEntry {
+interface KeyDigest {
   tenant: string;
   digest: ArrayBuffer;
   keyId: string;
@@ -18,28 +17,21 @@ function hex(buffer: ArrayBuffer): string {
   return [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** Parses `tenant:key,tenant:key`. Malformed entries are refused, not skipped: fail closed. */
-export async function parseApiKeys(raw: string | undefined): Promise<KeyEntry[] | null> {
-  const entries = (raw ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (entries.length === 0) return null;
+/** The configured keys as digests; throws on a malformed entry (fail closed). */
+async function parseApiKeys(raw: string | undefined): Promise<KeyDigest[] | null> {
+  const entries = parseKeyEntries(raw);
+  if (!entries) return null;
   return Promise.all(
-    entries.map(async (entry) => {
-      const colon = entry.indexOf(':');
-      const tenant = entry.slice(0, colon);
-      const key = entry.slice(colon + 1);
-      if (colon < 1 || !TENANT_ID.test(tenant) || key.length < 8) throw new Error('API_KEYS has a malformed entry');
+    entries.map(async ({ tenant, key }) => {
       const digest = await sha256(key);
       return { tenant, digest, keyId: hex(digest).slice(0, 12) };
     }),
   );
 }
 
-const parsedKeys = new Map<string, Promise<KeyEntry[] | null>>();
+const parsedKeys = new Map<string, Promise<KeyDigest[] | null>>();
 
-function keysFor(raw: string | undefined): Promise<KeyEntry[] | null> {
+function keysFor(raw: string | undefined): Promise<KeyDigest[] | null> {
   const cacheKey = raw ?? '';
   let entries = parsedKeys.get(cacheKey);
   if (!entries) {
@@ -49,18 +41,12 @@ function keysFor(raw: string | undefined): Promise<KeyEntry[] | null> {
   return entries;
 }
 
-/** Tenants that have a key: the cron cleans each one's coordinator. */
-export async function configuredTenants(raw: string | undefined): Promise<string[]> {
-  const entries = await keysFor(raw).catch(() => null);
-  return [...new Set((entries ?? []).map((e) => e.tenant))];
-}
-
 /**
  * Bearer auth. Digests are compared with timingSafeEqual against every configured key, so the
  * time taken says nothing about which key, or how much of one, matched.
  */
 export const requireApiKey = createMiddleware<AppEnv>(async (c, next) => {
-  let entries: KeyEntry[] | null;
+  let entries: KeyDigest[] | null;
   try {
     entries = await keysFor(c.env.API_KEYS);
   } catch {
@@ -73,7 +59,7 @@ export const requireApiKey = createMiddleware<AppEnv>(async (c, next) => {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match?.[1]) throw new ApiError('UNAUTHORIZED', 'Missing or invalid API key');
   const presented = await sha256(match[1]);
-  let found: KeyEntry | undefined;
+  let found: KeyDigest | undefined;
   for (const entry of entries) {
     if (crypto.subtle.timingSafeEqual(entry.digest, presented) && !found) found = entry;
   }

@@ -1,7 +1,5 @@
 import type { z } from 'zod';
-import type { FieldError } from '../handlers/types.ts';
-
-export type { FieldError };
+import type { FieldError } from '../core/field-error.ts';
 
 /** The one error vocabulary: every code the API answers with, and its HTTP status. */
 export const ERROR_STATUS = {

@@ -1,12 +1,12 @@
 import { z } from '@hono/zod-openapi';
-import { JOB_PRIORITIES, JOB_STATUSES, JOB_TYPES, type JobPriority, type JobType } from '../core/job-types.ts';
+import { JobPrioritySchema, JobStatusSchema, JobTypeSchema, JobSummary, JobView } from '../core/job-view.ts';
+import type { JobPriority, JobType } from '../core/job-types.ts';
+
+/** The job view is core (the coordinator presents it too); the API documents it from here. */
+export { JobPrioritySchema, JobStatusSchema, JobSummary, JobTypeSchema, JobView };
 
 export const MAX_WAIT_MS = 300_000;
 export const DEFAULT_WAIT_MS = 30_000;
-
-export const JobPrioritySchema = z.enum(JOB_PRIORITIES).openapi('JobPriority');
-export const JobStatusSchema = z.enum(JOB_STATUSES).openapi('JobStatus');
-export const JobTypeSchema = z.enum(JOB_TYPES).openapi('JobType');
 
 export const IdParams = z.object({
   id: z.string().openapi({ param: { name: 'id', in: 'path' }, format: 'uuid', example: '550e8400-e29b-41d4-a716-446655440000' }),
@@ -30,55 +30,6 @@ export const ResultPageQuery = z.strictObject({
   offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
-
-const ProcessingStats = z
-  .object({
-    totalItems: z.number().int(),
-    processedItems: z.number().int(),
-    failedItems: z.number().int(),
-    averageProcessingTime: z.number().openapi({ description: 'Milliseconds per item' }),
-    currentSpeed: z.string().openapi({ example: '22 items/second' }),
-  })
-  .openapi('ProcessingStats');
-
-const ErrorDetails = z
-  .object({ code: z.string(), stage: z.string(), attempts: z.number().int(), retryable: z.boolean() })
-  .openapi('JobErrorDetails');
-
-const JsonObject = z.record(z.string(), z.unknown());
-
-export const JobSummary = z
-  .object({
-    id: z.string(),
-    type: JobTypeSchema,
-    status: JobStatusSchema,
-    priority: JobPrioritySchema,
-    progress: z.number().min(0).max(100),
-    createdAt: z.string(),
-    startedAt: z.string().optional(),
-    completedAt: z.string().optional(),
-    failedAt: z.string().optional(),
-    cancelledAt: z.string().optional(),
-  })
-  .openapi('JobSummary');
-
-export const JobView = JobSummary.extend({
-  attempts: z.number().int(),
-  maxAttempts: z.number().int(),
-  cancelRequested: z.boolean().optional(),
-  scheduledFor: z.string().optional().openapi({ description: 'A delayed job: when it becomes due' }),
-  nextAttemptAt: z.string().optional().openapi({ description: 'A job waiting out a retry backoff: when it may run again' }),
-  waitingFor: z.array(z.string()).optional().openapi({ description: 'Dependencies that have not completed yet' }),
-  retryOf: z.string().optional(),
-  retriedBy: z.string().optional(),
-  callbackUrl: z.string().optional(),
-  estimatedCompletion: z.string().optional(),
-  expiresAt: z.string().optional(),
-  processingStats: ProcessingStats,
-  result: JsonObject.optional(),
-  error: z.string().optional(),
-  errorDetails: ErrorDetails.optional(),
-}).openapi('Job');
 
 /**
  * A validated create-job body (create-job-body.ts builds its schema from the handlers); here so

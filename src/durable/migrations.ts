@@ -87,6 +87,62 @@ export const MIGRATIONS: readonly string[] = [
      refused INTEGER NOT NULL DEFAULT 0
    );
    CREATE INDEX schedules_due ON schedules (next_ms);`,
+  // States that say what a pending job waits for (src/core/job-states.ts). SQLite cannot change a
+  // CHECK, so the table is rebuilt; pending rows split by what they wait on, and anything whose
+  // time has come is promoted by the next dispatch.
+  `CREATE TABLE jobs_v7 (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     id TEXT NOT NULL UNIQUE,
+     type TEXT NOT NULL,
+     priority_rank INTEGER NOT NULL CHECK (priority_rank BETWEEN 0 AND 3),
+     state TEXT NOT NULL CHECK (state IN ('scheduled', 'retrying', 'waiting', 'ready', 'running', 'completed', 'failed', 'cancelled')),
+     attempt INTEGER NOT NULL DEFAULT 0,
+     max_attempts INTEGER NOT NULL,
+     lease_token TEXT,
+     claimed INTEGER NOT NULL DEFAULT 0,
+     lease_until_ms INTEGER,
+     not_before_ms INTEGER NOT NULL DEFAULT 0,
+     cancel_requested INTEGER NOT NULL DEFAULT 0,
+     total_items INTEGER NOT NULL,
+     processed_items INTEGER NOT NULL DEFAULT 0,
+     failed_items INTEGER NOT NULL DEFAULT 0,
+     speed REAL,
+     checkpoint TEXT,
+     estimated_ms INTEGER NOT NULL,
+     estimated_memory INTEGER NOT NULL,
+     error TEXT,
+     result TEXT,
+     created_ms INTEGER NOT NULL,
+     started_ms INTEGER,
+     run_started_ms INTEGER,
+     last_progress_ms INTEGER,
+     finished_ms INTEGER,
+     event_seq INTEGER NOT NULL DEFAULT 0,
+     scheduled_ms INTEGER,
+     retry_of TEXT,
+     retried_by TEXT,
+     callback_url TEXT
+   );
+   INSERT INTO jobs_v7
+     SELECT seq, id, type, priority_rank,
+            CASE
+              WHEN state != 'pending' THEN state
+              WHEN not_before_ms > 0 AND attempt > 0 THEN 'retrying'
+              WHEN not_before_ms > 0 THEN 'scheduled'
+              WHEN EXISTS (SELECT 1 FROM job_deps d JOIN jobs dj ON dj.id = d.depends_on
+                           WHERE d.job_id = jobs.id AND dj.state != 'completed') THEN 'waiting'
+              ELSE 'ready'
+            END,
+            attempt, max_attempts, lease_token, claimed, lease_until_ms, not_before_ms, cancel_requested,
+            total_items, processed_items, failed_items, speed, checkpoint, estimated_ms, estimated_memory,
+            error, result, created_ms, started_ms, run_started_ms, last_progress_ms, finished_ms,
+            event_seq, scheduled_ms, retry_of, retried_by, callback_url
+     FROM jobs;
+   DROP TABLE jobs;
+   ALTER TABLE jobs_v7 RENAME TO jobs;
+   CREATE INDEX jobs_ready ON jobs (priority_rank, seq) WHERE state = 'ready';
+   CREATE INDEX jobs_state ON jobs (state, finished_ms);
+   CREATE INDEX jobs_due ON jobs (not_before_ms) WHERE state IN ('scheduled', 'retrying');`,
   // Per-job overhead: small inputs kept beside the job (big ones wait for their R2 write before
   // they may start); counts kept by triggers so stats and list totals never recount the rows;
   // per-second admission counts so the rate windows never recount admissions; list indexes that

@@ -5,7 +5,8 @@ import { MIN_PART_SIZE, PartBuffer } from '../export/part-buffer.ts';
 import { createExportWriter, EXPORT_FORMATS, exportMetadata, type ExportFilters, type ExportMetadataInput } from '../export/writer.ts';
 import { XLSX_MAX_ROWS } from '../export/xlsx-writer.ts';
 import { exportObjectKey } from '../storage/job-blobs.ts';
-import { JobFailure, type ExecuteOutcome, type FieldError, type JobHandler, type JobRun } from './types.ts';
+import type { FieldError } from '../core/field-error.ts';
+import { JobFailure, type ExecuteOutcome, type JobHandler, type JobRun } from './types.ts';
 
 const MiB = 1024 * 1024;
 /** The largest `filters.limit`; an XLSX sheet holds at most XLSX_MAX_RECORDS whatever the limit. */

@@ -2,7 +2,8 @@
 // check at creation, and ranged streamed reads of the file as it was when the job started.
 import { z } from 'zod';
 import { fileKey, filePathProblem } from '../storage/file-keys.ts';
-import { JobFailure, type FieldError } from './types.ts';
+import type { FieldError } from '../core/field-error.ts';
+import { JobFailure } from './types.ts';
 
 /** A path the Files API accepts; whether a file is there is `checkFileExists`'s question. */
 export const filePathField = z.string({ error: 'filePath must be a string' }).superRefine((path, ctx) => {

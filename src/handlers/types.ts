@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { StoredResult } from '../core/job-record.ts';
 import type { JobType } from '../core/job-types.ts';
+import type { FieldError } from '../core/field-error.ts';
 
 /** What a slice may do next, as the coordinator answered its progress report. */
 export type ReportAnswer = 'continue' | 'yield' | 'stop';
@@ -46,11 +47,6 @@ export class JobFailure extends Error {
     this.retryable = retryable;
     this.stage = stage;
   }
-}
-
-export interface FieldError {
-  field: string;
-  message: string;
 }
 
 /** One per job type, as the seed sketches it: validate, execute, estimateTime, estimateMemory. */

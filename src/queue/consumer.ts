@@ -1,22 +1,13 @@
-import { z } from 'zod';
 import { loadConfig } from '../config.ts';
-import type { Claimed, FailureReport, QueueCoordinator, WorkMessage } from '../durable/queue-coordinator.ts';
+import type { Claimed, FailureReport } from '../durable/coordinator/contract.ts';
+import { coordinatorFor } from '../durable/coordinator-stub.ts';
+import type { QueueCoordinator } from '../durable/queue-coordinator.ts';
 import { handlerFor } from '../handlers/registry.ts';
 import { JobFailure, type Progress, type ReportAnswer } from '../handlers/types.ts';
 import { jobInputKey } from '../storage/job-blobs.ts';
 import { log } from '../log.ts';
 import { isTransient } from '../core/transient.ts';
-
-const WorkMessageSchema = z.object({
-  tenant: z.string().min(1),
-  jobId: z.string().uuid(),
-  token: z.string().min(1),
-  attempt: z.number().int().positive(),
-});
-
-export function coordinatorFor(env: Env, tenant: string): DurableObjectStub<QueueCoordinator> {
-  return env.QUEUE_COORDINATOR.get(env.QUEUE_COORDINATOR.idFromName(tenant));
-}
+import { WorkMessageSchema, type WorkMessage } from './work-message.ts';
 
 /** Maps anything a handler throws to what the coordinator records: safe words, never raw input. */
 export function toFailure(error: unknown): FailureReport {
@@ -55,8 +46,7 @@ export async function runWorkMessage(body: unknown, env: Env): Promise<void> {
   let claimMs = invocationStart - received;
   while (lease) {
     const takeNext = Date.now() - invocationStart < config.sliceBudgetMs;
-    const handed: Claimed | null = await runClaimed(lease, { env, coordinator, tenant: message.tenant, config, claimMs, takeNext });
-    lease = handed;
+    lease = await runClaimed(lease, { env, coordinator, tenant: message.tenant, config, claimMs, takeNext });
     claimMs = 0;
   }
 }

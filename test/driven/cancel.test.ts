@@ -44,7 +44,7 @@ describe('DELETE /api/v1/jobs/:id', () => {
     const client = freshTenant();
     const id = await client.createSentiment(['x']);
     await client.json('DELETE', `/api/v1/jobs/${id}`);
-    await client.sql('UPDATE jobs SET lease_until_ms = 0 WHERE id = ?', id);
+    await client.lapseLeases();
     const { runDurableObjectAlarm } = await import('cloudflare:test');
     expect(await runDurableObjectAlarm(client.coordinator())).toBe(true);
     expect((await client.json('GET', `/api/v1/jobs/${id}`)).body.data).toMatchObject({ status: 'cancelled', attempts: 1 });

@@ -38,12 +38,7 @@ describe('cron TTL cleanup', () => {
     expect(await objects(client, completed)).toBe(2);
 
     // 25 hours later: the completed and cancelled jobs are past their TTL, the failed one is not.
-    await client.sql(
-      "UPDATE jobs SET finished_ms = finished_ms - ?, created_ms = created_ms - ? WHERE state IN ('completed', 'failed', 'cancelled')",
-      25 * HOUR,
-      25 * HOUR,
-    );
-    await client.sql('UPDATE jobs SET created_ms = created_ms - ? WHERE id IN (?, ?)', 100 * HOUR, running, pending);
+    await client.advanceClock(25 * HOUR);
     await cron();
     await cron();
 
@@ -56,7 +51,7 @@ describe('cron TTL cleanup', () => {
     expect(await status(pending)).toBe(200);
     expect(await objects(client, running)).toBeGreaterThan(0);
 
-    await client.sql("UPDATE jobs SET finished_ms = finished_ms - ? WHERE state = 'failed'", 48 * HOUR);
+    await client.advanceClock(48 * HOUR);
     await Promise.all([cron(), cron()]);
     expect(await status(failed)).toBe(404);
     expect(await status(running)).toBe(200);

@@ -1,4 +1,4 @@
-import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { runDurableObjectAlarm } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createExportWriter, type ExportFormat } from '../../src/export/writer.ts';
@@ -42,12 +42,6 @@ async function drive(client: Client, jobId: string, max = 100): Promise<number> 
     slices++;
   }
   return slices;
-}
-
-async function checkpointOf(client: Client, jobId: string): Promise<string | null> {
-  return runInDurableObject(client.coordinator(), (_instance, state) =>
-    state.storage.sql.exec<{ checkpoint: string | null }>('SELECT checkpoint FROM jobs WHERE id = ?', jobId).one().checkpoint,
-  );
 }
 
 async function keysUnder(client: Client, jobId: string): Promise<string[]> {
@@ -98,16 +92,16 @@ describe('data_export in slices (driven: every report yields)', () => {
       expect(first.status).toBe('running');
       expect(first.processingStats.processedItems).toBeGreaterThan(0);
       expect(first.processingStats.processedItems).toBeLessThan(ROWS);
-      expect(JSON.parse((await checkpointOf(client, jobId)) ?? '{}')).toMatchObject({ parts: [{ partNumber: 1 }] });
+      expect(JSON.parse((await client.checkpointOf(jobId)) ?? '{}')).toMatchObject({ parts: [{ partNumber: 1 }] });
 
       // The worker dies: its continuation message is lost and the lease lapses; attempt 2 resumes.
-      await client.sql('UPDATE jobs SET lease_until_ms = 0 WHERE id = ?', jobId);
+      await client.lapseLeases();
       await runDurableObjectAlarm(client.coordinator());
-      await client.sql('UPDATE jobs SET not_before_ms = 0 WHERE id = ?', jobId);
+      await client.elapseBackoff();
       await runDurableObjectAlarm(client.coordinator());
       const retry = await client.pendingMessage(jobId);
       expect(retry.attempt).toBe(2);
-      const committed = await checkpointOf(client, jobId);
+      const committed = await client.checkpointOf(jobId);
       await deliver(retry);
 
       // That slice uploaded part 2, but its commit is lost: the next slice uploads part 2 again.
@@ -124,7 +118,7 @@ describe('data_export in slices (driven: every report yields)', () => {
   it('cancelled between slices: the multipart upload is aborted and no file is left', async () => {
     const jobId = await createJob(client, 'data_export', { datasetId, format: 'csv' });
     await deliver(await client.pendingMessage(jobId));
-    const { uploadId, parts } = JSON.parse((await checkpointOf(client, jobId)) ?? '{}') as { uploadId: string; parts: R2UploadedPart[] };
+    const { uploadId, parts } = JSON.parse((await client.checkpointOf(jobId)) ?? '{}') as { uploadId: string; parts: R2UploadedPart[] };
     expect(parts).toHaveLength(1);
 
     const cancel = await client.json('DELETE', `/api/v1/jobs/${jobId}`);

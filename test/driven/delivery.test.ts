@@ -66,13 +66,13 @@ describe('at-least-once delivery', () => {
     const lost = await client.pendingMessage(id);
     await deliver(lost);
     // The continuation message is lost and the worker is gone: time passes beyond the lease.
-    await client.sql('UPDATE jobs SET lease_until_ms = 0 WHERE id = ?', id);
+    await client.lapseLeases();
     expect(await runDurableObjectAlarm(client.coordinator())).toBe(true);
 
     const waiting = await client.json<JobData>('GET', `/api/v1/jobs/${id}`);
     expect(waiting.body.data).toMatchObject({ status: 'pending', attempts: 1, nextAttemptAt: expect.any(String) });
     // Backoff holds it back until its time: an early alarm does not start it.
-    await client.sql('UPDATE jobs SET not_before_ms = 0 WHERE id = ?', id);
+    await client.elapseBackoff();
     await runDurableObjectAlarm(client.coordinator());
     const retry = await client.pendingMessage(id);
     expect(retry.attempt).toBe(2);
@@ -88,10 +88,10 @@ describe('at-least-once delivery', () => {
     const id = await client.createSentiment(['x']);
     for (let attempt = 1; attempt <= 3; attempt++) {
       expect((await client.pendingMessage(id)).attempt).toBe(attempt);
-      await client.sql('UPDATE jobs SET lease_until_ms = 0 WHERE id = ?', id);
+      await client.lapseLeases();
       await runDurableObjectAlarm(client.coordinator());
       if (attempt < 3) {
-        await client.sql('UPDATE jobs SET not_before_ms = 0 WHERE id = ?', id);
+        await client.elapseBackoff();
         await runDurableObjectAlarm(client.coordinator());
       }
     }
@@ -119,12 +119,12 @@ describe('at-least-once delivery', () => {
     const id = await client.createSentiment(['x']);
     const delays: number[] = [];
     for (let attempt = 1; attempt <= 2; attempt++) {
-      await client.sql('UPDATE jobs SET lease_until_ms = 0 WHERE id = ?', id);
-      const before = Date.now();
+      await client.lapseLeases();
+      const before = await client.now();
       await runDurableObjectAlarm(client.coordinator());
       const job = await client.json<JobData>('GET', `/api/v1/jobs/${id}`);
       delays.push(Date.parse(job.body.data.nextAttemptAt ?? '') - before);
-      await client.sql('UPDATE jobs SET not_before_ms = 0 WHERE id = ?', id);
+      await client.elapseBackoff();
       await runDurableObjectAlarm(client.coordinator());
     }
     // Base 1 s, equal jitter: attempt 1 waits 0.5–1 s, attempt 2 waits 1–2 s.

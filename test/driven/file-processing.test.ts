@@ -1,4 +1,3 @@
-import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { BATCH_RECORDS } from '../../src/handlers/file-processing.ts';
 import { deliver, freshTenant, type Client } from '../support/api.ts';
@@ -9,12 +8,6 @@ function csv(): string {
   const lines = ['id,text'];
   for (let i = 1; i <= ROWS; i++) lines.push(i % 7 === 0 ? `${i},"line one\nline two ${i}"` : `${i},row ${i}`);
   return `${lines.join('\n')}\n`;
-}
-
-async function checkpointOf(client: Client, jobId: string): Promise<string | null> {
-  return runInDurableObject(client.coordinator(), (_instance, state) =>
-    state.storage.sql.exec<{ checkpoint: string | null }>('SELECT checkpoint FROM jobs WHERE id = ?', jobId).one().checkpoint,
-  );
 }
 
 async function recordCount(client: Client, datasetId: string): Promise<number> {
@@ -39,7 +32,7 @@ describe('file_processing, slice by slice', () => {
 
     // Slice 1: one batch, then the budget (0 ms in tests) hands the rest to a new message.
     await deliver(await client.pendingMessage(jobId));
-    const first = await checkpointOf(client, jobId);
+    const first = await client.checkpointOf(jobId);
     expect(first).not.toBeNull();
     expect(JSON.parse(first ?? '{}')).toMatchObject({ parsed: BATCH_RECORDS, layout: { header: ['id', 'text'] } });
     expect(await recordCount(client, datasetId)).toBe(BATCH_RECORDS);

@@ -1,7 +1,8 @@
 import { runDurableObjectAlarm } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import type { QueueStats } from '../../src/durable/queue-coordinator.ts';
+import type { QueueStats } from '../../src/durable/coordinator/contract.ts';
+import { INPUT_WAIT_MS } from '../../src/durable/coordinator/job-queries.ts';
 import { jobPrefix, tenantPrefix } from '../../src/storage/job-blobs.ts';
 import { deliver, deliverWith, freshTenant, R2_INPUT_TEXTS, type Client } from '../support/api.ts';
 
@@ -59,9 +60,9 @@ describe('a completion hands the worker the next ready job', () => {
       code: 'STALE',
     });
     // The worker dies: the lease lapses, the job is retried and completes on its second attempt.
-    await client.sql('UPDATE jobs SET lease_until_ms = 0 WHERE id = ?', handed.job.id);
+    await client.lapseLeases();
     await runDurableObjectAlarm(coordinator);
-    await client.sql("UPDATE jobs SET not_before_ms = 0 WHERE state = 'pending'");
+    await client.elapseBackoff();
     await runDurableObjectAlarm(coordinator);
     expect((await coordinator.checkpoint(handed.job.id, handed.token, { processedItems: 0, failedItems: 0, checkpoint: '{}', yield: false })).ok).toBe(false);
     await deliver(await client.pendingMessage(handed.job.id));
@@ -99,7 +100,7 @@ describe('small jobs stay out of R2', () => {
     expect((await get(other, big)).status).toBe('completed');
   });
 
-  it('fails an admitted job whose input never arrived, once its lease time has passed', async () => {
+  it('fails an admitted job whose input never arrived, once it has waited INPUT_WAIT_MS', async () => {
     const client = freshTenant();
     const coordinator = client.coordinator();
     const id = crypto.randomUUID();
@@ -124,7 +125,10 @@ describe('small jobs stay out of R2', () => {
     );
     expect(admitted.ok).toBe(true);
     expect((await get(client, id)).status).toBe('pending');
-    await client.sql('UPDATE jobs SET created_ms = 0 WHERE id = ?', id);
+    await client.advanceClock(INPUT_WAIT_MS - 1_000);
+    await runDurableObjectAlarm(coordinator);
+    expect((await get(client, id)).status).toBe('pending');
+    await client.advanceClock(1_000);
     await runDurableObjectAlarm(coordinator);
     expect(await get(client, id)).toMatchObject({ status: 'failed', errorDetails: { code: 'INPUT_MISSING' } });
   });

@@ -1,6 +1,6 @@
 import { runDurableObjectAlarm } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import type { QueueStats } from '../../src/durable/queue-coordinator.ts';
+import type { QueueStats } from '../../src/durable/coordinator/contract.ts';
 import { deliver, deliverWith, freshTenant, R2_INPUT_TEXTS, type Client } from '../support/api.ts';
 import { flakyStorage, seeded, unreachableCoordinator } from '../support/faults.ts';
 
@@ -19,7 +19,7 @@ async function stats(client: Client) {
 }
 
 async function backoffElapses(client: Client): Promise<void> {
-  await client.sql("UPDATE jobs SET not_before_ms = 0 WHERE state = 'pending'");
+  await client.elapseBackoff();
   await runDurableObjectAlarm(client.coordinator());
 }
 
@@ -60,7 +60,7 @@ describe('faults', () => {
   it('changes nothing when an alarm fires twice', async () => {
     const client = freshTenant();
     const id = await client.createSentiment(['x']);
-    await client.sql('UPDATE jobs SET lease_until_ms = 0 WHERE id = ?', id);
+    await client.lapseLeases();
     await runDurableObjectAlarm(client.coordinator());
     const once = await get(client, id);
     await runDurableObjectAlarm(client.coordinator());
@@ -115,7 +115,7 @@ describe('a seeded randomized run', () => {
       } else if (roll < 0.5 && running.length > 0) {
         // The consumer died: its message is lost and the lease lapses.
         lostMessages++;
-        await client.sql('UPDATE jobs SET lease_until_ms = 0 WHERE id = ?', pick(running).id);
+        await client.lapseLeases();
         await runDurableObjectAlarm(client.coordinator());
       } else if (running.length > 0) {
         const message = await client.pendingMessage(pick(running).id);

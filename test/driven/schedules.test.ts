@@ -19,7 +19,8 @@ const spec = (extra: Record<string, unknown> = {}) => ({
 });
 
 async function fireNow(client: Client, id: string): Promise<void> {
-  await client.sql('UPDATE schedules SET next_ms = ? WHERE id = ?', Date.now() - 1, id);
+  const schedule = await client.json<Schedule>('GET', `/api/v1/schedules/${id}`);
+  await client.advanceClock(Date.parse(schedule.body.data.nextRunAt ?? '') - (await client.now()) + 1);
   await runDurableObjectAlarm(client.coordinator());
 }
 

@@ -1,4 +1,3 @@
-import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { SCAN_UNIT } from '../../src/handlers/security-scan.ts';
 import { MALWARE_SIGNATURES } from '../../src/scan/malware.ts';
@@ -21,12 +20,6 @@ function planted(): { text: string; offsets: number[] } {
   }
   fill(3 * SCAN_UNIT + 50_000);
   return { text, offsets };
-}
-
-async function checkpointOf(client: Client, jobId: string): Promise<string | null> {
-  return runInDurableObject(client.coordinator(), (_instance, state) =>
-    state.storage.sql.exec<{ checkpoint: string | null }>('SELECT checkpoint FROM jobs WHERE id = ?', jobId).one().checkpoint,
-  );
 }
 
 interface Job {
@@ -52,7 +45,7 @@ describe('security_scan, slice by slice', () => {
     const id = await start(client, text);
 
     await deliver(await client.pendingMessage(id));
-    const first = await checkpointOf(client, id);
+    const first = await client.checkpointOf(id);
     const parsed = JSON.parse(first ?? '{}') as { edge: number; scanner: { resumeOffset: number; totalFindings: number } };
     expect(parsed.edge).toBe(SCAN_UNIT);
     // The EICAR string ending past the edge is not scanned yet: its window is re-read next slice.

@@ -1,15 +1,10 @@
-import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { deliver, freshTenant, type Client } from '../support/api.ts';
 
 /** Resolves once `count` waiters are parked in the coordinator: a sync point, not a timing. */
 async function waitersParked(client: Client, jobId: string, count: number): Promise<void> {
   for (let i = 0; i < 500; i++) {
-    const parked = await runInDurableObject(client.coordinator(), (instance) => {
-      const waiters = (instance as unknown as { waiters: Map<string, Set<unknown>> }).waiters;
-      return waiters.get(jobId)?.size ?? 0;
-    });
-    if (parked >= count) return;
+    if ((await client.coordinator().waiterCount(jobId)) >= count) return;
     await scheduler.wait(2);
   }
   throw new Error('waiters never parked');

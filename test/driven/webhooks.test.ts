@@ -2,6 +2,8 @@ import { runDurableObjectAlarm } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { deliver, freshTenant, type Client } from '../support/api.ts';
 
+const HOUR = 3_600_000;
+
 interface Seen {
   path: string;
   webhookId: string | null;
@@ -69,7 +71,7 @@ describe('webhooks', () => {
     expect(await attempts(client, id, 1)).toEqual(['failed:500']);
     // The retry waits out its backoff (5–10 s); then the next alarm sends it again.
     expect(await received(path)).toHaveLength(1);
-    await client.sql("UPDATE webhooks SET next_ms = 0 WHERE state = 'pending'");
+    await client.advanceClock(HOUR);
     expect(await attempts(client, id, 2)).toEqual(['failed:500', 'delivered:200']);
     expect((await received(path)).map((s) => s.verified)).toEqual([true, true]);
   });
@@ -81,7 +83,7 @@ describe('webhooks', () => {
     await client.json('DELETE', `/api/v1/jobs/${id}`);
     // Each round makes the retry due at once; an alarm may also fire on its own meanwhile.
     for (let round = 0; round < 30 && !(await history(client, id)).some((o) => o.endsWith('gave_up')); round++) {
-      await client.sql("UPDATE webhooks SET next_ms = 0 WHERE state = 'pending'");
+      await client.advanceClock(HOUR);
       await runDurableObjectAlarm(client.coordinator());
     }
     const outcomes = await history(client, id);

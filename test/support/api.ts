@@ -1,7 +1,7 @@
 import { createExecutionContext, createMessageBatch, getQueueResult, runInDurableObject } from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
 import worker from '../../src/index.ts';
-import type { WorkMessage } from '../../src/durable/queue-coordinator.ts';
+import type { WorkMessage } from '../../src/queue/work-message.ts';
 import { TEST_TENANTS } from './tenants.ts';
 
 let next = 0;
@@ -62,6 +62,33 @@ export class Client {
     return env.QUEUE_COORDINATOR.get(env.QUEUE_COORDINATOR.idFromName(this.tenant));
   }
 
+  /** Moves this tenant's coordinator clock forward: leases lapse, backoffs and schedules come due. */
+  async advanceClock(ms: number): Promise<void> {
+    await runInDurableObject(this.coordinator(), (instance) => instance.clock.advance(ms));
+  }
+
+  /** Time passes beyond every running job's lease (its worker is gone). */
+  async lapseLeases(): Promise<void> {
+    await this.advanceClock(Number(env.LEASE_MS) + 1);
+  }
+
+  /** Time passes beyond the longest retry backoff. */
+  async elapseBackoff(): Promise<void> {
+    await this.advanceClock(Number(env.RETRY_MAX_DELAY_MS) + 1);
+  }
+
+  /** The coordinator's time, for measuring what it schedules. */
+  async now(): Promise<number> {
+    return runInDurableObject(this.coordinator(), (instance) => instance.clock.now());
+  }
+
+  /** A running job's stored checkpoint: read and restored to simulate a lost commit. */
+  async checkpointOf(jobId: string): Promise<string | null> {
+    return runInDurableObject(this.coordinator(), (_instance, state) =>
+      state.storage.sql.exec<{ checkpoint: string | null }>('SELECT checkpoint FROM jobs WHERE id = ?', jobId).one().checkpoint,
+    );
+  }
+
   /** The work message the coordinator sent for a running job (tests without a live consumer). */
   async pendingMessage(jobId: string): Promise<WorkMessage> {
     const row = await runInDurableObject(this.coordinator(), (_instance, state) =>
@@ -70,7 +97,7 @@ export class Client {
     return { tenant: this.tenant, jobId, token: row.lease_token, attempt: row.attempt };
   }
 
-  /** Runs SQL inside this tenant's coordinator: for moving its clock, never for asserting. */
+  /** Runs SQL inside this tenant's coordinator: for injecting a fault (a lost commit), never for asserting or for time. */
   async sql(query: string, ...params: SqlStorageValue[]): Promise<void> {
     await runInDurableObject(this.coordinator(), (_instance, state) => {
       state.storage.sql.exec(query, ...params);

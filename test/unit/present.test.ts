@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { presentJob, progressOf } from '../../src/api/present.ts';
+import { presentJob, progressOf } from '../../src/core/job-view.ts';
 import type { JobRecord } from '../../src/core/job-record.ts';
 
 const base: JobRecord = {

@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { coordinatorFor } from '../../queue/consumer.ts';
+import { coordinatorFor } from '../../durable/coordinator-stub.ts';
 import type { AppEnv } from '../context.ts';
 import { errors, json, security } from '../openapi.ts';
 import { AuditEventSchema, AuditQuery } from '../schemas.ts';

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { isTerminal } from '../../core/job-types.ts';
 import { datasetStoreFor, MAX_READ_LIMIT, type Owned } from '../../durable/dataset-store.ts';
-import { coordinatorFor } from '../../queue/consumer.ts';
+import { coordinatorFor } from '../../durable/coordinator-stub.ts';
 import { datasetMarkerKey, datasetsPrefix } from '../../storage/file-keys.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';

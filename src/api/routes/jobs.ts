@@ -2,8 +2,8 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { loadConfig } from '../../config.ts';
 import type { JobRecord } from '../../core/job-record.ts';
-import type { IdempotencyClaim } from '../../durable/queue-coordinator.ts';
-import { coordinatorFor } from '../../queue/consumer.ts';
+import type { IdempotencyClaim } from '../../durable/coordinator/contract.ts';
+import { coordinatorFor } from '../../durable/coordinator-stub.ts';
 import { handlerFor } from '../../handlers/registry.ts';
 import { jobInputKey, readResultItems } from '../../storage/job-blobs.ts';
 import type { AppEnv } from '../context.ts';
@@ -11,7 +11,7 @@ import { ApiError, errorEnvelope } from '../errors.ts';
 import { actorOf, parseJobBody, submitJob } from '../submit.ts';
 import { CreateJobBody } from '../create-job-body.ts';
 import { errors, json, security } from '../openapi.ts';
-import { presentJob, progressOf, storedResult, summarizeJob, ttlFor } from '../present.ts';
+import { presentJob, progressOf, storedResult, summarizeJob, ttlFor } from '../../core/job-view.ts';
 import { serveObject } from '../serve-object.ts';
 import {
   CreatedJob,

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { coordinatorFor } from '../../queue/consumer.ts';
+import { coordinatorFor } from '../../durable/coordinator-stub.ts';
 import type { AppEnv } from '../context.ts';
 import { errors, json, security } from '../openapi.ts';
 import { loadConfig } from '../../config.ts';

@@ -1,8 +1,8 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { checkCron } from '../../core/cron.ts';
-import type { ScheduleRecord } from '../../durable/queue-coordinator.ts';
-import { handlerFor } from '../../handlers/registry.ts';
-import { coordinatorFor } from '../../queue/consumer.ts';
+import type { ScheduleRecord } from '../../durable/coordinator/contract.ts';
+import { coordinatorFor } from '../../durable/coordinator-stub.ts';
+import { handlerFor, jobSize } from '../../handlers/registry.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { errors, json, security } from '../openapi.ts';
@@ -73,7 +73,8 @@ export const scheduleRoutes = new OpenAPIHono<AppEnv>()
     if (!parsed.ok) throw parsed.error;
     const tenant = c.get('tenant');
     const handler = handlerFor(parsed.body.type);
-    const invalidJob = handler ? await referenceError(c, handler, parsed.body) : null;
+    if (!handler) throw new ApiError('INVALID_JOB_TYPE', 'Invalid job type', {});
+    const invalidJob = await referenceError(c, handler, parsed.body);
     if (invalidJob) throw invalidJob;
     const schedule = await coordinatorFor(c.env, tenant).createSchedule(
       tenant,
@@ -81,7 +82,12 @@ export const scheduleRoutes = new OpenAPIHono<AppEnv>()
         id: crypto.randomUUID(),
         cron: body.cron,
         timezone: body.timezone,
-        job: { type: parsed.body.type, priority: parsed.body.priority, dataJson: JSON.stringify(parsed.body.data) },
+        job: {
+          type: parsed.body.type,
+          priority: parsed.body.priority,
+          dataJson: JSON.stringify(parsed.body.data),
+          size: jobSize(handler, parsed.body.data),
+        },
       },
       actorOf(c),
     );

@@ -1,8 +1,12 @@
 /**
- * Counts kept by triggers (migration 7) as jobs are inserted, change state and are deleted, so
+ * Counts kept by triggers (migration 8) as jobs are inserted, change state and are deleted, so
  * stats, list totals and admission never recount the rows a tenant keeps.
  */
 import { MINUTE_MS } from '../../core/admission.ts';
+
+/** What stats calls recent: throughput and the timing percentiles read this window. */
+export const THROUGHPUT_WINDOW_MINUTES = 60;
+export const THROUGHPUT_WINDOW_MS = THROUGHPUT_WINDOW_MINUTES * MINUTE_MS;
 
 export interface CountRow extends Record<string, SqlStorageValue> {
   type: string;
@@ -50,24 +54,4 @@ export function recentTimings(sql: SqlStorage, sinceMs: number, limit: number): 
 /** Completion minutes older than the window are no longer read. */
 export function forgetCompletions(sql: SqlStorage, beforeMs: number): void {
   sql.exec('DELETE FROM completions WHERE minute < ?', Math.floor(beforeMs / MINUTE_MS));
-}
-
-/**
- * Admissions counted per second: a window's count and its oldest admission are read from at most
- * one row per second of the window. A second counts while any instant of it is inside the
- * window, so the limit errs by under a second towards refusing, never towards admitting.
- */
-export function admissionWindow(sql: SqlStorage, sinceMs: number, now: number): { count: number; oldestMs: number | null } {
-  const row = sql
-    .exec<{ n: number | null; oldest: number | null }>('SELECT SUM(n) AS n, MIN(second) AS oldest FROM admission_seconds WHERE second >= ?', Math.floor(sinceMs / 1000))
-    .one();
-  return { count: row.n ?? 0, oldestMs: row.oldest === null ? null : Math.min(row.oldest * 1000 + 999, now) };
-}
-
-export function recordAdmission(sql: SqlStorage, now: number): void {
-  sql.exec('INSERT INTO admission_seconds (second, n) VALUES (?, 1) ON CONFLICT DO UPDATE SET n = n + 1', Math.floor(now / 1000));
-}
-
-export function forgetAdmissions(sql: SqlStorage, beforeMs: number): void {
-  sql.exec('DELETE FROM admission_seconds WHERE second < ?', Math.floor(beforeMs / 1000));
 }

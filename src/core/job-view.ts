@@ -1,7 +1,62 @@
-import type { Config } from '../config.ts';
-import type { JobErrorInfo, JobRecord, StoredResult } from '../core/job-record.ts';
-import type { z } from '@hono/zod-openapi';
-import type { JobSummary, JobView } from './schemas.ts';
+/** How a job looks from outside: its zod schema (the API documents it) and the mapping from a JobRecord. */
+import { z } from '@hono/zod-openapi';
+import type { JobErrorInfo, JobRecord, StoredResult } from './job-record.ts';
+import { JOB_PRIORITIES, JOB_STATUSES, JOB_TYPES } from './job-types.ts';
+
+export const JobPrioritySchema = z.enum(JOB_PRIORITIES).openapi('JobPriority');
+export const JobStatusSchema = z.enum(JOB_STATUSES).openapi('JobStatus');
+export const JobTypeSchema = z.enum(JOB_TYPES).openapi('JobType');
+
+const ProcessingStats = z
+  .object({
+    totalItems: z.number().int(),
+    processedItems: z.number().int(),
+    failedItems: z.number().int(),
+    averageProcessingTime: z.number().openapi({ description: 'Milliseconds per item' }),
+    currentSpeed: z.string().openapi({ example: '22 items/second' }),
+  })
+  .openapi('ProcessingStats');
+
+const ErrorDetails = z
+  .object({ code: z.string(), stage: z.string(), attempts: z.number().int(), retryable: z.boolean() })
+  .openapi('JobErrorDetails');
+
+const JsonObject = z.record(z.string(), z.unknown());
+
+export const JobSummary = z
+  .object({
+    id: z.string(),
+    type: JobTypeSchema,
+    status: JobStatusSchema,
+    priority: JobPrioritySchema,
+    progress: z.number().min(0).max(100),
+    createdAt: z.string(),
+    startedAt: z.string().optional(),
+    completedAt: z.string().optional(),
+    failedAt: z.string().optional(),
+    cancelledAt: z.string().optional(),
+  })
+  .openapi('JobSummary');
+
+export const JobView = JobSummary.extend({
+  attempts: z.number().int(),
+  maxAttempts: z.number().int(),
+  cancelRequested: z.boolean().optional(),
+  scheduledFor: z.string().optional().openapi({ description: 'A delayed job: when it becomes due' }),
+  nextAttemptAt: z.string().optional().openapi({ description: 'A job waiting out a retry backoff: when it may run again' }),
+  waitingFor: z.array(z.string()).optional().openapi({ description: 'Dependencies that have not completed yet' }),
+  retryOf: z.string().optional(),
+  retriedBy: z.string().optional(),
+  callbackUrl: z.string().optional(),
+  estimatedCompletion: z.string().optional(),
+  expiresAt: z.string().optional(),
+  processingStats: ProcessingStats,
+  result: JsonObject.optional(),
+  error: z.string().optional(),
+  errorDetails: ErrorDetails.optional(),
+}).openapi('Job');
+
+
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -37,10 +92,16 @@ function estimatedCompletionMs(job: JobRecord): number | null {
   return job.runStartedMs + job.estimatedMs;
 }
 
+/** How long cleanup keeps an ended job (the service's settings carry these). */
+export interface Retention {
+  completedJobTtlMs: number;
+  failedJobTtlMs: number;
+}
+
 /** How long cleanup keeps a job once it has ended; null while it runs. */
-export function ttlFor(job: JobRecord, config: Config): number | null {
-  if (job.status === 'completed' || job.status === 'cancelled') return config.completedJobTtlMs;
-  if (job.status === 'failed') return config.failedJobTtlMs;
+export function ttlFor(job: JobRecord, retention: Retention): number | null {
+  if (job.status === 'completed' || job.status === 'cancelled') return retention.completedJobTtlMs;
+  if (job.status === 'failed') return retention.failedJobTtlMs;
   return null;
 }
 
