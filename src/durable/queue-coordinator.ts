@@ -1,15 +1,12 @@
 import { DurableObject } from 'cloudflare:workers';
 import { decideAdmission, HOUR_MS, MINUTE_MS } from '../core/admission.ts';
 import { retryDelayMs } from '../core/backoff.ts';
-import { firingJobId } from '../core/cron.ts';
 import type { JobErrorInfo, JobRecord } from '../core/job-record.ts';
 import { publicStatus, type TerminalState } from '../core/job-states.ts';
 import { isTerminal } from '../core/job-types.ts';
-import { presentJob, progressOf, ttlFor } from '../core/job-view.ts';
+import { presentJob, ttlFor } from '../core/job-view.ts';
 import { loadConfig, type Config } from '../config.ts';
 import type { WorkMessage } from '../queue/work-message.ts';
-import { fitsInline } from '../core/inline-payload.ts';
-import { jobInputKey } from '../storage/job-blobs.ts';
 import { findIdempotent, recordAdmission, referenceProblems, rememberIdempotency, admissionWindow } from './coordinator/admission-store.ts';
 import { AlarmClock, Clock } from './coordinator/alarm-clock.ts';
 import { appendAudit, auditPage, jobHistory } from './coordinator/audit-log.ts';
@@ -52,27 +49,21 @@ import {
   mustGetJob,
   nextReadyJob,
   pendingDependents,
-  toRecord,
   type JobRow,
 } from './coordinator/job-queries.ts';
+import { dependencyFailed, INPUT_MISSING, LEASE_EXPIRED } from './coordinator/failures.ts';
+import { jobEvent } from './coordinator/job-events.ts';
 import { deleteExpiredJobs, pruneSideTables } from './coordinator/maintenance.ts';
 import { getMeta, isPaused, rememberTenant, setMeta } from './coordinator/meta.ts';
-import { advanceSchedule, deleteSchedule, dueSchedules, getSchedule, insertSchedule, listSchedules, stillDue } from './coordinator/schedules.ts';
+import { deleteSchedule, fireDueSchedules, getSchedule, insertSchedule, listSchedules } from './coordinator/schedules.ts';
 import { queueStats } from './coordinator/stats.ts';
 import * as transition from './coordinator/transitions.ts';
 import { Waiters } from './coordinator/waiters.ts';
 import { deliverDueWebhooks, enqueueWebhook } from './coordinator/webhook-outbox.ts';
-import { EventHub, type JobEvent } from './event-hub.ts';
+import { EventHub } from './event-hub.ts';
 import { applyMigrations } from './migrations.ts';
 
 const CRON: Actor = { actor: 'system:cron', requestId: null };
-const INPUT_MISSING: FailureReport = { code: 'INPUT_MISSING', message: 'The job input is missing', stage: 'loading', retryable: false };
-const LEASE_EXPIRED: FailureReport = {
-  code: 'LEASE_EXPIRED',
-  message: 'The worker running this job stopped reporting progress',
-  stage: 'processing',
-  retryable: true,
-};
 
 /**
  * One per tenant. SQLite here is the only source of truth for job state; queue messages are
@@ -209,7 +200,7 @@ export class QueueCoordinator extends DurableObject<Env> {
   events(id: string, lastEventId: number | null): ReadableStream<Uint8Array> | null {
     const row = jobRow(this.sql, id);
     if (!row) return null;
-    const current = this.snapshot(row);
+    const current = jobEvent(row, (job) => this.view(job), 'status');
     // A terminal state is always sent, so the stream can close; a state already seen is not.
     const seen = lastEventId !== null && lastEventId >= current.id && !isTerminal(publicStatus(row.state));
     return this.hub.open(id, seen ? null : current);
@@ -369,26 +360,17 @@ export class QueueCoordinator extends DurableObject<Env> {
     await this.deliverWebhooks();
   }
 
-  /**
-   * Each due schedule creates an ordinary job, admitted like any other; a refusal is counted and
-   * audited, not lost. The job id is derived from the schedule and due time, and the due time is
-   * re-checked after the input is written, so a firing that runs twice creates one job.
-   */
+  /** Each due schedule creates an ordinary job, admitted like any other (schedules.ts). */
   private async fireSchedules(now: number): Promise<void> {
     const tenant = getMeta(this.sql, 'tenant');
     if (tenant === null) return;
-    for (const due of dueSchedules(this.sql, now)) {
-      const id = await firingJobId(due.id, due.dueMs);
-      const { type, priority, data, size } = due.spec;
-      const input = JSON.stringify(data);
-      const inline = fitsInline(input);
-      if (!inline) await this.env.BLOBS.put(jobInputKey(tenant, id), input, { httpMetadata: { contentType: 'application/json' } });
-      if (!stillDue(this.sql, due.id, due.dueMs)) continue;
-      const job: NewJob = { id, type, priority, ...size, runAtMs: null, dependsOn: [], retryOf: null, callbackUrl: null, input: inline ? input : null, awaitingInput: false };
-      const admitted = this.admit(job, { actor: `schedule:${due.id}`, requestId: null }, now).ok;
-      advanceSchedule(this.sql, due, now, admitted);
-      if (!admitted && !inline) this.ctx.waitUntil(this.env.BLOBS.delete(jobInputKey(tenant, id)));
-    }
+    await fireDueSchedules(this.sql, {
+      bucket: this.env.BLOBS,
+      tenant,
+      now,
+      admit: (job, who) => this.admit(job, who, now).ok,
+      later: (work) => this.ctx.waitUntil(work),
+    });
   }
 
   /** Deletes ended jobs past their TTL with their R2 objects, and old side-table rows. Safe to run twice or concurrently. */
@@ -445,15 +427,7 @@ export class QueueCoordinator extends DurableObject<Env> {
   /** A dependency that can never complete fails everything still waiting on it, transitively. */
   private failDependents(id: string, state: 'failed' | 'cancelled', now: number): void {
     for (const dependent of pendingDependents(this.sql, id)) {
-      const error = {
-        code: 'DEPENDENCY_FAILED',
-        message: `Dependency ${id} ${state === 'failed' ? 'failed' : 'was cancelled'}`,
-        stage: 'waiting',
-        retryable: false,
-        attempts: dependent.attempt,
-        dependency: id,
-      };
-      this.finish(dependent.id, 'failed', now, JSON.stringify(error));
+      this.finish(dependent.id, 'failed', now, JSON.stringify(dependencyFailed(id, state, dependent.attempt)));
     }
   }
 
@@ -509,23 +483,12 @@ export class QueueCoordinator extends DurableObject<Env> {
     return presentJob(job, { nowMs: this.clock.now(), ttlMs: ttlFor(job, this.config) });
   }
 
-  /** The job's state as an event: terminal states by name, progress while it runs. */
-  private snapshot(row: JobRow, kind: 'status' | 'progress' = 'status'): JobEvent {
-    const job = toRecord(row);
-    const view = this.view(job);
-    if (isTerminal(job.status)) return { id: row.event_seq, event: job.status as JobEvent['event'], data: view };
-    if (kind === 'progress') {
-      return { id: row.event_seq, event: 'progress', data: { status: job.status, progress: progressOf(job), processingStats: view.processingStats } };
-    }
-    return { id: row.event_seq, event: 'status', data: view };
-  }
-
   /** Numbers the job's new state and pushes it to its listeners, if it has any. */
   private publish(id: string, kind: 'status' | 'progress' = 'status'): void {
     transition.bumpEventSeq(this.sql, id);
     if (this.hub.count(id) === 0) return;
     const row = jobRow(this.sql, id);
-    if (row) this.hub.publish(id, this.snapshot(row, kind));
+    if (row) this.hub.publish(id, jobEvent(row, (job) => this.view(job), kind));
   }
 
   private audit(jobId: string | null, action: string, who: Actor, outcome: string, detail: string | null): void {

@@ -1,6 +1,7 @@
 import { loadConfig } from '../config.ts';
 import type { Claimed, FailureReport } from '../durable/coordinator/contract.ts';
 import { coordinatorFor } from '../durable/coordinator-stub.ts';
+import { INPUT_MISSING } from '../durable/coordinator/failures.ts';
 import type { QueueCoordinator } from '../durable/queue-coordinator.ts';
 import { handlerFor } from '../handlers/registry.ts';
 import { JobFailure, type Progress, type ReportAnswer } from '../handlers/types.ts';
@@ -146,7 +147,7 @@ async function runClaimed(claim: Claimed, context: RunContext): Promise<Claimed 
 async function readInput(env: Env, tenant: string, jobId: string, inline: string | null): Promise<unknown> {
   if (inline !== null) return JSON.parse(inline) as unknown;
   const stored = await env.BLOBS.get(jobInputKey(tenant, jobId));
-  if (!stored) throw new JobFailure('INPUT_MISSING', 'The job input is missing', false, 'loading');
+  if (!stored) throw new JobFailure(INPUT_MISSING.code, INPUT_MISSING.message, false, INPUT_MISSING.stage);
   return stored.json();
 }
 

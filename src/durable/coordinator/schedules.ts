@@ -2,9 +2,11 @@
  * Recurring schedules (BullMQ's job scheduler, River's periodic enqueuer): each row holds what a
  * firing needs (type, priority, the validated data and its size), so firing needs no handler.
  */
-import { nextFiring } from '../../core/cron.ts';
+import { firingJobId, nextFiring } from '../../core/cron.ts';
+import { fitsInline } from '../../core/inline-payload.ts';
 import type { JobPriority, JobType } from '../../core/job-types.ts';
-import type { JobSize, NewSchedule, ScheduleRecord } from './contract.ts';
+import { jobInputKey } from '../../storage/job-blobs.ts';
+import type { Actor, JobSize, NewJob, NewSchedule, ScheduleRecord } from './contract.ts';
 
 interface ScheduleRow extends Record<string, SqlStorageValue> {
   id: string;
@@ -103,4 +105,29 @@ export function advanceSchedule(sql: SqlStorage, due: DueSchedule, now: number, 
     admitted ? 0 : 1,
     due.id,
   );
+}
+
+/**
+ * Each due schedule creates an ordinary job through `admit`; a refusal is counted, not lost. The
+ * job id is derived from the schedule and due time, and the due time is re-checked after any
+ * await, so a firing that runs twice creates one job. A small input is kept inline; a big one is
+ * written to R2 first (and deleted again if the job is refused).
+ */
+export async function fireDueSchedules(
+  sql: SqlStorage,
+  firing: { bucket: R2Bucket; tenant: string; now: number; admit: (job: NewJob, who: Actor) => boolean; later: (work: Promise<unknown>) => void },
+): Promise<void> {
+  const { bucket, tenant, now } = firing;
+  for (const due of dueSchedules(sql, now)) {
+    const id = await firingJobId(due.id, due.dueMs);
+    const { type, priority, data, size } = due.spec;
+    const input = JSON.stringify(data);
+    const inline = fitsInline(input);
+    if (!inline) await bucket.put(jobInputKey(tenant, id), input, { httpMetadata: { contentType: 'application/json' } });
+    if (!stillDue(sql, due.id, due.dueMs)) continue;
+    const job: NewJob = { id, type, priority, ...size, runAtMs: null, dependsOn: [], retryOf: null, callbackUrl: null, input: inline ? input : null, awaitingInput: false };
+    const admitted = firing.admit(job, { actor: `schedule:${due.id}`, requestId: null });
+    advanceSchedule(sql, due, now, admitted);
+    if (!admitted && !inline) firing.later(bucket.delete(jobInputKey(tenant, id)));
+  }
 }
