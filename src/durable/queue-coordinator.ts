@@ -108,6 +108,11 @@ export class QueueCoordinator extends DurableObject<Env> {
     return { ok: true, job: mustGetJob(this.sql, job.id), replayed: false };
   }
 
+  /** POST /jobs/bulk: each job admitted as `enqueue` admits it, in one call. */
+  enqueueMany(tenant: string, jobs: NewJob[], who: Actor): EnqueueResult[] {
+    return jobs.map((job) => this.enqueue(tenant, job, who, null));
+  }
+
   /** Admission limits, reference checks and the insert: one synchronous step, so nothing interleaves. */
   private admit(job: NewJob, who: Actor, now: number): { ok: true } | Extract<EnqueueResult, { ok: false }> {
     const decision = decideAdmission(

@@ -8,7 +8,7 @@ import { handlerFor } from '../../handlers/registry.ts';
 import { jobInputKey, readResultItems } from '../../storage/job-blobs.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError, errorEnvelope } from '../errors.ts';
-import { actorOf, parseJobBody, submitJob } from '../submit.ts';
+import { actorOf, parseJobBody, submitJob, submitJobs } from '../submit.ts';
 import { CreateJobBody } from '../create-job-body.ts';
 import { errors, json, security } from '../openapi.ts';
 import { presentJob, progressOf, storedResult, summarizeJob, ttlFor } from '../../core/job-view.ts';
@@ -259,16 +259,16 @@ export const jobRoutes = new OpenAPIHono<AppEnv>()
     return c.json({ success: true as const, data: createdView(job), timestamp }, 201);
   })
   .openapi(bulkCreate, async (c) => {
-    const results = [];
-    for (const [index, item] of c.req.valid('json').jobs.entries()) {
-      const parsed = parseJobBody(item);
-      const outcome = parsed.ok ? await submitJob(c, parsed.body, { idempotency: null, retryOf: null }) : parsed;
-      results.push(
-        outcome.ok
-          ? { index, success: true, jobId: outcome.job.id, status: outcome.job.status }
-          : { index, success: false, error: outcome.error.message, details: errorEnvelope(outcome.error).details },
-      );
-    }
+    const parsed = c.req.valid('json').jobs.map((item) => parseJobBody(item));
+    const submitted = await submitJobs(c, parsed.flatMap((p) => (p.ok ? [p.body] : [])));
+    let next = 0;
+    const results = parsed.map((p, index) => {
+      const outcome = p.ok ? submitted[next++] : p;
+      if (!outcome) throw new Error('fewer outcomes than submitted jobs');
+      return outcome.ok
+        ? { index, success: true, jobId: outcome.job.id, status: outcome.job.status }
+        : { index, success: false, error: outcome.error.message, details: errorEnvelope(outcome.error).details };
+    });
     const created = results.filter((r) => r.success).length;
     return c.json({ success: true as const, data: { created, failed: results.length - created, results }, timestamp: new Date().toISOString() }, 207);
   })
