@@ -1,7 +1,7 @@
-import { runDurableObjectAlarm } from 'cloudflare:test';
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import type { QueueStats } from '../../src/durable/coordinator/contract.ts';
+import type { NewJob, QueueStats } from '../../src/durable/coordinator/contract.ts';
 import { INPUT_WAIT_MS } from '../../src/durable/coordinator/job-queries.ts';
 import { jobPrefix, tenantPrefix } from '../../src/storage/job-blobs.ts';
 import { deliver, deliverWith, freshTenant, R2_INPUT_TEXTS, type Client } from '../support/api.ts';
@@ -17,6 +17,21 @@ const get = async (client: Client, id: string) => (await client.json<Job>('GET',
 const stats = async (client: Client) => (await client.json<QueueStats>('GET', '/api/v1/jobs/stats/summary')).body.data;
 /** The consumer's bindings with an invocation budget, so a completion asks for the next job (the suite runs with 0). */
 const withBudget = { ...env, SLICE_BUDGET_MS: '60000' };
+/** A job admitted before its (big) input is written, as the Worker admits one. */
+const awaitingJob = (id: string): NewJob => ({
+  id,
+  type: 'sentiment_analysis_batch',
+  priority: 'medium',
+  totalItems: 1,
+  estimatedMs: 1,
+  estimatedMemoryBytes: 1,
+  runAtMs: null,
+  dependsOn: [],
+  retryOf: null,
+  callbackUrl: null,
+  input: null,
+  awaitingInput: true,
+});
 const objectsUnder = async (prefix: string) => (await env.BLOBS.list({ prefix })).objects.length;
 
 describe('a completion hands the worker the next ready job', () => {
@@ -104,25 +119,7 @@ describe('small jobs stay out of R2', () => {
     const client = freshTenant();
     const coordinator = client.coordinator();
     const id = crypto.randomUUID();
-    const admitted = await coordinator.enqueue(
-      client.tenant,
-      {
-        id,
-        type: 'sentiment_analysis_batch',
-        priority: 'medium',
-        totalItems: 1,
-        estimatedMs: 1,
-        estimatedMemoryBytes: 1,
-        runAtMs: null,
-        dependsOn: [],
-        retryOf: null,
-        callbackUrl: null,
-        input: null,
-        awaitingInput: true,
-      },
-      { actor: 'test', requestId: null },
-      null,
-    );
+    const admitted = await coordinator.enqueue(client.tenant, awaitingJob(id), { actor: 'test', requestId: null }, null);
     expect(admitted.ok).toBe(true);
     expect((await get(client, id)).status).toBe('pending');
     await client.advanceClock(INPUT_WAIT_MS - 1_000);
@@ -131,5 +128,16 @@ describe('small jobs stay out of R2', () => {
     await client.advanceClock(1_000);
     await runDurableObjectAlarm(coordinator);
     expect(await get(client, id)).toMatchObject({ status: 'failed', errorDetails: { code: 'INPUT_MISSING' } });
+  });
+
+  it('forgets the input wait of a job cancelled before its input arrived (no alarm left behind)', async () => {
+    const client = freshTenant();
+    const id = crypto.randomUUID();
+    await client.coordinator().enqueue(client.tenant, awaitingJob(id), { actor: 'test', requestId: null }, null);
+    await client.json('DELETE', `/api/v1/jobs/${id}`);
+    await client.advanceClock(INPUT_WAIT_MS);
+    await runDurableObjectAlarm(client.coordinator());
+    expect(await runInDurableObject(client.coordinator(), (_instance, state) => state.storage.getAlarm())).toBeNull();
+    expect((await get(client, id)).status).toBe('cancelled');
   });
 });
