@@ -7,8 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { PartBuffer } from '../src/export/part-buffer.ts';
-import { createExportWriter, EXPORT_FORMATS } from '../src/export/writer.ts';
-import type { ExportFormat } from '../src/export/writer.ts';
+import { createExportWriter } from '../src/export/writer.ts';
+import { EXPORT_FORMATS, type ExportFormat } from '../src/export/writer-contract.ts';
 import { FIELD_KEYS, generatedRecord } from '../test/support/export-records.ts';
 
 const PAGE_SIZE = 500;

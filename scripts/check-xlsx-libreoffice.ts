@@ -15,7 +15,7 @@ import type { DatasetRecord, FieldValue } from '../src/core/dataset-record.ts';
 import type { Column } from '../src/export/columns.ts';
 import { excelSerialDate } from '../src/export/xlsx-writer.ts';
 import { createExportWriter } from '../src/export/writer.ts';
-import type { ExportFormat } from '../src/export/writer.ts';
+import type { ExportFormat } from '../src/export/writer-contract.ts';
 import { concat, FIELD_KEYS, generatedRecord, TRICKY_RECORDS, writeAll } from '../test/support/export-records.ts';
 
 const count = Number(process.argv[2] ?? 20_000);

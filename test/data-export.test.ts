@@ -1,7 +1,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DatasetRecord } from '../src/core/dataset-record.ts';
 import { exportColumns } from '../src/export/columns.ts';
-import { EXPORT_FORMAT_VERSION } from '../src/export/writer.ts';
+import { EXPORT_FORMAT_VERSION } from '../src/export/writer-contract.ts';
 import { freshTenant, type Client } from './support/api.ts';
 import { columnsOf, createJob, datasetRecords, downloadBytes, upload, type ExportJob } from './support/export-jobs.ts';
 import { expectedCsvCell, expectedXlsxCell, expectXlsxRow, parseCsv, readXlsxRepacked } from './support/export-readers.ts';

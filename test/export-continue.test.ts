@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createExportWriter, type ExportFormat } from '../src/export/writer.ts';
+import { createExportWriter } from '../src/export/writer.ts';
+import type { ExportFormat } from '../src/export/writer-contract.ts';
 import { concat, FIELD_KEYS, generatedRecord, sameBytes, TRICKY_RECORDS, writeAll } from './support/export-records.ts';
 
 const METADATA = { datasetId: 'ds-1', filters: { limit: 40 }, generatedAt: '2024-06-01T00:00:00.000Z' };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DatasetRecord } from '../src/core/dataset-record.ts';
 import { createJsonWriter } from '../src/export/json-writer.ts';
-import { EXPORT_FORMAT_VERSION } from '../src/export/writer.ts';
+import { EXPORT_FORMAT_VERSION } from '../src/export/writer-contract.ts';
 import { concat, FIELD_KEYS, generatedRecord, TRICKY_RECORDS, writeAll } from './support/export-records.ts';
 
 const METADATA = {

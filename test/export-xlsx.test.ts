@@ -2,8 +2,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { exportColumns } from '../src/export/columns.ts';
 import type { DatasetRecord } from '../src/core/dataset-record.ts';
-import { EXPORT_FORMAT_VERSION } from '../src/export/writer.ts';
-import type { ExportWriterOptions } from '../src/export/writer.ts';
+import { EXPORT_FORMAT_VERSION, type ExportWriterOptions } from '../src/export/writer-contract.ts';
 import {
   columnName,
   createXlsxWriter,

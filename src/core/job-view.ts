@@ -112,7 +112,9 @@ export interface PresentOptions {
   result?: Record<string, unknown>;
 }
 
-export function presentJob(job: JobRecord, options: PresentOptions): z.infer<typeof JobView> {
+export type JobViewData = z.infer<typeof JobView>;
+
+export function presentJob(job: JobRecord, options: PresentOptions): JobViewData {
   const done = job.processedItems + job.failedItems;
   const end = job.finishedMs ?? options.nowMs;
   const elapsed = job.startedMs === null ? 0 : Math.max(0, end - job.startedMs);

@@ -1,3 +1,7 @@
+import type { JobRecord } from '../core/job-record.ts';
+import { isTerminal } from '../core/job-types.ts';
+import { progressOf, type JobViewData } from '../core/job-view.ts';
+
 /**
  * Server-Sent Events listeners of one coordinator, keyed by job. Events are snapshots of the
  * job's state, so a listener that reconnects with Last-Event-ID only needs the latest one.
@@ -6,6 +10,15 @@ export interface JobEvent {
   id: number;
   event: 'status' | 'progress' | 'completed' | 'failed' | 'cancelled';
   data: unknown;
+}
+
+/** A job's state as an event: terminal states by name, progress while it runs, else its status. */
+export function jobEvent(seq: number, job: JobRecord, view: JobViewData, kind: 'status' | 'progress'): JobEvent {
+  if (isTerminal(job.status)) return { id: seq, event: job.status as JobEvent['event'], data: view };
+  if (kind === 'progress') {
+    return { id: seq, event: 'progress', data: { status: job.status, progress: progressOf(job), processingStats: view.processingStats } };
+  }
+  return { id: seq, event: 'status', data: view };
 }
 
 const encoder = new TextEncoder();

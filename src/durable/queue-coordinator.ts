@@ -4,10 +4,10 @@ import { retryDelayMs } from '../core/backoff.ts';
 import type { JobErrorInfo, JobRecord } from '../core/job-record.ts';
 import { publicStatus, type TerminalState } from '../core/job-states.ts';
 import { isTerminal } from '../core/job-types.ts';
-import { presentJob, ttlFor } from '../core/job-view.ts';
+import { presentJob, ttlFor, type JobViewData } from '../core/job-view.ts';
 import { loadConfig, type Config } from '../config.ts';
 import type { WorkMessage } from '../queue/work-message.ts';
-import { findIdempotent, recordAdmission, referenceProblems, rememberIdempotency, admissionWindow } from './coordinator/admission-store.ts';
+import { admissionWindow, findIdempotent, recordAdmission, referenceProblems, rememberIdempotency } from './coordinator/admission-store.ts';
 import { AlarmClock, Clock } from './coordinator/alarm-clock.ts';
 import { appendAudit, auditPage, jobHistory } from './coordinator/audit-log.ts';
 import {
@@ -49,18 +49,18 @@ import {
   mustGetJob,
   nextReadyJob,
   pendingDependents,
+  toRecord,
   type JobRow,
 } from './coordinator/job-queries.ts';
-import { dependencyFailed, INPUT_MISSING, LEASE_EXPIRED } from './coordinator/failures.ts';
-import { jobEvent } from './coordinator/job-events.ts';
-import { deleteExpiredJobs, pruneSideTables } from './coordinator/maintenance.ts';
+import { dependencyFailed, INPUT_MISSING } from './coordinator/failures.ts';
+import { deleteExpiredJobs, LEASE_EXPIRED, pruneSideTables } from './coordinator/maintenance.ts';
 import { getMeta, isPaused, rememberTenant, setMeta } from './coordinator/meta.ts';
 import { deleteSchedule, fireDueSchedules, getSchedule, insertSchedule, listSchedules } from './coordinator/schedules.ts';
 import { queueStats } from './coordinator/stats.ts';
 import * as transition from './coordinator/transitions.ts';
 import { Waiters } from './coordinator/waiters.ts';
 import { deliverDueWebhooks, enqueueWebhook } from './coordinator/webhook-outbox.ts';
-import { EventHub } from './event-hub.ts';
+import { EventHub, jobEvent, type JobEvent } from './event-hub.ts';
 import { applyMigrations } from './migrations.ts';
 
 const CRON: Actor = { actor: 'system:cron', requestId: null };
@@ -78,15 +78,16 @@ export class QueueCoordinator extends DurableObject<Env> {
   private readonly config: Config;
   private readonly waiters = new Waiters();
   private readonly hub = new EventHub();
-  private alarms: AlarmClock | undefined;
+  private readonly alarms: AlarmClock;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.config = loadConfig(env);
+    this.alarms = new AlarmClock(ctx, this.clock, () => this.tick());
     void ctx.blockConcurrencyWhile(async () => {
       applyMigrations(this.sql);
-      this.alarms = new AlarmClock(ctx, this.clock, () => this.tick(), await ctx.storage.getAlarm());
+      this.alarms.armed(await ctx.storage.getAlarm());
     });
   }
 
@@ -205,7 +206,7 @@ export class QueueCoordinator extends DurableObject<Env> {
   events(id: string, lastEventId: number | null): ReadableStream<Uint8Array> | null {
     const row = jobRow(this.sql, id);
     if (!row) return null;
-    const current = jobEvent(row, (job) => this.view(job), 'status');
+    const current = this.snapshot(row);
     // A terminal state is always sent, so the stream can close; a state already seen is not.
     const seen = lastEventId !== null && lastEventId >= current.id && !isTerminal(publicStatus(row.state));
     return this.hub.open(id, seen ? null : current);
@@ -316,10 +317,7 @@ export class QueueCoordinator extends DurableObject<Env> {
     return { ok: true };
   }
 
-  /**
-   * With `takeNext`, the slot this job frees is refilled by handing its worker the next ready job,
-   * claimed here under the same lease rules as a queue message, so a drain runs back to back.
-   */
+  /** With `takeNext`, the freed slot's next job is claimed here for the caller (same lease rules): a drain runs back to back. */
   complete(jobId: string, token: string, completion: Completion, takeNext = false): CompleteResult {
     const row = leasedJob(this.sql, jobId, token);
     if (!row) return { ok: false, code: 'STALE' };
@@ -343,7 +341,7 @@ export class QueueCoordinator extends DurableObject<Env> {
   // ---- time-driven work ----------------------------------------------------------------------
 
   override async alarm(): Promise<void> {
-    this.alarms?.fired();
+    this.alarms.armed(null);
     await this.tick();
   }
 
@@ -369,13 +367,8 @@ export class QueueCoordinator extends DurableObject<Env> {
   private async fireSchedules(now: number): Promise<void> {
     const tenant = getMeta(this.sql, 'tenant');
     if (tenant === null) return;
-    await fireDueSchedules(this.sql, {
-      bucket: this.env.BLOBS,
-      tenant,
-      now,
-      admit: (job, who) => this.admit(job, who, now).ok,
-      later: (work) => this.ctx.waitUntil(work),
-    });
+    const admit = (job: NewJob, who: Actor): boolean => this.admit(job, who, now).ok;
+    await fireDueSchedules(this.sql, { bucket: this.env.BLOBS, tenant, now, admit, later: (work) => this.ctx.waitUntil(work) });
   }
 
   /** Deletes ended jobs past their TTL with their R2 objects, and old side-table rows. Safe to run twice or concurrently. */
@@ -481,11 +474,16 @@ export class QueueCoordinator extends DurableObject<Env> {
   }
 
   private rearm(): void {
-    this.alarms?.rearm(this.sql);
+    this.alarms.rearm(this.sql);
   }
 
-  private view(job: JobRecord): ReturnType<typeof presentJob> {
+  private view(job: JobRecord): JobViewData {
     return presentJob(job, { nowMs: this.clock.now(), ttlMs: ttlFor(job, this.config) });
+  }
+
+  private snapshot(row: JobRow, kind: 'status' | 'progress' = 'status'): JobEvent {
+    const job = toRecord(row);
+    return jobEvent(row.event_seq, job, this.view(job), kind);
   }
 
   /** Numbers the job's new state and pushes it to its listeners, if it has any. */
@@ -493,7 +491,7 @@ export class QueueCoordinator extends DurableObject<Env> {
     transition.bumpEventSeq(this.sql, id);
     if (this.hub.count(id) === 0) return;
     const row = jobRow(this.sql, id);
-    if (row) this.hub.publish(id, jobEvent(row, (job) => this.view(job), kind));
+    if (row) this.hub.publish(id, this.snapshot(row, kind));
   }
 
   private audit(jobId: string | null, action: string, who: Actor, outcome: string, detail: string | null): void {

@@ -4,8 +4,8 @@
  */
 import { exportColumns, isExportableNumber } from './columns.ts';
 import type { DatasetRecord, FieldValue } from '../core/dataset-record.ts';
-import { assertOpen } from './writer.ts';
-import type { ExportWriter, ExportWriterOptions } from './writer.ts';
+import { assertOpen } from './writer-contract.ts';
+import type { ExportWriter, ExportWriterOptions } from './writer-contract.ts';
 
 const BOM = '\uFEFF';
 const NEEDS_QUOTES = /[",\r\n]/;

@@ -5,8 +5,8 @@
  */
 import { exportColumns, fieldValue } from './columns.ts';
 import type { DatasetRecord, FieldValue } from '../core/dataset-record.ts';
-import { assertOpen, exportMetadata } from './writer.ts';
-import type { ExportWriter, ExportWriterOptions } from './writer.ts';
+import { assertOpen, exportMetadata } from './writer-contract.ts';
+import type { ExportWriter, ExportWriterOptions } from './writer-contract.ts';
 
 export function createJsonWriter(options: ExportWriterOptions): ExportWriter {
   const { fieldKeys } = exportColumns(options.fieldKeys);

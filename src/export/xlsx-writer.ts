@@ -7,8 +7,8 @@
 import { Zip, ZipDeflate } from 'fflate';
 import { exportColumns, isExportableNumber } from './columns.ts';
 import type { DatasetRecord, FieldValue } from '../core/dataset-record.ts';
-import { assertOpen, exportMetadata } from './writer.ts';
-import type { ExportMetadata, ExportWriter, ExportWriterOptions } from './writer.ts';
+import { assertOpen, exportMetadata } from './writer-contract.ts';
+import type { ExportMetadata, ExportWriter, ExportWriterOptions } from './writer-contract.ts';
 
 /** Excel's limits: characters in a cell, rows and columns in a sheet. */
 export const XLSX_MAX_CELL_CHARS = 32_767;

@@ -1,7 +1,8 @@
 import { runDurableObjectAlarm } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createExportWriter, type ExportFormat } from '../../src/export/writer.ts';
+import { createExportWriter } from '../../src/export/writer.ts';
+import type { ExportFormat } from '../../src/export/writer-contract.ts';
 import { PART_SIZE } from '../../src/handlers/data-export.ts';
 import { exportObjectKey, jobPrefix } from '../../src/storage/job-blobs.ts';
 import { deliver, freshTenant, type Client } from '../support/api.ts';

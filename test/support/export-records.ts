@@ -1,6 +1,6 @@
 /** Records for the export writer tests, the bench and the LibreOffice check (no Node or Workers APIs). */
 import type { DatasetRecord, FieldValue } from '../../src/core/dataset-record.ts';
-import type { ExportWriter } from '../../src/export/writer.ts';
+import type { ExportWriter } from '../../src/export/writer-contract.ts';
 
 /** Field keys as a dataset's metadata would list them; `constructor` checks own-property lookup. */
 export const FIELD_KEYS = ['region', 'rating', 'verified', 'note', 'constructor', 'id'];

@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { coordinatorFor } from '../../durable/coordinator-stub.ts';
 import type { AppEnv } from '../context.ts';
+import { ok } from '../ok.ts';
 import { errors, json, security } from '../openapi.ts';
 import { AuditEventSchema, AuditQuery } from '../schemas.ts';
 
@@ -23,5 +24,5 @@ export const auditRoutes = new OpenAPIHono<AppEnv>().openapi(auditLog, async (c)
     afterSeq: q.cursor,
     limit: q.limit,
   });
-  return c.json({ success: true as const, data: page, timestamp: new Date().toISOString() }, 200);
+  return ok(c, page, 200);
 });

@@ -1,18 +1,14 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { isTerminal } from '../../core/job-types.ts';
 import { datasetStoreFor, MAX_READ_LIMIT, type Owned } from '../../durable/dataset-store.ts';
 import { coordinatorFor } from '../../durable/coordinator-stub.ts';
 import { datasetMarkerKey, datasetsPrefix } from '../../storage/file-keys.ts';
 import type { AppEnv } from '../context.ts';
+import { ok } from '../ok.ts';
 import { ApiError } from '../errors.ts';
 import { errors, json, security } from '../openapi.ts';
 import { DatasetListItemSchema, DatasetRecordSchema, DatasetSchema, IdParams, SentimentLabelSchema } from '../schemas.ts';
-
-type Ctx = Context<AppEnv>;
-
-const ok = <T>(c: Ctx, data: T) => c.json({ success: true as const, data, timestamp: new Date().toISOString() }, 200);
 
 function notFound(id: string): ApiError {
   return new ApiError('DATASET_NOT_FOUND', 'Dataset not found', { datasetId: id });
@@ -107,13 +103,13 @@ export const datasetRoutes = new OpenAPIHono<AppEnv>()
         return { datasetId: id, recordCount, counts, createdAt, updatedAt };
       }),
     );
-    return ok(c, { datasets: datasets.filter((d) => d !== null), cursor: page.truncated ? page.cursor : null });
+    return ok(c, { datasets: datasets.filter((d) => d !== null), cursor: page.truncated ? page.cursor : null }, 200);
   })
   .openapi(getDataset, async (c) => {
     const { id } = c.req.valid('param');
     const tenant = c.get('tenant');
     const summary = owned(id, await datasetStoreFor(c.env, tenant, id).summary(tenant));
-    return ok(c, { datasetId: id, ...summary });
+    return ok(c, { datasetId: id, ...summary }, 200);
   })
   .openapi(readRecords, async (c) => {
     const { id } = c.req.valid('param');
@@ -129,7 +125,7 @@ export const datasetRoutes = new OpenAPIHono<AppEnv>()
         limit: q.limit,
       }),
     );
-    return ok(c, { datasetId: id, records: page.records, cursor: page.nextKey });
+    return ok(c, { datasetId: id, records: page.records, cursor: page.nextKey }, 200);
   })
   .openapi(deleteDataset, async (c) => {
     const { id } = c.req.valid('param');
@@ -144,5 +140,5 @@ export const datasetRoutes = new OpenAPIHono<AppEnv>()
     }
     const deleted = owned(id, await store.destroy(tenant));
     await c.env.BLOBS.delete(datasetMarkerKey(tenant, id));
-    return ok(c, { datasetId: id, deleted: true, deletedRecords: deleted.deletedRecords });
+    return ok(c, { datasetId: id, deleted: true, deletedRecords: deleted.deletedRecords }, 200);
   });

@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, type RouteConfig, z } from '@hono/zod-openapi
 import type { Context } from 'hono';
 import { fileKey, filePathProblem, filesPrefix, pathOfKey, prefixProblem, uploadPrefix } from '../../storage/file-keys.ts';
 import type { AppEnv } from '../context.ts';
+import { ok } from '../ok.ts';
 import { ApiError, fieldErrors } from '../errors.ts';
 import { binary, errors, json, openapiRestPath, security } from '../openapi.ts';
 import { FilePathParams, FileSchema, StoredFileSchema, UploadedPartSchema, UploadStartedSchema } from '../schemas.ts';
@@ -17,11 +18,8 @@ const ROUTE_PREFIX = '/api/v1/files/';
 
 type Ctx = Context<AppEnv>;
 
-const ok = <T, S extends 200 | 201 = 200>(c: Ctx, data: T, status: S = 200 as S) =>
-  c.json({ success: true as const, data, timestamp: new Date().toISOString() }, status);
-
 /** A stored file: 201 when it is new, 200 when it replaced one. */
-const stored = <T extends { overwritten: boolean }>(c: Ctx, data: T) => (data.overwritten ? ok(c, data) : ok(c, data, 201));
+const stored = <T extends { overwritten: boolean }>(c: Ctx, data: T) => (data.overwritten ? ok(c, data, 200) : ok(c, data, 201));
 
 /**
  * The file path as it arrived. It is read from the raw URL, not Hono's decoded path: a `%` means
@@ -166,7 +164,7 @@ async function uploadPart(c: Ctx, path: string, uploadId: string, partNumberRaw:
   await c.env.BLOBS.put(`${session.prefix}parts/${String(part.partNumber).padStart(5, '0')}`, '', {
     customMetadata: { partNumber: String(part.partNumber), size: String(size), etag: part.etag },
   });
-  return ok(c, { path, uploadId, partNumber: part.partNumber, etag: part.etag, size });
+  return ok(c, { path, uploadId, partNumber: part.partNumber, etag: part.etag, size }, 200);
 }
 
 async function completeUpload(c: Ctx, path: string, uploadId: string) {
@@ -209,7 +207,7 @@ async function abortUpload(c: Ctx, path: string, uploadId: string) {
   const session = await sessionOf(c, path, uploadId);
   await c.env.BLOBS.resumeMultipartUpload(fileKey(c.get('tenant'), path), uploadId).abort();
   await dropSession(c.env.BLOBS, session);
-  return ok(c, { path, uploadId, aborted: true });
+  return ok(c, { path, uploadId, aborted: true }, 200);
 }
 
 // ---- whole files ----------------------------------------------------------------------------
@@ -233,7 +231,7 @@ async function deleteFile(c: Ctx, path: string) {
   const key = fileKey(c.get('tenant'), path);
   if (!(await c.env.BLOBS.head(key))) throw fileNotFound(path);
   await c.env.BLOBS.delete(key);
-  return ok(c, { path, deleted: true });
+  return ok(c, { path, deleted: true }, 200);
 }
 
 const ListQuery = z.strictObject({
@@ -333,11 +331,15 @@ export const fileRoutes = new OpenAPIHono<AppEnv>().openapi(listFiles, async (c)
   if (problem) throw new ApiError('INVALID_PATH', problem);
   const tenant = c.get('tenant');
   const page = await c.env.BLOBS.list({ prefix: `${filesPrefix(tenant)}${prefix}`, limit, ...(cursor ? { cursor } : {}) });
-  return ok(c, {
-    files: page.objects.map((o) => describe(tenant, o)),
-    cursor: page.truncated ? page.cursor : null,
-    truncated: page.truncated,
-  });
+  return ok(
+    c,
+    {
+      files: page.objects.map((o) => describe(tenant, o)),
+      cursor: page.truncated ? page.cursor : null,
+      truncated: page.truncated,
+    },
+    200,
+  );
 });
 
 openapiRestPath(fileRoutes, putFileRoute, async (c) => {

@@ -7,6 +7,7 @@ import { coordinatorFor } from '../../durable/coordinator-stub.ts';
 import { handlerFor } from '../../handlers/registry.ts';
 import { jobInputKey, readResultItems } from '../../storage/job-blobs.ts';
 import type { AppEnv } from '../context.ts';
+import { ok, okWithMessage } from '../ok.ts';
 import { ApiError, errorEnvelope } from '../errors.ts';
 import { actorOf, parseJobBody, submitJob, submitJobs } from '../submit.ts';
 import { CreateJobBody } from '../create-job-body.ts';
@@ -251,12 +252,11 @@ export const jobRoutes = new OpenAPIHono<AppEnv>()
     if (!outcome.ok) throw outcome.error;
     const { job, replayed } = outcome;
     c.header('Location', `/api/v1/jobs/${job.id}`);
-    const timestamp = new Date().toISOString();
     if (replayed) {
       c.header('Idempotent-Replayed', 'true');
-      return c.json({ success: true as const, data: createdView(job), timestamp }, 200);
+      return ok(c, createdView(job), 200);
     }
-    return c.json({ success: true as const, data: createdView(job), timestamp }, 201);
+    return ok(c, createdView(job), 201);
   })
   .openapi(bulkCreate, async (c) => {
     const parsed = c.req.valid('json').jobs.map((item) => parseJobBody(item));
@@ -270,11 +270,11 @@ export const jobRoutes = new OpenAPIHono<AppEnv>()
         : { index, success: false, error: outcome.error.message, details: errorEnvelope(outcome.error).details };
     });
     const created = results.filter((r) => r.success).length;
-    return c.json({ success: true as const, data: { created, failed: results.length - created, results }, timestamp: new Date().toISOString() }, 207);
+    return ok(c, { created, failed: results.length - created, results }, 207);
   })
   .openapi(bulkCancel, async (c) => {
     const data = await coordinatorFor(c.env, c.get('tenant')).cancelMany(c.req.valid('json'), actorOf(c));
-    return c.json({ success: true as const, data, timestamp: new Date().toISOString() }, 200);
+    return ok(c, data, 200);
   })
   .openapi(retryJob, async (c) => {
     const { id } = c.req.valid('param');
@@ -293,11 +293,11 @@ export const jobRoutes = new OpenAPIHono<AppEnv>()
     const outcome = parsed.ok ? await submitJob(c, parsed.body, { idempotency: null, retryOf: id }) : parsed;
     if (!outcome.ok) throw outcome.error;
     c.header('Location', `/api/v1/jobs/${outcome.job.id}`);
-    return c.json({ success: true as const, data: { ...createdView(outcome.job), retryOf: id }, timestamp: new Date().toISOString() }, 201);
+    return ok(c, { ...createdView(outcome.job), retryOf: id }, 201);
   })
   .openapi(stats, async (c) => {
     const data = await coordinatorFor(c.env, c.get('tenant')).stats();
-    return c.json({ success: true as const, data, timestamp: new Date().toISOString() }, 200);
+    return ok(c, data, 200);
   })
   .openapi(listJobs, async (c) => {
     const q = c.req.valid('query');
@@ -308,16 +308,13 @@ export const jobRoutes = new OpenAPIHono<AppEnv>()
       limit: q.limit,
       offset: (q.page - 1) * q.limit,
     });
-    return c.json(
-      { success: true as const, data: { jobs: jobs.map(summarizeJob), total, page: q.page, limit: q.limit }, timestamp: new Date().toISOString() },
-      200,
-    );
+    return ok(c, { jobs: jobs.map(summarizeJob), total, page: q.page, limit: q.limit }, 200);
   })
   .openapi(getJob, async (c) => {
     const { id } = c.req.valid('param');
     const job = await coordinatorFor(c.env, c.get('tenant')).getJob(id);
     if (!job) throw notFound(id);
-    return c.json({ success: true as const, data: await viewOf(c, job), timestamp: new Date().toISOString() }, 200);
+    return ok(c, await viewOf(c, job), 200);
   })
   .openapi(cancelJob, async (c) => {
     const { id } = c.req.valid('param');
@@ -327,11 +324,10 @@ export const jobRoutes = new OpenAPIHono<AppEnv>()
       throw new ApiError('JOB_NOT_CANCELLABLE', 'Job not found or cannot be cancelled', { currentStatus: outcome.currentStatus });
     }
     const data = summarizeJob(outcome.job);
-    const timestamp = new Date().toISOString();
     if (outcome.job.status === 'cancelled') {
-      return c.json({ success: true as const, message: 'Job cancelled successfully', data, timestamp }, 200);
+      return okWithMessage(c, 'Job cancelled successfully', data, 200);
     }
-    return c.json({ success: true as const, message: 'Cancellation requested; the job stops at its next checkpoint', data, timestamp }, 202);
+    return okWithMessage(c, 'Cancellation requested; the job stops at its next checkpoint', data, 202);
   })
   .openapi(waitJob, async (c) => {
     const { id } = c.req.valid('param');
@@ -345,7 +341,7 @@ export const jobRoutes = new OpenAPIHono<AppEnv>()
         currentProgress: progressOf(outcome.job),
       });
     }
-    return c.json({ success: true as const, data: await viewOf(c, outcome.job), timestamp: new Date().toISOString() }, 200);
+    return ok(c, await viewOf(c, outcome.job), 200);
   })
   .openapi(resultPage, async (c) => {
     const { id } = c.req.valid('param');
@@ -360,7 +356,7 @@ export const jobRoutes = new OpenAPIHono<AppEnv>()
     const total = stored.items?.total ?? 0;
     const results = stored.items ? await readResultItems(c.env.BLOBS, tenant, id, stored.items, offset, limit) : [];
     const nextOffset = offset + results.length < total ? offset + results.length : null;
-    return c.json({ success: true as const, data: { offset, limit, total, results, nextOffset }, timestamp: new Date().toISOString() }, 200);
+    return ok(c, { offset, limit, total, results, nextOffset }, 200);
   })
   .openapi(download, async (c) => {
     const { id } = c.req.valid('param');
@@ -383,7 +379,7 @@ export const jobRoutes = new OpenAPIHono<AppEnv>()
     const { id } = c.req.valid('param');
     const events = await coordinatorFor(c.env, c.get('tenant')).history(id);
     if (!events) throw notFound(id);
-    return c.json({ success: true as const, data: { jobId: id, events }, timestamp: new Date().toISOString() }, 200);
+    return ok(c, { jobId: id, events }, 200);
   })
   .openapi(events, async (c) => {
     const { id } = c.req.valid('param');

@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { coordinatorFor } from '../../durable/coordinator-stub.ts';
 import type { AppEnv } from '../context.ts';
+import { ok } from '../ok.ts';
 import { errors, json, security } from '../openapi.ts';
 import { loadConfig } from '../../config.ts';
 import { tenantWebhookSecret } from '../../core/webhooks.ts';
@@ -21,7 +22,7 @@ const pauseRoute = (action: 'pause' | 'resume') =>
 const setPaused = (paused: boolean) => async (c: Context<AppEnv>) => {
   const tenant = c.get('tenant');
   const data = await coordinatorFor(c.env, tenant).setPaused(tenant, paused, actorOf(c));
-  return c.json({ success: true as const, data, timestamp: new Date().toISOString() }, 200);
+  return ok(c, data, 200);
 };
 
 const webhookSecret = createRoute({
@@ -46,5 +47,5 @@ export const queueRoutes = new OpenAPIHono<AppEnv>()
       header: 'Webhook-Signature',
       format: 't=<unix ms>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>',
     };
-    return c.json({ success: true as const, data, timestamp: new Date().toISOString() }, 200);
+    return ok(c, data, 200);
   });

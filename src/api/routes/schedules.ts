@@ -4,6 +4,7 @@ import type { ScheduleRecord } from '../../durable/coordinator/contract.ts';
 import { coordinatorFor } from '../../durable/coordinator-stub.ts';
 import { handlerFor, jobSize } from '../../handlers/registry.ts';
 import type { AppEnv } from '../context.ts';
+import { ok } from '../ok.ts';
 import { ApiError } from '../errors.ts';
 import { errors, json, security } from '../openapi.ts';
 import { CreateScheduleBody, DeletedSchedule, IdParams, ScheduleView } from '../schemas.ts';
@@ -92,20 +93,20 @@ export const scheduleRoutes = new OpenAPIHono<AppEnv>()
       actorOf(c),
     );
     c.header('Location', `/api/v1/schedules/${schedule.id}`);
-    return c.json({ success: true as const, data: view(schedule), timestamp: new Date().toISOString() }, 201);
+    return ok(c, view(schedule), 201);
   })
   .openapi(list, async (c) => {
     const schedules = await coordinatorFor(c.env, c.get('tenant')).listSchedules();
-    return c.json({ success: true as const, data: { schedules: schedules.map(view) }, timestamp: new Date().toISOString() }, 200);
+    return ok(c, { schedules: schedules.map(view) }, 200);
   })
   .openapi(get, async (c) => {
     const { id } = c.req.valid('param');
     const schedule = await coordinatorFor(c.env, c.get('tenant')).schedule(id);
     if (!schedule) throw notFound(id);
-    return c.json({ success: true as const, data: view(schedule), timestamp: new Date().toISOString() }, 200);
+    return ok(c, view(schedule), 200);
   })
   .openapi(remove, async (c) => {
     const { id } = c.req.valid('param');
     if (!(await coordinatorFor(c.env, c.get('tenant')).deleteSchedule(id, actorOf(c)))) throw notFound(id);
-    return c.json({ success: true as const, data: { id, deleted: true }, timestamp: new Date().toISOString() }, 200);
+    return ok(c, { id, deleted: true }, 200);
   });

@@ -51,19 +51,18 @@ export class AlarmClock {
   private readonly ctx: DurableObjectState;
   private readonly clock: Clock;
   private readonly tick: () => Promise<void>;
-  private armedMs: number | null;
+  private armedMs: number | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(ctx: DurableObjectState, clock: Clock, tick: () => Promise<void>, armedMs: number | null) {
+  constructor(ctx: DurableObjectState, clock: Clock, tick: () => Promise<void>) {
     this.ctx = ctx;
     this.clock = clock;
     this.tick = tick;
-    this.armedMs = armedMs;
   }
 
-  /** The platform fired the alarm: nothing is armed until the next rearm. */
-  fired(): void {
-    this.armedMs = null;
+  /** What the platform has armed (read once at start-up), or null once it fired. */
+  armed(ms: number | null): void {
+    this.armedMs = ms;
   }
 
   rearm(sql: SqlStorage): void {

@@ -1,16 +1,24 @@
 /**
  * Chores time makes due (River's maintenance services): retention of ended jobs and of the side
- * tables. Lapsed-lease rescue reads `lapsedLeases` (job-queries.ts) and retries through the
- * ordinary transitions.
+ * tables; lapsed-lease rescue finds rows with `lapsedLeases` (job-queries.ts) and fails them with
+ * LEASE_EXPIRED through the ordinary retry transition.
  */
 import { HOUR_MS } from '../../core/admission.ts';
 import type { Retention } from '../../core/job-view.ts';
 import { deleteJobBlobs } from '../../storage/job-blobs.ts';
 import { forgetAdmissions, IDEMPOTENCY_TTL_MS } from './admission-store.ts';
+import type { CleanupReport, FailureReport } from './contract.ts';
 import { forgetCompletions, THROUGHPUT_WINDOW_MS } from './job-counts.ts';
-import type { CleanupReport } from './contract.ts';
 
 const CLEANUP_BATCH = 50;
+
+/** Lapsed-lease rescue: a running job whose lease ran out failed this way, and is retried like any retryable failure. */
+export const LEASE_EXPIRED: FailureReport = {
+  code: 'LEASE_EXPIRED',
+  message: 'The worker running this job stopped reporting progress',
+  stage: 'processing',
+  retryable: true,
+};
 
 /** Drops admission and completion counts older than their windows, stale idempotency keys and old audit rows. */
 export function pruneSideTables(sql: SqlStorage, now: number, retention: Retention): void {
