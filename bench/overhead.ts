@@ -290,8 +290,8 @@ async function product(floor: Floor): Promise<void> {
     console.log('\n-- one job of 10 texts, step by step (p50 of 30, idle queue; consumer log + job timestamps) --');
     row('create (POST answered)', ms(lat.create));
     row('dispatch + queue transit + claim RPC (createdAt → startedAt)', ms(p50(pick)), `ms resolution; claim RPC alone ${ms(p50(steps.claimMs))}`);
-    row('input read (R2 get + parse)', ms(p50(steps.inputMs)));
-    row('run (mask + analyse; with result parts written)', ms(p50(steps.runMs)));
+    row('input read (inline from the claim, or an R2 get) + parse', ms(p50(steps.inputMs)));
+    row('run (mask + analyse; result parts to R2 only when big)', ms(p50(steps.runMs)));
     row('complete RPC', ms(p50(steps.completeMs)));
     row('next dispatch (slot freed → next job started, drain)', ms(p50(drained.gaps)), `p90 ${ms(percentile(drained.gaps, 90))}, n=${drained.gaps.length}`);
   } finally {
