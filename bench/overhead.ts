@@ -14,7 +14,7 @@
  *
  * Loopback only, ports 8721 and 8723 (OVERHEAD_FLOOR_PORT, OVERHEAD_PRODUCT_PORT); every phase is
  * bounded and the run stops by itself. OVERHEAD_LEVEL_BUDGET_S bounds each retained level (240 s);
- * OVERHEAD_SKIP_RETAINED=1 stops after the product section.
+ * OVERHEAD_SKIP_RETAINED=1 stops after the product section, OVERHEAD_ONLY_RETAINED=1 runs only section 3.
  */
 import { readFileSync } from 'node:fs';
 import { analyzeSentiment } from '../src/analysis/sentiment.ts';
@@ -387,8 +387,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }, 30 * 60_000);
   console.log(`bench:overhead ${new Date().toISOString()} (machine shared: figures vary run to run)`);
-  const floor = await measureFloor();
-  await product(floor);
+  if (process.env.OVERHEAD_ONLY_RETAINED !== '1') await product(await measureFloor());
   if (process.env.OVERHEAD_SKIP_RETAINED !== '1') await retained();
   clearTimeout(timer);
 }
