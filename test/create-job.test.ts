@@ -44,7 +44,7 @@ describe('POST /api/v1/jobs', () => {
     ['a non-string text', { texts: ['ok', 42] }, 'texts[1]', /string/],
     ['texts missing', {}, 'texts', /array/],
     ['a non-boolean flag', { texts: ['x'], enablePIIMasking: 'yes' }, 'enablePIIMasking', /boolean/],
-    ['an unsupported language', { texts: ['x'], language: 'fr' }, 'language', /supported languages: en/],
+    ['an unsupported language', { texts: ['x'], language: 'xx' }, 'language', /supported languages: en, es, fr, de, it, pt, nl/],
     ['an unknown field', { texts: ['x'], colour: 'blue' }, 'colour', /Unknown field/],
   ])('answers INVALID_JOB_DATA naming the field for %s', async (_name, data, field, message) => {
     const res = await freshTenant().json('POST', '/api/v1/jobs', { type: 'sentiment_analysis_batch', data });

@@ -17,6 +17,8 @@ import {
   ssnValid,
 } from '../src/pii/detectors.ts';
 import type { PiiMatch } from '../src/pii/detectors.ts';
+import hardNegatives from '../eval/pii-hard-negatives.json';
+import { HARD_NEGATIVES, MISSED_PII } from './support/pii-cases.ts';
 
 /** The matched substrings, for readable assertions. */
 const spans = (text: string, matches: PiiMatch[]): string[] => matches.map((m) => text.slice(m.start, m.end));
@@ -172,9 +174,47 @@ describe('findPhones', () => {
     expect(spans(list, findPhones(list))).toEqual(list.split(' '));
   });
 
-  it('rejects numbers that are not valid phone numbers', () => {
-    for (const t of ['call 555-0123', 'on 2024-01-15', 'dial 212-155-0123', 'order 12345', 'ref +1-984-182-0190']) {
+  it('rejects numbers that are not phone numbers, or labelled as something else', () => {
+    for (const t of [
+      'on 2024-01-15',
+      'order 12345',
+      'ref +1-984-182-0190',
+      'order number 2125550123',
+      'ISBN 978-3-16-148410-0',
+      'ISBN 0-306-40615-2',
+      'v10.0.19045.3803',
+      'price 1 299 000',
+      'at 2000-04-16 11:22:33',
+      'numbers 04 11 23 35 42 48',
+      'office at 17031 2202 Rissik St',
+      'my driver license number is 2270-66-1551',
+      'from 1 2 3 4 5 6 7 8',
+      '12.5% of 1234567',
+    ]) {
       expect(findPhones(t), t).toEqual([]);
+    }
+  });
+
+  it('admits well-formed numbers that fail strict validity next to a phone word', () => {
+    for (const [t, p] of [
+      ['call 555-0123', '555-0123'],
+      ['dial 212-155-0123', '212-155-0123'],
+      ['fax: +41 (0)96 471 07 95', '+41 (0)96 471 07 95'],
+      ['ph 9472 7916', '9472 7916'],
+      ['cell #: 0393 1144137', '0393 1144137'],
+      ['345-899-3560x4587 fax', '345-899-3560x4587'],
+    ] as const) {
+      expect(spans(t, findPhones(t)), t).toEqual([p]);
+    }
+    // The same numbers without the word: not valid anywhere, not masked.
+    expect(findPhones('id 555-0123')).toEqual([]);
+    expect(findPhones('+41 (0)96 471 07 95')).toEqual([]);
+  });
+
+  it('finds national formats valid in a candidate region without a phone word', () => {
+    for (const p of ['07700 900 123', '0490 75 40 81', '03.93.92.16.85', '001-518-640-0854', '(08) 8747 6301']) {
+      const t = `not answering at ${p} today`;
+      expect(spans(t, findPhones(t)), p).toEqual([p]);
     }
   });
 });
@@ -217,9 +257,48 @@ describe('findCreditCards', () => {
     }
   });
 
-  it('finds a card inside a longer run of digit groups', () => {
-    const t = 'ref 12 4111 1111 1111 1111 99';
+  it("finds a known issuer's card inside a longer run of digit groups", () => {
+    const t = 'qty 12 4111 1111 1111 1111 99';
     expect(spans(t, findCreditCards(t))).toEqual(['4111 1111 1111 1111']);
+  });
+
+  it('finds Luhn-valid 12–19 digit runs in card-like groupings whatever the issuer', () => {
+    for (const c of ['630427373398', '3598899323053410', '3521 2137 6441 8045', '9012 345678 90129', '9012-3456-7890-1234-560']) {
+      const t = `card: ${c}.`;
+      expect(spans(t, findCreditCards(t)), c).toEqual([c]);
+    }
+    expect(cardBrand('630427373398')).toBe('maestro');
+    expect(cardBrand('3598899323053410')).toBeNull(); // a card all the same, issuer unknown
+  });
+
+  it('refuses unknown-issuer runs inside longer numbers, ids, dates and amounts', () => {
+    for (const t of [
+      'tracking 9400 1000 0000 0000 0000 00', // a 16-digit Luhn-valid slice of a 22-digit number
+      'order #3598899323053410',
+      'Transaction ID 39010380591598 failed',
+      'logged 20240115103211',
+      'total 3598899323053410.50',
+      '+3598899323053410',
+      '3598899323053410-1',
+    ]) {
+      expect(findCreditCards(t), t).toEqual([]);
+    }
+  });
+});
+
+describe('issue #14: misses and hard negatives', () => {
+  it.each(MISSED_PII)('masks $type $value', ({ text, value, type }) => {
+    expect(masked(text)).toBe(text.replace(value, `[${type}]`));
+  });
+
+  it.each(Object.entries(HARD_NEGATIVES))('leaves %s numbers alone', (_kind, text) => {
+    expect(maskPii(text)).toEqual({ text, piiTypes: [], counts: {} });
+  });
+
+  it('alters at most 1 % of the committed hard-negative set', () => {
+    const altered = hardNegatives.sentences.filter(({ text }) => maskPii(text).text !== text);
+    expect(hardNegatives.sentences.length).toBeGreaterThanOrEqual(300);
+    expect(altered.length / hardNegatives.sentences.length).toBeLessThanOrEqual(0.01);
   });
 });
 
@@ -397,6 +476,11 @@ describe('adversarial inputs finish (linear-time scanners)', { timeout: 60_000 }
     expect(r.counts).toEqual({ EMAIL: 3846, IP_ADDRESS: 3846 });
     expect(r.text.includes('@')).toBe(false);
     expect(/\d/.test(r.text)).toBe(false);
+  });
+
+  it('100 KB of one space-joined list of national numbers: each found once', () => {
+    const t = '0490 75 40 81 '.repeat(7_000);
+    expect(maskPii(t)).toEqual({ text: '[PHONE] '.repeat(7_000), piiTypes: ['PHONE'], counts: { PHONE: 7_000 } });
   });
 
   it('long local parts and domains are capped, not scanned quadratically', () => {

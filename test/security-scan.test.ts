@@ -3,6 +3,7 @@ import { SCAN_UNIT } from '../src/handlers/security-scan.ts';
 import { QUICK_SCAN_BUDGET } from '../src/scan/quick-scan.ts';
 import { MALWARE_SIGNATURES } from '../src/scan/malware.ts';
 import { freshTenant, type Client } from './support/api.ts';
+import { HARD_NEGATIVES, MISSED_PII } from './support/pii-cases.ts';
 
 const EICAR = MALWARE_SIGNATURES[0]?.text ?? '';
 const CARD = '4111111111111111';
@@ -326,6 +327,16 @@ describe('security_scan', () => {
     const pending = await client.json('GET', `/api/v1/jobs/${later.body.data.jobId}/download`);
     expect(pending.status).toBe(409);
     expect(pending.body.details).toMatchObject({ code: 'RESULT_NOT_READY', currentStatus: 'pending' });
+  });
+
+  it('finds cards of every issuer and phones in national formats, and nothing in numbers that are not PII', async () => {
+    const client = freshTenant();
+    const doc = new Doc();
+    const expected = MISSED_PII.map(({ text, value, type }) => [type, doc.add(`${text}\n`) + text.indexOf(value), value.length]);
+    for (const text of Object.values(HARD_NEGATIVES)) doc.add(`${text}\n`);
+    await upload(client, 'scans/numbers.txt', doc.text);
+    const job = await scanFile(client, { filePath: 'scans/numbers.txt', datasetId: crypto.randomUUID() });
+    expect(job.result.results.map((f) => [f.type, f.offset, f.length])).toEqual(expected);
   });
 
   it('keeps the OpenAPI document generating, with the security_scan body', async () => {

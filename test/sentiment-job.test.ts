@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { freshTenant, type Client } from './support/api.ts';
+import { HARD_NEGATIVES, MISSED_PII } from './support/pii-cases.ts';
 
 interface Item {
   text: string;
@@ -76,6 +77,17 @@ describe('sentiment_analysis_batch', () => {
     expect(third?.sentiment).toBe('negative');
   });
 
+  it('masks cards of every issuer and phones in national formats, and leaves numbers that are not PII', async () => {
+    const negatives = Object.values(HARD_NEGATIVES);
+    const { job, raw } = await run(freshTenant(), [...MISSED_PII.map((c) => c.text), ...negatives]);
+    for (const { value } of MISSED_PII) expect(raw).not.toContain(value);
+    const results = job.result.results;
+    expect(results.slice(0, MISSED_PII.length).map((r) => [r.text, r.piiTypes])).toEqual(
+      MISSED_PII.map((c) => [c.text.replace(c.value, `[${c.type}]`), [c.type]]),
+    );
+    expect(results.slice(MISSED_PII.length).map((r) => [r.text, r.piiTypes])).toEqual(negatives.map((t) => [t, []]));
+  });
+
   it('leaves the text as sent when masking is off', async () => {
     const { job } = await run(freshTenant(), ['Write to jane@example.com'], { enablePIIMasking: false });
     expect(job.result.results[0]?.text).toBe('Write to jane@example.com');
@@ -121,3 +133,87 @@ describe('sentiment_analysis_batch', () => {
     expect(bad.body.details?.errors).toEqual([expect.objectContaining({ field: 'limit' })]);
   });
 });
+
+describe('sentiment_analysis_batch: verdicts a reader would agree with', () => {
+  it('contrast, negation scope, requests, questions, facts and customer complaints', async () => {
+    const cases: Array<[string, string]> = [
+      ['It looks nice, but it stopped working after a week.', 'negative'], // the clause after "but" decides
+      ['The battery is weak, but the screen is gorgeous.', 'positive'],
+      ['Although it was expensive, it works perfectly.', 'positive'],
+      ['Not bad at all.', 'positive'],
+      ["I can't recommend it enough 😍", 'positive'],
+      ["The technician didn't show up and nobody called.", 'negative'],
+      ['Please send the invoice to the billing department.', 'neutral'],
+      ['He called the support line on Friday morning.', 'neutral'],
+      ['Can you tell me when my order will ship?', 'neutral'],
+      ['The app keeps crashing every time I open it.', 'negative'],
+      ['I waited an hour and the food was cold.', 'negative'],
+      ['This is terrible quality.', 'negative'],
+      ['My order was cancelled and I want a refund.', 'negative'],
+      ['The update fixed the login problem.', 'positive'],
+      ['The parcel arrived early, five stars.', 'positive'],
+    ];
+    const { job } = await run(freshTenant(), cases.map(([text]) => text), { enablePIIMasking: false });
+    expect(job.result.results.map((r) => [r.text, r.sentiment])).toEqual(cases);
+  });
+
+  it('scores are ordered by strength', async () => {
+    const texts = ['Absolutely wonderful, I love it!', 'Good.', "It's okay.", 'Bad.', 'Absolutely terrible, I hate it!'];
+    const { job } = await run(freshTenant(), texts);
+    const scores = job.result.results.map((r) => r.score ?? 0);
+    for (let i = 1; i < scores.length; i += 1) expect(scores[i - 1]).toBeGreaterThan(scores[i] ?? 0);
+    const loved = await run(freshTenant(), ['I love this product', "It's okay, nothing special"]);
+    const [love, okay] = loved.job.result.results;
+    expect(love?.score ?? 0).toBeGreaterThan(okay?.score ?? 0);
+  });
+
+  it.each([
+    ['es', 'Excelente servicio, lo recomiendo.', 'El paquete llegó tarde y roto.', '¿Cuándo se enviará mi pedido?'],
+    ['fr', 'Service excellent, je le recommande.', "L'application plante et personne ne répond.", 'Le colis est arrivé mardi.'],
+    ['de', 'Sehr freundlich und schnell, fünf Sterne.', 'Das Essen war kalt und der Kellner unhöflich.', 'Bitte senden Sie die Rechnung.'],
+    ['it', 'Tutto perfetto, grazie mille.', 'Il prodotto è arrivato difettoso.', 'Il negozio apre alle nove.'],
+    ['pt', 'Muito satisfeito, recomendo.', 'O serviço foi lento e a comida má.', 'A loja abre às nove.'],
+    ['nl', 'Uitstekende service, heel vriendelijk.', 'Het pakket kwam te laat en was beschadigd.', 'Waar vind ik de handleiding?'],
+  ])('language %s: positive, negative, neutral', async (language, positive, negative, neutral) => {
+    const { job } = await run(freshTenant(), [positive, negative, neutral], { language, includeKeywords: true });
+    expect(job.result.results.map((r) => r.sentiment)).toEqual(['positive', 'negative', 'neutral']);
+    expect(job.result.results[0]?.keywords?.length).toBeGreaterThan(0);
+  });
+});
+
+describe('sentiment: pathological input is normalised, not analysed at super-linear cost', () => {
+  it.each([
+    ['-', '-'.repeat(10_000)],
+    ['~', '~'.repeat(10_000)],
+    ['emoji', '😀'.repeat(5_000)], // 10,000 UTF-16 units, the per-text cap
+    ['mixed symbols', '-~'.repeat(5_000)],
+  ])('10 texts of 10,000 %s complete with a verdict each', async (_name, text) => {
+    const { job } = await run(freshTenant(), Array.from({ length: 10 }, () => text), { enablePIIMasking: false });
+    expect(job.status).toBe('completed');
+    expect(job.processingStats).toMatchObject({ processedItems: 10, failedItems: 0 });
+    for (const r of job.result.results) expect(['positive', 'negative', 'neutral']).toContain(r.sentiment);
+  });
+
+  it('a 1 MiB one-record analyze file completes and the record is scored', async () => {
+    const client = freshTenant();
+    const body = `text\n${'-'.repeat(1024 * 1024 - 16)}\n`;
+    const put = await client.request('PUT', '/api/v1/files/huge.csv', body, { 'content-type': 'application/octet-stream' });
+    expect([200, 201]).toContain(put.status);
+    const datasetId = crypto.randomUUID();
+    const created = await client.json<{ jobId: string }>('POST', '/api/v1/jobs', {
+      type: 'file_processing',
+      data: { filePath: 'huge.csv', datasetId, processingType: 'analyze' },
+    });
+    expect(created.status).toBe(201);
+    const done = await client.json<{ status: string; processingStats: { failedItems: number } }>(
+      'POST',
+      `/api/v1/jobs/${created.body.data.jobId}/wait`,
+      { timeout: 60_000 },
+    );
+    expect(done.body.data).toMatchObject({ status: 'completed', processingStats: { failedItems: 0 } });
+    const page = await client.json<{ records: Array<{ sentiment: string | null }> }>('GET', `/api/v1/datasets/${datasetId}/records`);
+    expect(page.body.data.records).toHaveLength(1);
+    expect(page.body.data.records[0]?.sentiment).toBe('neutral');
+  });
+});
+

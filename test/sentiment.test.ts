@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 // Plain JSON import: bundled by vite (Node and workerd pools alike), no file-system access at run time.
 import amazon from 'sentiment/test/fixtures/amazon.json';
-import { analyzeSentiment, SENTIMENT_THRESHOLDS } from '../src/analysis/sentiment.ts';
+import imdb from 'sentiment/test/fixtures/imdb.json';
+import yelp from 'sentiment/test/fixtures/yelp.json';
+import { MAX_ANALYSED_CHARS, MAX_CHUNK, normaliseForAnalysis } from '../src/analysis/normalise-text.ts';
+import { analyzeSentiment, SENTIMENT_LANGUAGES, SENTIMENT_THRESHOLDS } from '../src/analysis/sentiment.ts';
+import customerEn from './data/sentiment-customer-en.json';
+import customerEs from './data/sentiment-customer-es.json';
+import customerFr from './data/sentiment-customer-fr.json';
+import customerDe from './data/sentiment-customer-de.json';
+import customerIt from './data/sentiment-customer-it.json';
+import customerPt from './data/sentiment-customer-pt.json';
+import customerNl from './data/sentiment-customer-nl.json';
+import { splitHalves } from './support/sentiment-split.ts';
 
 const decimals = (x: number): number => (String(x).split('.')[1] ?? '').length;
 
@@ -29,7 +40,9 @@ describe('analyzeSentiment: labels', () => {
   it.each([
     'The package arrived on Tuesday.',
     'The meeting is scheduled for 3 pm in room 4.',
-    'Great screen but terrible battery.', // opposing sentiment cancels out
+    'Please send the invoice to the billing department.',
+    'He called the support line on Friday morning.',
+    'What are your opening hours on Sunday?',
   ])('neutral: %s', (text) => {
     const r = analyzeSentiment(text);
     expect(r.sentiment).toBe('neutral');
@@ -76,10 +89,10 @@ describe('analyzeSentiment: score and confidence', () => {
     expect(strongNeg.confidence).toBeGreaterThan(weakNeg.confidence);
   });
 
-  it('more agreeing sentiment phrases raise confidence', () => {
+  it('more agreeing sentiment phrases raise score and confidence', () => {
     const one = analyzeSentiment('The food was great.');
     const three = analyzeSentiment('The food was great, the staff were great and the view was great.');
-    expect(three.score).toBe(one.score);
+    expect(three.score).toBeGreaterThan(one.score);
     expect(three.confidence).toBeGreaterThan(one.confidence);
   });
 
@@ -195,27 +208,131 @@ describe('analyzeSentiment: awkward input', () => {
   });
 });
 
-describe('analyzeSentiment: accuracy on UCI Amazon reviews (regression floor)', () => {
-  // Kotzias et al. 2015 via the `sentiment` package's fixtures; the last record is empty.
-  const rows = (amazon as Array<{ text: string; class: number | null }>).filter(
-    (r): r is { text: string; class: number } => r.text !== '' && (r.class === 0 || r.class === 1),
-  );
+describe('analyzeSentiment: rules', () => {
+  const label = (text: string): string => analyzeSentiment(text).sentiment;
 
-  it('has the expected 1,000 labelled sentences', () => {
-    expect(rows).toHaveLength(1000);
+  it('contrast: the clause after "but"/"however"/"although" decides', () => {
+    expect(label('It looks nice, but it stopped working after a week.')).toBe('negative');
+    expect(label('Great screen but terrible battery.')).toBe('negative');
+    expect(label('Terrible battery but a great screen.')).toBe('positive');
+    expect(label('The staff were lovely. However, the room was dirty.')).toBe('negative');
+    expect(label('Although the box was damaged, the phone works perfectly.')).toBe('positive');
   });
 
-  it('accuracy (neutral counts as wrong) and accuracy on polar verdicts', () => {
+  it('negation scope', () => {
+    expect(label('Not bad at all.')).toBe('positive');
+    expect(label("I can't recommend it enough 😍")).toBe('positive');
+    expect(label("Can't say enough good things about this place.")).toBe('positive');
+    expect(label('It is not good.')).toBe('negative');
+    expect(label("The technician didn't show up and nobody called.")).toBe('negative');
+    expect(label('Never going back.')).toBe('negative');
+    expect(label('They refused to honour the warranty.')).toBe('negative');
+  });
+
+  it('degree adverbs and emphasis strengthen, dampeners weaken', () => {
+    const score = (text: string): number => analyzeSentiment(text).score;
+    expect(score('The food was very good.')).toBeGreaterThan(score('The food was good.'));
+    expect(score('The food was good!!')).toBeGreaterThan(score('The food was good.'));
+    expect(score('The food was GOOD.')).toBeGreaterThan(score('The food was good.'));
+    expect(score('The food was slightly good.')).toBeLessThan(score('The food was good.'));
+  });
+
+  it('requests and questions keep a complaint but drop politeness', () => {
+    expect(label('Could you reset my password please?')).toBe('neutral');
+    expect(label("I'd like to add a second user to the account.")).toBe('neutral');
+    expect(label('Please fix this, the app keeps crashing.')).toBe('negative');
+  });
+
+  it('customer complaints and praise without general sentiment words', () => {
+    for (const text of ['The app keeps crashing every time I open it.', 'I waited an hour and the food was cold.', 'I was charged twice for the same order.']) {
+      expect(label(text)).toBe('negative');
+    }
+    for (const text of ['The update fixed the login problem.', 'The parcel arrived early.', 'Five stars.']) {
+      expect(label(text)).toBe('positive');
+    }
+  });
+
+  it('scores are ordered by strength', () => {
+    const texts = ['absolutely wonderful, I love it', 'good', 'okay', 'bad', 'absolutely terrible, I hate it'];
+    const scores = texts.map((t) => analyzeSentiment(t).score);
+    for (let i = 1; i < scores.length; i += 1) expect(scores[i - 1]).toBeGreaterThan(scores[i] ?? 0);
+    expect(analyzeSentiment('I love this product').score).toBeGreaterThan(analyzeSentiment("It's okay, nothing special").score);
+  });
+
+  it('languages: the supported list, and an unknown code is refused', () => {
+    expect(SENTIMENT_LANGUAGES).toEqual(['en', 'es', 'fr', 'de', 'it', 'pt', 'nl']);
+    expect(() => analyzeSentiment('hola', { language: 'xx' })).toThrow(RangeError);
+    expect(analyzeSentiment("Je ne le recommande pas, c'est nul.", { language: 'fr' }).sentiment).toBe('negative');
+    expect(analyzeSentiment('Es wirkte teuer, aber es ist jeden Euro wert.', { language: 'de' }).sentiment).toBe('positive');
+  });
+});
+
+describe('normaliseForAnalysis: bounded work per text', () => {
+  it('leaves ordinary text as it is', () => {
+    const text = 'The food was great!! But the service... not so much. Call +1 415-555-0132 :)';
+    expect(normaliseForAnalysis(text)).toBe(text);
+  });
+
+  it('cuts runs of one character to three, code points not code units', () => {
+    expect(normaliseForAnalysis('-'.repeat(10_000))).toBe('---');
+    expect(normaliseForAnalysis('sooooo good!!!!!!')).toBe('sooo good!!!');
+    expect(normaliseForAnalysis('😀'.repeat(5_000))).toBe('😀😀😀');
+  });
+
+  it('cuts a whitespace-free chunk to its first 40 characters', () => {
+    expect(normaliseForAnalysis('-~'.repeat(5_000))).toBe('-~'.repeat(MAX_CHUNK / 2));
+    expect(normaliseForAnalysis(`ok ${'ab'.repeat(100)} fine`)).toBe(`ok ${'ab'.repeat(20)} fine`);
+  });
+
+  it('analyses at most the first 100,000 characters, cut at a space', () => {
+    const out = normaliseForAnalysis('word '.repeat(300_000));
+    expect(out.length).toBeLessThanOrEqual(MAX_ANALYSED_CHARS);
+    expect(out.length).toBeGreaterThan(MAX_ANALYSED_CHARS - 10);
+    expect(out).toMatch(/ word ?$/); // no word cut in half
+  });
+
+  it('pathological texts still get a verdict', () => {
+    for (const text of ['-'.repeat(10_000), '~'.repeat(10_000), '😡'.repeat(5_000), 'a'.repeat(1024 * 1024)]) {
+      expect(['positive', 'negative', 'neutral']).toContain(analyzeSentiment(text).sentiment);
+    }
+    expect(analyzeSentiment('😡'.repeat(5_000)).sentiment).toBe('negative');
+  });
+});
+
+describe('analyzeSentiment: accuracy floors (figures: npm run eval:sentiment)', () => {
+  type Fixture = Array<{ text: string; class: number | null }>;
+  const heldout = [amazon, imdb, yelp].flatMap((rows) =>
+    splitHalves((rows as Fixture).filter((r): r is { text: string; class: number } => r.text !== '' && (r.class === 0 || r.class === 1))).heldout,
+  );
+
+  // Measured 0.789 three-class, 0.890 polar (issue 16 asks 0.80 three-class: not met yet).
+  it('UCI held-out half: three-class ≥ 0.78, polar ≥ 0.88', () => {
+    expect(heldout).toHaveLength(1500);
     let correct = 0;
     let neutral = 0;
-    for (const r of rows) {
+    for (const r of heldout) {
       const label = analyzeSentiment(r.text).sentiment;
       if (label === 'neutral') neutral += 1;
       else if ((label === 'positive') === (r.class === 1)) correct += 1;
     }
-    // Measured: 0.754 overall, 0.918 on the 82.1% that get a polar label.
-    expect(correct / rows.length).toBeGreaterThanOrEqual(0.73);
-    expect(correct / (rows.length - neutral)).toBeGreaterThanOrEqual(0.9);
-    expect(neutral / rows.length).toBeLessThanOrEqual(0.2);
+    expect(correct / heldout.length).toBeGreaterThanOrEqual(0.78);
+    expect(correct / (heldout.length - neutral)).toBeGreaterThanOrEqual(0.88);
+  });
+
+  interface LabelledSet {
+    language: string;
+    items: Array<{ text: string; gold: string }>;
+  }
+  it.each([
+    [customerEn, 0.95],
+    [customerEs, 0.85],
+    [customerFr, 0.85],
+    [customerDe, 0.85],
+    [customerIt, 0.85],
+    [customerPt, 0.85],
+    [customerNl, 0.85],
+  ] as Array<[LabelledSet, number]>)('customer set %#: three-class accuracy at least the floor', (set, floor) => {
+    const right = set.items.filter((r) => analyzeSentiment(r.text, { language: set.language }).sentiment === r.gold).length;
+    expect(right / set.items.length).toBeGreaterThanOrEqual(floor);
   });
 });

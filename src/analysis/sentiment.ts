@@ -1,25 +1,55 @@
 /**
- * Lexicon-based sentiment analysis on top of wink-nlp and its English lite model.
+ * English sentiment: wink-nlp's tokens, negation and lexicon, plus VADER's rules and lexicon and a
+ * customer-text vocabulary. Pure TypeScript, so the same module runs in workerd, vitest and Node.
  *
- * Pure TypeScript: no Worker-only or Node-only APIs, so the same module runs in workerd (bundled
- * by wrangler/esbuild), in vitest, and in Node 22 with `--experimental-strip-types`.
- *
- * The score is wink's document sentiment: every matched sentiment phrase (word, emoji, emoticon or
- * idiom) has a lexicon value in [-1, 1], flipped when wink marks it as negated ("not good");
- * a sentence scores the mean of its phrases and the document the mean of its sentences
- * (sentences without sentiment count as 0, so one mild remark in a long text scores low).
+ * How the signals combine (all on VADER's valence scale, [-4, 4] per phrase):
+ * 1. Phrases. Each token run gets at most one value, by precedence: the customer vocabulary
+ *    (./customer-lexicon.ts; longest match; it overrides the others, and its 0 entries silence
+ *    words that are not opinions in customer text, e.g. "please", "support", "like"), then wink's
+ *    matched phrases (words, emoji, emoticons, idioms: wink value × 4), then VADER's lexicon
+ *    (vader-sentiment, 7,500 words and emoticons) for single words neither covered.
+ * 2. Per phrase: a VADER degree adverb up to two words before it scales it (booster +0.293,
+ *    dampener −0.293, ×0.95 at distance 2, sign-aware), an ALL-CAPS word in mixed-case text adds
+ *    0.733; wink's negation flag multiplies by −0.74 (VADER's N_SCALAR), except that a negated
+ *    positive followed by "enough" is emphasis ("can't recommend it enough": ×1.5, not flipped),
+ *    and "at all" after a negated phrase strengthens it by 1.25 ("not bad at all").
+ * 3. Contrast: in a sentence with "but"/"however"/"yet"/"although"/"though", phrases before the
+ *    last one weigh 0.5 and those after 1.5 (VADER's "but" rule); a sentence opening with
+ *    "although"/"though"/"even though"/"while" instead weighs its first clause (up to the comma)
+ *    0.5 and the rest 1.5; a sentence opening with "but"/"however" halves the sentences before it.
+ * 4. Requests and questions: a sentence opening with "please", "could/can/would you", "kindly",
+ *    "I would like", … or ending in "?" keeps 0.3 of its general-lexicon sentiment (customer
+ *    vocabulary keeps all of it: "please fix it, it keeps crashing" is still a complaint).
+ * 5. Emphasis: each "!" (up to 4) adds 0.292 in the sentence's direction.
+ * 6. Document: S = Σ sentences; score = S / √(S² + 15), VADER's normalisation, in (−1, 1).
+ * Label: score ≥ 0.05 positive, ≤ −0.05 negative, otherwise neutral (VADER's cut-offs).
  */
 import winkNLP from 'wink-nlp';
 import type { ItsFunction, Model, WinkMethods } from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
+import { lexicon as VADER_LEXICON } from 'vader-sentiment/src/vader_lexicon.js';
+import { CUSTOMER_LEXICON } from './customer-lexicon.ts';
+import { normaliseForAnalysis } from './normalise-text.ts';
+import { analyzeOtherLanguage, isOtherLanguage } from './sentiment-languages.ts';
+import {
+  confidenceFor,
+  findPhrases,
+  labelFor,
+  round3,
+  scoreTokens,
+  type LanguageWords,
+  type SentimentLabel,
+} from './sentiment-rules.ts';
 
-export type SentimentLabel = 'positive' | 'negative' | 'neutral';
+export { SENTIMENT_THRESHOLDS, type SentimentLabel } from './sentiment-rules.ts';
+/** Languages `analyzeSentiment` accepts (ISO 639-1). */
+export { SENTIMENT_LANGUAGES } from './sentiment-languages.ts';
 
 export interface SentimentResult {
   sentiment: SentimentLabel;
   /** Document sentiment in [-1, 1], rounded to 3 decimals. */
   score: number;
-  /** In [0.5, 1]; 0.5 = no better than a guess. Defined at {@link analyzeSentiment}. */
+  /** In [0.5, 1]: the expected accuracy of the label. Defined at {@link confidenceFor}. */
   confidence: number;
   /** Only when `includeKeywords` is set: up to 5 lowercased lemmas, most frequent first. */
   keywords?: string[];
@@ -27,37 +57,66 @@ export interface SentimentResult {
 
 export interface SentimentOptions {
   includeKeywords?: boolean;
+  /** ISO 639-1 code; English when absent. */
+  language?: string;
 }
 
-/**
- * `score >= positive` → positive, `score <= negative` → negative, otherwise neutral.
- *
- * ±0.05 is the cut-off VADER uses for its compound score. Lexicon values here are mostly ≥ 0.2
- * in magnitude, so |score| < 0.05 means opposing phrases cancelled out or one phrase was diluted
- * by many neutral sentences; calling that neutral is the honest answer. Measured on the UCI
- * "Sentiment Labelled Sentences" (3,000 sentences, binary): accuracy on the sentences that get a
- * polar label rises from 0.869 (±0.001) to 0.877 at ±0.05 while overall accuracy (neutral
- * counted wrong) drops from 0.721 to 0.714; ±0.1 and ±0.2 give up 1.6 and 4.6 more points of
- * accuracy for +0.4 and +1.8 points of polar accuracy.
- * Run `npm run eval:sentiment` for the current numbers.
- */
-export const SENTIMENT_THRESHOLDS: { readonly positive: number; readonly negative: number } =
-  Object.freeze({ positive: 0.05, negative: -0.05 });
-
-/** |score| at which the margin part of confidence saturates (half the lexicon's maximum). */
-const SCORE_SATURATION = 0.5;
-/** Words of sentiment-free text that give half the support for a neutral verdict. */
-const NEUTRAL_HALF_SUPPORT_WORDS = 10;
 const MAX_KEYWORDS = 5;
 const KEYWORD_POS: ReadonlySet<string> = new Set(['NOUN', 'PROPN', 'ADJ']);
 
+const WINK_TO_VADER = 4;
+const HAS_CAPITALS = /\p{Lu}\p{Lu}/u;
+
+// VADER's degree adverbs (vaderSentiment.js BOOSTER_DICT; that module cannot be imported as ESM).
+const BOOSTERS: ReadonlySet<string> = new Set(('absolutely amazingly awfully completely considerably decidedly deeply ' +
+  'enormously entirely especially exceptionally extremely fabulously fully greatly highly hugely incredibly intensely ' +
+  'majorly more most particularly purely quite really remarkably so substantially thoroughly totally tremendously ' +
+  'uber unbelievably unusually utterly very super truly').split(' '));
+const DAMPENERS: ReadonlySet<string> = new Set(('almost barely hardly kinda less little marginally occasionally partly ' +
+  'scarcely slightly somewhat sorta').split(' '));
+/** "like" is an opinion after its subject ("I really like it"), a preposition otherwise. */
+const LIKE_SUBJECTS: ReadonlySet<string> = new Set(['i', 'we', 'you', 'they', 'she', 'he', 'will', 'would', 'really', 'also', 'do', 'did', 'definitely', 'not']);
+const REQUEST_OPENERS: ReadonlySet<string> = new Set(['please', 'kindly', 'could', 'can', 'would', 'will', 'pls', 'plz']);
+const REQUEST_PAIRS: ReadonlySet<string> = new Set(['i would', 'i need', 'we need', 'i want', 'we would']);
+
+// Matched against wink's normal forms, where every "n't"/"nt" contraction is already "not".
+const ENGLISH: LanguageWords = {
+  negators: new Set('not no never nobody none nothing neither nor cannot hardly barely rarely seldom'.split(' ')),
+  shortNegators: new Set(['without']),
+  clauseBoundaries: new Set([',', ';', ':', '-', 'and', 'but', 'or', 'because', 'which']),
+  contrast: new Set(['but', 'however', 'yet', 'although', 'though']),
+  contrastOpeners: new Set(['but', 'however']),
+  opensConcession: (lower, start) => {
+    const first = lower[start] ?? '';
+    return first === 'although' || first === 'though' || first === 'while' || first === 'despite' ||
+      (first === 'even' && lower[start + 1] === 'though');
+  },
+  boosters: BOOSTERS,
+  dampeners: DAMPENERS,
+  refusals: new Set(['refused', 'refuses', 'refuse', 'unable', 'failed', 'fails']),
+  resolutions: new Set(['fixed', 'resolved', 'solved', 'sorted', 'repaired', 'fixes', 'resolves', 'solves']),
+  opensRequest: (lower, start) => {
+    const first = lower[start] ?? '';
+    if (REQUEST_OPENERS.has(first)) {
+      return first === 'please' || first === 'kindly' || first === 'pls' || first === 'plz' ||
+        lower[start + 1] === 'you' || lower[start + 1] === 'someone' || lower[start + 1] === 'i';
+    }
+    return REQUEST_PAIRS.has(`${first} ${lower[start + 1] ?? ''}`) &&
+      (lower[start + 2] === 'like' || lower[start + 2] === 'to' || lower[start + 1] === 'need');
+  },
+  emphasisAfterNegation: 'enough',
+  strongerAfterNegation: ['at', 'all'],
+};
+
 // --- wink internals we hook into (pinned wink-nlp 2.4.0 / wink-eng-lite-web-model 1.8.1) ---
-// wink exposes only the averaged score; confidence needs the individual phrase matches, so we
+// wink exposes only averaged scores; the rules need each matched phrase with its tokens, so we
 // wrap the model's sentiment setter and record them. readDoc is synchronous, so a module-level
 // buffer cannot be interleaved between requests in the same isolate.
 type SaMatch = number[]; // [firstToken, lastToken, value * 1000]
+/** wink's raw document: tokens flattened tkSize numbers each, sentences as [start, end, …]. */
 interface SaRawDoc {
   tokens: ArrayLike<number>;
+  sentences: ReadonlyArray<ArrayLike<number>>;
 }
 interface SaConstants {
   tkSize: number;
@@ -69,8 +128,14 @@ interface SaModule {
   setter: SaSetter;
 }
 
-/** Signed (negation applied) values of the phrases matched by the last readDoc; null = unknown. */
-let lastMatches: number[] | null = null;
+/** What the last readDoc's sentiment step saw: its phrase matches (unnegated values in [-1, 1]). */
+interface WinkView {
+  /** [first token, last token, value in [-1, 1]] per matched phrase. */
+  matches: SaMatch[];
+  rdd: SaRawDoc | null;
+  constants: SaConstants | null;
+}
+let last: WinkView = { matches: [], rdd: null, constants: null };
 
 function withMatchRecorder(base: Model): Model {
   const sa: unknown = base.sa;
@@ -81,12 +146,13 @@ function withMatchRecorder(base: Model): Model {
     return {
       machines: inner.machines,
       setter: (px, rdd, constants, locate) => {
-        lastMatches = px.map((m) => {
-          const value = Number(m[2]) / 1000;
-          const flag = rdd.tokens[(m[0] ?? 0) * constants.tkSize + 3] ?? 0;
-          return flag >= constants.negationFlag ? -value : value;
-        });
+        // The inner setter rescales px's values in place to [-1, 1]; keep px as it leaves them. The
+        // token array also carries wink's negation flags and the sentence spans, so no per-token
+        // out() pass is needed for them.
         inner.setter(px, rdd, constants, locate);
+        last.matches = px;
+        last.rdd = rdd;
+        last.constants = constants;
       },
     };
   };
@@ -94,104 +160,73 @@ function withMatchRecorder(base: Model): Model {
   return Object.assign(Object.create(null) as Model, base, { sa: recordingSa });
 }
 
-let nlpInstance: WinkMethods | undefined;
-
-/** Compiling the model's automata takes tens of milliseconds: do it once per isolate, lazily. */
-function getNlp(): WinkMethods {
-  // NER and custom entities are not needed and cost time on every document.
-  nlpInstance ??= winkNLP(withMatchRecorder(model), ['sbd', 'negation', 'sentiment', 'pos']);
-  return nlpInstance;
+function resetRecording(): void {
+  last.matches = [];
+  last.rdd = null;
+  last.constants = null;
 }
 
-const round3 = (x: number): number => Math.round(x * 1000) / 1000 + 0; // + 0 turns -0 into 0
-const clamp01 = (x: number): number => Math.min(1, Math.max(0, x));
-
-function labelFor(score: number): SentimentLabel {
-  if (score >= SENTIMENT_THRESHOLDS.positive) return 'positive';
-  if (score <= SENTIMENT_THRESHOLDS.negative) return 'negative';
-  return 'neutral';
+function negationFlag(i: number): boolean {
+  const { rdd, constants } = last;
+  if (rdd === null || constants === null) return false;
+  return (rdd.tokens[i * constants.tkSize + 3] ?? 0) >= constants.negationFlag;
 }
 
-/**
- * Analyse one text.
- *
- * Confidence = 0.5 + 0.5 × margin × support, so 0.5 means "no better than a guess" and the
- * value approaches 1 only when the score is far from the decision boundary AND backed by evidence.
- * With n matched sentiment phrases, their signed values v_i, agreement
- * a = |Σv_i| / Σ|v_i| (1 when all phrases point the same way, 0 when they cancel) and w word
- * tokens:
- * - positive/negative: margin = min(1, (|score| − t) / (0.5 − t)) with t the threshold's
- *   magnitude; support = a × (1 − 2^−n) (one phrase 0.5, two 0.75, three 0.875, …).
- * - neutral: margin = 1 − |score| / t (1 at score 0, 0 at the boundary);
- *   support = (1 − a) × (1 − 2^−n) when sentiment phrases cancelled out, and
- *   1 − 2^(−w/10) when there are none (a longer text without any sentiment word is better
- *   evidence of neutrality than a two-word one; empty text gives 0.5).
- * For a polar label, a larger |score| or more agreeing phrases never lower confidence; for
- * neutral, a score nearer 0, more cancelling phrases or more sentiment-free words never lower it.
- * Rounded to 3 decimals. On the UCI sentences, polar accuracy rises with it: 72% in
- * [0.5, 0.6), 89% in [0.6, 0.8), 94% in [0.8, 0.9), 95% from 0.9 (`npm run eval:sentiment`).
- */
+/** Letters or digits first: words and numbers, not punctuation, symbols or emoji. */
+function isWord(value: string): boolean {
+  const c = value.charCodeAt(0);
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || (c >= 0xc0 && c < 0x2000);
+}
+
+let scorer: WinkMethods | undefined;
+let tagger: WinkMethods | undefined;
+
+/** Compiling a pipeline's automata takes tens of milliseconds: once per isolate, lazily. */
+function getNlp(withPos: boolean): WinkMethods {
+  // Part-of-speech tagging is only needed for keywords and costs more than the rest together.
+  if (withPos) {
+    tagger ??= winkNLP(withMatchRecorder(model), ['sbd', 'negation', 'sentiment', 'pos']);
+    return tagger;
+  }
+  scorer ??= winkNLP(withMatchRecorder(model), ['sbd', 'negation', 'sentiment']);
+  return scorer;
+}
+
+
+/** VADER's lexicon for a word no other source covered; degree adverbs and prepositional "like" excluded. */
+function vaderValue(lower: readonly string[], i: number): number | undefined {
+  const word = lower[i] ?? '';
+  if (!isWord(word) || BOOSTERS.has(word) || DAMPENERS.has(word)) return undefined;
+  if (word === 'like' && (lower[i + 1] === 'to' || (!LIKE_SUBJECTS.has(lower[i - 1] ?? '') && !LIKE_SUBJECTS.has(lower[i - 2] ?? '')))) return undefined;
+  return VADER_LEXICON[word];
+}
+
+/** Analyse one text. `language` (ISO 639-1, default English) picks the lexicons and word lists. */
 export function analyzeSentiment(text: string, options?: SentimentOptions): SentimentResult {
-  const nlp = getNlp();
+  const language = options?.language ?? 'en';
+  const withKeywords = options?.includeKeywords === true;
+  if (isOtherLanguage(language)) return analyzeOtherLanguage(text, language, withKeywords);
+  if (language !== 'en') throw new RangeError('Unsupported language');
+  const nlp = getNlp(withKeywords);
   const its = nlp.its;
-  lastMatches = null;
-  const doc = nlp.readDoc(text);
-  const raw = doc.out(its.sentiment);
-  const docScore = typeof raw === 'number' && Number.isFinite(raw) ? raw : 0;
-  // Fallback if the hook did not run (model shape changed): one "phrase" per scored sentence.
-  const matches =
-    lastMatches ??
-    (doc.sentences().out(its.sentiment) as unknown[]).filter(
-      (s): s is number => typeof s === 'number' && s !== 0,
-    );
-
-  const score = round3(Math.max(-1, Math.min(1, docScore)));
+  resetRecording();
+  const doc = nlp.readDoc(normaliseForAnalysis(text));
+  const tokens = doc.tokens();
+  const lower = tokens.out(its.normal);
+  const values = HAS_CAPITALS.test(text) ? tokens.out(its.value) : null;
+  // Fallback if the hook did not run (model shape changed): wink's own sentence spans.
+  const spans = last.rdd?.sentences ?? (doc.sentences().out(its.span) as unknown as Array<[number, number]>);
+  const winkPhrases = last.matches.map((m): [number, number, number] => [m[0] ?? 0, m[1] ?? 0, (m[2] ?? 0) * WINK_TO_VADER]);
+  const phrases = findPhrases(lower, CUSTOMER_LEXICON, winkPhrases, (i) => vaderValue(lower, i));
+  const scored = scoreTokens({ lower, values, spans, negationFlag, isWord }, phrases, ENGLISH);
+  const score = round3(Math.max(-1, Math.min(1, scored.score)));
   const sentiment = labelFor(score);
-  const result: SentimentResult = {
-    sentiment,
-    score,
-    confidence: confidenceFor(sentiment, score, matches, () => countWords(doc, nlp)),
-  };
-  if (options?.includeKeywords === true) result.keywords = extractKeywords(doc, nlp);
+  const result: SentimentResult = { sentiment, score, confidence: confidenceFor(sentiment, score, scored) };
+  if (withKeywords) result.keywords = extractKeywords(doc, nlp);
   return result;
 }
 
-function confidenceFor(
-  label: SentimentLabel,
-  score: number,
-  matches: readonly number[],
-  wordCount: () => number,
-): number {
-  const n = matches.length;
-  let sum = 0;
-  let absSum = 0;
-  for (const v of matches) {
-    sum += v;
-    absSum += Math.abs(v);
-  }
-  const agreement = absSum > 0 ? Math.abs(sum) / absSum : 0;
-  const phraseSupport = 1 - 2 ** -n;
-  let margin: number;
-  let support: number;
-  if (label === 'neutral') {
-    const t = Math.min(SENTIMENT_THRESHOLDS.positive, -SENTIMENT_THRESHOLDS.negative);
-    margin = clamp01(1 - Math.abs(score) / t);
-    support = n > 0 ? (1 - agreement) * phraseSupport : 1 - 2 ** (-wordCount() / NEUTRAL_HALF_SUPPORT_WORDS);
-  } else {
-    const t = label === 'positive' ? SENTIMENT_THRESHOLDS.positive : -SENTIMENT_THRESHOLDS.negative;
-    margin = clamp01((Math.abs(score) - t) / (SCORE_SATURATION - t));
-    support = agreement * phraseSupport;
-  }
-  return round3(0.5 + 0.5 * margin * clamp01(support));
-}
-
 type WinkDoc = ReturnType<WinkMethods['readDoc']>;
-
-function countWords(doc: WinkDoc, nlp: WinkMethods): number {
-  let words = 0;
-  for (const type of doc.tokens().out(nlp.its.type)) if (type === 'word') words += 1;
-  return words;
-}
 
 /**
  * Mask placeholders such as [EMAIL], [CREDIT_CARD], <PHONE> or {{PERSON}} are tokenised by wink

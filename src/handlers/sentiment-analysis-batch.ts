@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { analyzeSentiment, type SentimentLabel } from '../analysis/sentiment.ts';
+import { analyzeSentiment, SENTIMENT_LANGUAGES, type SentimentLabel } from '../analysis/sentiment.ts';
 import { maskPii, type PiiType } from '../pii/detectors.ts';
 import { fitsInline } from '../core/inline-payload.ts';
 import { resultPartKey } from '../storage/job-blobs.ts';
 import type { ExecuteOutcome, JobHandler, JobRun } from './types.ts';
 
-export const SUPPORTED_LANGUAGES = ['en'] as const;
+export const SUPPORTED_LANGUAGES = SENTIMENT_LANGUAGES;
 export const MAX_TEXTS = 10_000;
 export const MAX_TEXT_LENGTH = 10_000;
 /** Items per slice, and per stored result part: one checkpoint and one R2 object each. */
@@ -55,7 +55,7 @@ function analyzeOne(raw: string, data: SentimentBatchData): { item: SentimentIte
   if (text.trim().length === 0) {
     return { item: { text, error: { code: 'EMPTY_TEXT', message: 'The text has nothing to analyse' } }, score: null, label: null };
   }
-  const analysis = analyzeSentiment(text, { includeKeywords: data.includeKeywords });
+  const analysis = analyzeSentiment(text, { includeKeywords: data.includeKeywords, language: data.language });
   const item: SentimentItem = {
     text,
     sentiment: analysis.sentiment,

@@ -8,7 +8,7 @@
 // `/max` metadata validates numbers against each country's real number plan; `/min` only
 // checks lengths and accepts far more random digit strings as "+CC" numbers.
 // The cost is ~20 KB gzip more bundle (≈56 KB vs ≈36 KB).
-import { findPhoneNumbersInText } from 'libphonenumber-js/max';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
 export const PII_TYPES = ['EMAIL', 'PHONE', 'CREDIT_CARD', 'SSN', 'IBAN', 'IP_ADDRESS'] as const;
 export type PiiType = (typeof PII_TYPES)[number];
@@ -55,6 +55,45 @@ function isWordAt(text: string, i: number): boolean {
 
 function codeAt(text: string, i: number): number {
   return i >= 0 && i < text.length ? text.charCodeAt(i) : -1;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Candidates: one pass of one native regex over the text finds every "numeric zone", digits
+// joined by up to three number punctuation chars. Every card, phone, SSN and IPv4 address lies
+// inside one zone and an IBAN's check digits start one, so those validators run only there;
+// prose costs one regex scan and digit-heavy text costs validators only on real candidates.
+
+export interface NumericZone {
+  start: number;
+  end: number;
+}
+const FIRST_DIGIT = /\d/g;
+const ZONE_MAX_JOIN = 3;
+
+function isZoneJoinCode(c: number): boolean {
+  // space - . / ( ) : + NBSP
+  return c === 32 || c === 45 || c === 46 || c === 47 || c === 40 || c === 41 || c === 58 || c === 43 || c === 0xa0;
+}
+
+export function numericZones(text: string): NumericZone[] {
+  const out: NumericZone[] = [];
+  const n = text.length;
+  FIRST_DIGIT.lastIndex = 0;
+  // The native regex skips prose; the loop extends each zone over digits and short joins.
+  for (let m = FIRST_DIGIT.exec(text); m; m = FIRST_DIGIT.exec(text)) {
+    const start = m.index;
+    let end = start + 1;
+    for (;;) {
+      while (end < n && isDigitCode(text.charCodeAt(end))) end++;
+      let k = end;
+      while (k < n && k - end < ZONE_MAX_JOIN && isZoneJoinCode(text.charCodeAt(k))) k++;
+      if (k === end || k >= n || !isDigitCode(text.charCodeAt(k))) break;
+      end = k;
+    }
+    out.push({ start, end });
+    FIRST_DIGIT.lastIndex = end;
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -127,119 +166,324 @@ export function findEmails(text: string): PiiMatch[] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Phone numbers: libphonenumber-js with VALID leniency, default country US.
+// Phone numbers
 //
-// libphonenumber's own scanner is linear but slow (tens of µs per candidate), so it only sees
-// windows around "runs" that could hold a valid number. A run is digits joined by at most
-// 4 phone punctuation chars, the same rule as libphonenumber's candidate pattern.
-//
-// Two caps keep digit/punctuation soup (`1.1.1.1…`, `12.12.12…`: ~20–50 ms/KB uncapped, since
-// libphonenumber re-parses every piece of a failed candidate) near linear in cheap work:
-// - two one-digit groups in a row end a run: no real number is written `4.1.5…` or `1 2 3`;
-// - windows are cut into bounded views (overlapping, each match kept by the view that owns its
-//   start), and a view may fail PHONE_MAX_TRIES candidates per run it holds before
-//   libphonenumber gives up on it. A found number costs no try, so lists of numbers are found.
+// One pass finds phone-shaped runs: digit groups joined by one to three of ` -./()`, with an
+// optional leading "+" or "(" and an optional extension ("x123", "ext. 12"). Cheap shape rules
+// drop dates, versions, ISBNs and amounts before libphonenumber-js judges what is left:
+// - "+CC …", "00 CC …", "001-…": valid in its country, or possible there with a phone word near;
+// - national formats: a phone word near admits any well-formed run of 7–15 digits; without one
+//   the run must be written like a phone (grouped, or a trunk "0"/"(…)" prefix) and valid in one
+//   of PHONE_REGIONS.
+// A non-phone label nearer than any phone word ("order", "ISBN", "tracking", "#", "$" …)
+// refuses the run. Runs longer than one number (lists joined by spaces) are cut at spaces.
 
-// Shortest valid "+CC" number is 6 digits; without "+" the default country (US, NANP) needs 10.
-const PHONE_MIN_DIGITS_INTL = 6;
-const PHONE_MIN_DIGITS_NATIONAL = 10;
-const PHONE_MAX_PUNCT = 4;
-const PHONE_BEFORE = 6; // room for "+", "(" and the char libphonenumber checks before a number
-const PHONE_AFTER = 16; // room for an extension label such as " extension: "
-const PHONE_VIEW_OWN = 1024;
-const PHONE_VIEW_MARGIN = 64; // longer than any number with its extension
-// Failed candidates per run a view may try: PhoneNumberMatcher's `maxTries`, which the
-// typings omit (an object variable, not a literal, passes the type check).
-const PHONE_MAX_TRIES = 8;
+/**
+ * Regions whose national formats are tried on numbers without "+CC" (the first that calls the
+ * number valid wins). The plans that accept the most numbers come first, so a candidate
+ * usually settles in one or two parses.
+ */
+export const PHONE_REGIONS = ['US', 'DE', 'IT', 'IN', 'BR', 'GB', 'FR', 'ES', 'NL', 'BE', 'AU', 'CA'] as const;
 
-// libphonenumber also accepts full-width and Arabic-Indic digits.
-function isPhoneDigitCode(c: number): boolean {
-  return (
-    isDigitCode(c) ||
-    (c >= 0xff10 && c <= 0xff19) ||
-    (c >= 0x0660 && c <= 0x0669) ||
-    (c >= 0x06f0 && c <= 0x06f9)
-  );
+/**
+ * Words that make a nearby digit run a phone number even when its numbering plan says
+ * otherwise (synthetic, retired or foreign ranges): looked for up to PHONE_CONTEXT_BEFORE
+ * characters before and PHONE_CONTEXT_AFTER after the number.
+ */
+export const PHONE_CONTEXT_WORDS = [
+  'call', 'called', 'calling', 'phone', 'phones', 'ph', 'tel', 'tele', 'telephone', 'telefon', 'teléfono',
+  'téléphone', 'tél', 'mobile', 'mob', 'mobil', 'móvil', 'cell', 'cellphone', 'cel', 'fax', 'reach me at',
+  'reach me on', 'text me', 'sms', 'whatsapp', 'contact', 'hotline', 'landline', 'office', 'desk', 'dial',
+  'ring', 'handy', '电话', 'телефон',
+] as const;
+/** Labels of numbers that are not phones; the nearer of these and a phone word decides. */
+const PHONE_NEGATIVE_WORDS = [
+  'order', 'orders', 'invoice', 'receipt', 'isbn', 'issn', 'tracking', 'track', 'parcel', 'shipment', 'awb',
+  'ref', 'reference', 'sku', 'serial', 'version', 'ver', 'build', 'release', 'account', 'acct', 'routing',
+  'zip', 'postcode', 'postal', 'price', 'total', 'amount', 'cost', 'paid', 'balance', 'patent', 'ticket',
+  'transaction', 'txn', 'batch', 'lot', 'model', 'id', 'population', 'isin', 'part', 'license', 'licence',
+  'passport', 'address',
+] as const;
+// A street name after the digits makes them a house number ("17031 2202 Rissik St").
+const STREET_AFTER = /^[ ,]*(?:\p{Lu}[\p{L}'-]*\s+){1,3}(?:st|street|rd|road|ave|avenue|blvd|boulevard|lane|ln|dr|drive|way|court|ct|pl|place|sq|square|hwy|highway)\b/iu;
+const PHONE_CONTEXT_BEFORE = 40;
+const PHONE_CONTEXT_AFTER = 20;
+
+const wordAlternation = (words: readonly string[]): string =>
+  [...words].sort((a, b) => b.length - a.length).map((w) => w.replace(/ /g, '\\s+')).join('|');
+// One scan of the window finds both kinds of label; the last match is the nearest ("phone #"
+// is one phone label; "#" or a currency sign right before the number a non-phone one). ASCII
+// edges (no `u` flag) keep this cheap.
+const NUMBER_LABEL_RE = new RegExp(
+  `(?<![A-Za-z0-9])(?:(${wordAlternation(PHONE_CONTEXT_WORDS)})(?![A-Za-z])(?:\\s*#)?|(?:${wordAlternation(PHONE_NEGATIVE_WORDS)})(?![A-Za-z]))|[#$€£¥₹]\\s*$`,
+  'gi',
+);
+/** Two letters in a row, a non-ASCII letter or a label symbol: a label may be there. */
+const LABEL_HINT = /[A-Za-z]{2}|[^\x00-\x7f]|[#$]/;
+const PHONE_WORD_AFTER_RE = new RegExp(`(?<![A-Za-z0-9])(?:${wordAlternation(PHONE_CONTEXT_WORDS)})(?![A-Za-z])`, 'i');
+
+const PHONE_MIN_DIGITS = 7;
+const PHONE_MAX_DIGITS = 15;
+const PHONE_MAX_NATIONAL_DIGITS = 12;
+const PHONE_MAX_SEP = 3;
+const PHONE_EXT = /\s?(?:x|ext\.?|extension)\s?\d{1,6}(?!\d)/iy;
+
+function isPhoneSepCode(c: number): boolean {
+  return c === 32 || c === 45 || c === 46 || c === 47 || c === 40 || c === 41 || c === 0xa0;
 }
 
-// libphonenumber VALID_PUNCTUATION plus "+" signs.
-const PHONE_PUNCT = new Set(
-  '-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30FC\uFF0D\uFF0F/\uFF0E. \u00A0\u00AD\u200B\u2060\u3000()\uFF08\uFF09\uFF3B\uFF3D[]~\u2053\u223C\uFF5E+\uFF0B',
-);
+interface PhoneRun {
+  /** Offsets of each digit group (start, end) and the separator text before group k+1. */
+  starts: number[];
+  ends: number[];
+  seps: string[];
+}
 
-function hasPlus(text: string, from: number, to: number): boolean {
-  for (let k = from; k < to; k++) {
-    const c = text.charCodeAt(k);
-    if (c === 43 || c === 0xff0b) return true; // "+" or full-width "＋"
+type Context = 'phone' | 'other' | 'none';
+
+/** The nearest label before `start` (a phone word or a non-phone label), else a phone word after `end`. */
+function numberContext(text: string, start: number, end: number): Context {
+  const before = text.slice(Math.max(0, start - PHONE_CONTEXT_BEFORE), start);
+  // Most windows in digit-heavy text hold no label at all: skip the regex there.
+  if (!LABEL_HINT.test(before)) return PHONE_WORD_AFTER_RE.test(text.slice(end, end + PHONE_CONTEXT_AFTER)) ? 'phone' : 'none';
+  let last: RegExpExecArray | null = null;
+  NUMBER_LABEL_RE.lastIndex = 0;
+  for (let m = NUMBER_LABEL_RE.exec(before); m; m = NUMBER_LABEL_RE.exec(before)) last = m;
+  if (last) return last[1] === undefined ? 'other' : 'phone';
+  return PHONE_WORD_AFTER_RE.test(text.slice(end, end + PHONE_CONTEXT_AFTER)) ? 'phone' : 'none';
+}
+
+function phoneContext(text: string, start: number, end: number): Context {
+  const ctx = numberContext(text, start, end);
+  // A street name after the digits makes them a house number ("office at 17031 2202 Rissik St").
+  return ctx === 'phone' && STREET_AFTER.test(text.slice(end, end + 60)) ? 'other' : ctx;
+}
+
+const YEAR = /^(?:19|20)\d\d$/;
+
+/** Dates, ISBNs, versions and space-grouped thousands: never phones, whatever the context. */
+function phoneShapeRejected(groups: string[], seps: string[]): boolean {
+  // One-digit groups after the first (a country or trunk code) are lists such as "1 2 3 4",
+  // except a "(0)" trunk prefix.
+  let single = 0;
+  for (let x = 1; x < groups.length; x++) if (groups[x]?.length === 1 && !(seps[x - 1] ?? '').includes('(')) single++;
+  if (single > 1) return true;
+  const flat = groups.join('');
+  if (flat.length === 13 && (flat.startsWith('978') || flat.startsWith('979'))) return true; // ISBN-13
+  // A date, also as the head of "2000-04-16 11:22" (the time's colon ends the run).
+  if (groups.length >= 3 && seps[0] === seps[1] && seps[0]?.length === 1) {
+    const [a = '', b = '', c = ''] = groups;
+    const dm = (x: string, y: string): boolean => Number(x) >= 1 && Number(x) <= 31 && Number(y) >= 1 && Number(y) <= 31;
+    if (YEAR.test(a) && b.length <= 2 && c.length <= 2 && dm(b, c)) return true;
+    if (YEAR.test(c) && a.length <= 2 && b.length <= 2 && dm(a, b)) return true;
+  }
+  // Dotted runs are versions unless every group has 2+ digits ("03.93.92.16.85", "212.555.0147").
+  if (seps.some((s) => s.includes('.')) && (groups.length < 3 || groups.some((g) => g.length < 2))) return true;
+  // Two slashes: a date or a fraction list.
+  if (seps.filter((s) => s.includes('/')).length > 1) return true;
+  return false;
+}
+
+/** Written like a phone number: grouped in a phone-like way or with a trunk prefix. */
+function phoneFormatted(groups: string[], seps: string[], open: boolean): boolean {
+  if (open || seps.some((s) => s.includes(')'))) return true;
+  const head = groups[0] ?? '';
+  if (groups.length < 2) return head.startsWith('0') && head.length >= 10;
+  // Two groups read as a postcode and a house number ("17151 2450") unless a trunk "0" leads.
+  if (groups.length === 2 && !head.startsWith('0')) return false;
+  // Six or more 2-digit groups are lottery draws and scores, not "01 84 17 61 18".
+  if (groups.length > 5 && groups.every((g) => g.length === 2)) return false;
+  // Only 4-digit groups read as years or card fragments; 1–3 then 3-digit groups as a thousands amount.
+  if (groups.every((g) => g.length === 4)) return false;
+  if (seps.every((s) => s === ' ') && (groups[0] ?? '').length <= 3 && groups.slice(1).every((g) => g.length === 3)) {
+    return false;
+  }
+  return true;
+}
+
+// Every valid US/CA number has this shape; testing it first spares libphonenumber's costly
+// search of the +1 countries on most other digit strings.
+const NANP_SHAPE = /^1?[2-9]\d\d[2-9]\d{6}$/;
+
+function validInSomeRegion(candidate: string, digits: string): boolean {
+  const nanp = NANP_SHAPE.test(digits);
+  for (const region of PHONE_REGIONS) {
+    if ((region === 'US' || region === 'CA') && !nanp) continue;
+    if (parsePhoneNumberFromString(candidate, { defaultCountry: region, extract: false })?.isValid()) return true;
   }
   return false;
 }
 
-export function findPhones(text: string): PiiMatch[] {
-  const n = text.length;
-  // Windows [start, end) around qualifying runs, merged when they touch, with the runs' starts.
-  const windows: { start: number; end: number; runs: number[] }[] = [];
+// libphonenumber costs tens of µs a call. Within one run (a long list of digit groups) each
+// distinct candidate is judged once, and failed judgements draw on a budget that each found
+// number tops up by half a try: a run of numbers is found, while a run of digit soup stops
+// costing parses after PHONE_RUN_TRIES failures.
+const PHONE_RUN_TRIES = 16;
+
+interface PhoneBudget {
+  tries: number;
+  seen: Map<string, boolean>;
+}
+
+function judged(budget: PhoneBudget, key: string, judge: () => boolean): boolean {
+  const known = budget.seen.get(key);
+  if (known !== undefined) return known;
+  if (budget.tries <= 0) return false;
+  const ok = judge();
+  if (!ok) budget.tries--;
+  budget.seen.set(key, ok);
+  return ok;
+}
+
+/** Whether groups [g, k] of `run`, with a "+" or "(" at `lead`, form a phone number. */
+function acceptPhone(text: string, run: PhoneRun, g: number, k: number, lead: number, budget: PhoneBudget): boolean {
+  const groups: string[] = [];
+  for (let x = g; x <= k; x++) groups.push(text.slice(run.starts[x] ?? 0, run.ends[x] ?? 0));
+  const seps = run.seps.slice(g, k);
+  const digits = groups.reduce((s, x) => s + x.length, 0);
+  if (digits < PHONE_MIN_DIGITS || digits > PHONE_MAX_DIGITS) return false;
+  if (phoneShapeRejected(groups, seps)) return false;
+  const start = run.starts[g] ?? 0;
+  const end = run.ends[k] ?? 0;
+  const ctx = phoneContext(text, lead, end);
+  if (ctx === 'other') return false;
+  const plus = text.charCodeAt(lead) === 43;
+  const body = text.slice(plus ? lead : start, end);
+  const intl = plus ? body : /^00[1-9]/.test(body) ? `+${body.slice(2)}` : null;
+  if (intl !== null) {
+    return judged(budget, `${ctx}|${intl}`, () => {
+      const parsed = parsePhoneNumberFromString(intl, { extract: false });
+      return parsed !== undefined && (parsed.isValid() || (ctx === 'phone' && parsed.isPossible()));
+    });
+  }
+  if (ctx === 'phone') return true;
+  const open = text.charCodeAt(lead) === 40;
+  const flat = groups.join('');
+  if (!phoneFormatted(groups, seps, open)) {
+    return (
+      groups.length === 1 &&
+      digits === 10 &&
+      NANP_SHAPE.test(flat) &&
+      judged(budget, `US|${body}`, () => parsePhoneNumberFromString(body, { defaultCountry: 'US', extract: false })?.isValid() === true)
+    );
+  }
+  // No national format in PHONE_REGIONS is longer than 12 digits with its trunk prefix.
+  if (digits > PHONE_MAX_NATIONAL_DIGITS) return false;
+  const candidate = text.slice(lead, end);
+  return judged(budget, `*|${candidate}`, () => validInSomeRegion(candidate, flat));
+}
+
+export function findPhones(text: string, zones: readonly NumericZone[] = numericZones(text)): PiiMatch[] {
+  const out: PiiMatch[] = [];
   let i = 0;
-  while (i < n) {
-    if (!isPhoneDigitCode(text.charCodeAt(i))) {
-      i++;
-      continue;
-    }
-    const runStart = i;
-    let digits = 0;
-    let groupDigits = 0;
-    let runEnd = i;
-    let j = i;
-    while (j < n) {
-      if (isPhoneDigitCode(text.charCodeAt(j))) {
-        digits++;
-        groupDigits++;
-        runEnd = ++j;
+  for (const z of zones) {
+    i = Math.max(i, z.start);
+    while (i < z.end) {
+      if (!isDigitCode(text.charCodeAt(i))) {
+        i++;
         continue;
       }
-      let k = j;
-      while (k < n && k - j < PHONE_MAX_PUNCT && PHONE_PUNCT.has(text.charAt(k))) k++;
-      if (!(k < n && k > j && isPhoneDigitCode(text.charCodeAt(k)))) break;
-      // One-digit groups in a row, except after a trunk prefix such as "+46 (0)8".
-      if (groupDigits === 1 && !isPhoneDigitCode(text.charCodeAt(k + 1)) && !text.slice(j, k).includes(')')) break;
-      groupDigits = 0;
-      j = k;
-    }
-    i = runEnd;
-    if (digits < PHONE_MIN_DIGITS_INTL) continue;
-    const start = Math.max(0, runStart - PHONE_BEFORE);
-    if (digits < PHONE_MIN_DIGITS_NATIONAL && !hasPlus(text, start, runEnd)) continue;
-    let end = Math.min(n, runEnd + PHONE_AFTER);
-    while (end < n && isPhoneDigitCode(text.charCodeAt(end))) end++; // whole extension
-    const last = windows.at(-1);
-    if (last && start <= last.end) {
-      last.end = end;
-      last.runs.push(runStart);
-    } else windows.push({ start, end, runs: [runStart] });
-  }
-  const out: PiiMatch[] = [];
-  for (const { start, end, runs } of windows) {
-    let r = 0;
-    for (let own = start; ; own += PHONE_VIEW_OWN) {
-      const ownEnd = end - own <= PHONE_VIEW_OWN + PHONE_VIEW_MARGIN ? end : own + PHONE_VIEW_OWN;
-      const vs = Math.max(start, own - PHONE_VIEW_MARGIN);
-      // The budget grows with the runs the view owns: each may fail a few candidates.
-      let owned = 0;
-      for (; r < runs.length && (runs[r] ?? 0) < ownEnd; r++) owned++;
-      const options = { defaultCountry: 'US' as const, maxTries: PHONE_MAX_TRIES * Math.max(1, owned) };
-      for (const f of findPhoneNumbersInText(text.slice(vs, Math.min(end, ownEnd + PHONE_VIEW_MARGIN)), options)) {
-        const at = vs + f.startsAt;
-        if (at < own || at >= ownEnd || at < (out.at(-1)?.end ?? 0)) continue;
-        out.push({ type: 'PHONE', start: at, end: vs + f.endsAt });
+      // Left edge: not glued to a word, nor the tail of a decimal, date or id ("2024-01-15-…").
+      const p = codeAt(text, i - 1);
+      const glued =
+        isWordAt(text, i - 1) || ((p === 46 || p === 44 || p === 45 || p === 47 || p === 58) && isDigitCode(codeAt(text, i - 2)));
+      // Measure the run first: most runs (dates, versions, amounts) are refused before any
+      // allocation.
+      let j = i;
+      let digits = 0;
+      for (;;) {
+        const gs = j;
+        while (j < z.end && isDigitCode(text.charCodeAt(j))) j++;
+        digits += j - gs;
+        let k = j;
+        while (k < z.end && k - j < PHONE_MAX_SEP && isPhoneSepCode(text.charCodeAt(k))) k++;
+        if (k === j || k >= z.end || !isDigitCode(text.charCodeAt(k))) break;
+        j = k;
       }
-      if (ownEnd === end) break;
+      const runStart = i;
+      i = j;
+      if (glued || digits < PHONE_MIN_DIGITS) continue;
+      findPhonesInRun(text, phoneRun(text, runStart, j), out);
     }
   }
   return out;
 }
 
+function phoneRun(text: string, from: number, to: number): PhoneRun {
+  const run: PhoneRun = { starts: [], ends: [], seps: [] };
+  let j = from;
+  for (;;) {
+    const gs = j;
+    while (j < to && isDigitCode(text.charCodeAt(j))) j++;
+    run.starts.push(gs);
+    run.ends.push(j);
+    if (j >= to) return run;
+    let k = j;
+    while (k < to && !isDigitCode(text.charCodeAt(k))) k++;
+    run.seps.push(text.slice(j, k));
+    j = k;
+  }
+}
+
+function findPhonesInRun(text: string, run: PhoneRun, out: PiiMatch[]): void {
+  const last = run.starts.length - 1;
+  // Candidates start and end where a space separates groups (or at the run's edges).
+  const cut = (x: number): boolean => (run.seps[x] ?? ' ').includes(' ') || (run.seps[x] ?? ' ').includes('\u00a0');
+  // A run that fits one number is judged whole: "978 6 8764 5138 2" is an ISBN, not a phone
+  // number after "978 6". Longer runs are lists, cut at spaces.
+  let runDigits = 0;
+  for (let x = 0; x <= last; x++) runDigits += (run.ends[x] ?? 0) - (run.starts[x] ?? 0);
+  const whole = runDigits <= PHONE_MAX_DIGITS;
+  const budget: PhoneBudget = { tries: PHONE_RUN_TRIES, seen: new Map() };
+  for (let g = 0; g <= last; g++) {
+    if (g > 0 && (whole || !cut(g - 1))) continue;
+    const first = run.starts[g] ?? 0;
+    // A "+" or "(" just before the first group belongs to the number.
+    let lead = first;
+    const b = codeAt(text, first - 1);
+    if (b === 40 || b === 43) lead = first - 1;
+    if (b === 40 && codeAt(text, first - 2) === 43) lead = first - 2;
+    if (g === 0) {
+      const bb = codeAt(text, lead - 1);
+      if (bb === 36 || isWordAt(text, lead - 1)) continue;
+    }
+    let digits = 0;
+    let singles = 0;
+    let kMax = g - 1;
+    for (let k = g; k <= last; k++) {
+      const len = (run.ends[k] ?? 0) - (run.starts[k] ?? 0);
+      digits += len;
+      if (k > g && len === 1 && !(run.seps[k - 1] ?? '').includes('(')) singles++;
+      // Longer candidates only add digits and one-digit groups (see phoneShapeRejected).
+      if (digits > PHONE_MAX_DIGITS || singles > 1) break;
+      kMax = k;
+    }
+    // Not a part of a longer number: the candidate must end at a cut.
+    for (let k = kMax; k >= g; k--) {
+      if (k < last && (whole || !cut(k))) continue;
+      const end = run.ends[k] ?? 0;
+      const after = codeAt(text, end);
+      // Not a percentage, the integer part of a decimal, nor the hour of a time.
+      if (k === last && (after === 37 || ((after === 46 || after === 44 || after === 58) && isDigitCode(codeAt(text, end + 1))))) continue;
+      if (!acceptPhone(text, run, g, k, lead, budget)) continue;
+      PHONE_EXT.lastIndex = end;
+      const ext = k === last ? PHONE_EXT.exec(text) : null;
+      const stop = ext ? end + ext[0].length : end;
+      if (isWordAt(text, stop)) continue;
+      out.push({ type: 'PHONE', start: lead, end: stop });
+      budget.tries += 0.5;
+      g = k;
+      break;
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
-// Credit cards: 13–19 digits, optional consistent space/dash grouping, Luhn + IIN table.
+// Credit cards: 12–19 digits (Maestro starts at 12), optional consistent space/dash grouping,
+// Luhn; the IIN table names the issuer when one is known.
+
+const CARD_MIN_DIGITS = 12;
+const CARD_MAX_DIGITS = 19;
 
 export function luhnValid(digits: string): boolean {
   if (!/^\d+$/.test(digits)) return false;
@@ -247,6 +491,24 @@ export function luhnValid(digits: string): boolean {
   let dbl = false;
   for (let i = digits.length - 1; i >= 0; i--) {
     let d = digits.charCodeAt(i) - C_0;
+    if (dbl) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    dbl = !dbl;
+  }
+  return sum % 10 === 0;
+}
+
+/** Luhn over the digits of text[start, end), skipping separators: no string per candidate. */
+function luhnValidIn(text: string, start: number, end: number): boolean {
+  let sum = 0;
+  let dbl = false;
+  for (let i = end - 1; i >= start; i--) {
+    const c = text.charCodeAt(i);
+    if (!isDigitCode(c)) continue;
+    let d = c - C_0;
     if (dbl) {
       d *= 2;
       if (d > 9) d -= 9;
@@ -267,6 +529,8 @@ export type CardBrand =
   | 'unionpay'
   | 'maestro';
 
+const MAESTRO_PREFIXES = ['5018', '5020', '5038', '5893', '6304', '6759', '6761', '6762', '6763'];
+
 function prefixIn(digits: string, len: number, lo: number, hi: number): boolean {
   const p = Number(digits.slice(0, len));
   return p >= lo && p <= hi;
@@ -275,7 +539,8 @@ function prefixIn(digits: string, len: number, lo: number, hi: number): boolean 
 /** Brand whose IIN range and length rules fit `digits`, or null. */
 export function cardBrand(digits: string): CardBrand | null {
   const n = digits.length;
-  if (n < 13 || n > 19 || !/^\d+$/.test(digits)) return null;
+  if (n < CARD_MIN_DIGITS || n > CARD_MAX_DIGITS || !/^\d+$/.test(digits)) return null;
+  if (n === 12) return MAESTRO_PREFIXES.some((p) => digits.startsWith(p)) ? 'maestro' : null;
   if (digits.startsWith('4')) return n === 13 || n === 16 || n === 19 ? 'visa' : null;
   if (prefixIn(digits, 2, 51, 55) || prefixIn(digits, 4, 2221, 2720)) return n === 16 ? 'mastercard' : null;
   if (digits.startsWith('34') || digits.startsWith('37')) return n === 15 ? 'amex' : null;
@@ -294,12 +559,11 @@ export function cardBrand(digits: string): CardBrand | null {
   if (prefixIn(digits, 4, 3528, 3589)) return n >= 16 ? 'jcb' : null;
   // Legacy 15-digit JCB ranges.
   if (digits.startsWith('1800') || digits.startsWith('2131')) return n === 15 ? 'jcb' : null;
-  for (const p of ['5018', '5020', '5038', '5893', '6304', '6759', '6761', '6762', '6763']) {
-    if (digits.startsWith(p)) return 'maestro';
-  }
+  if (MAESTRO_PREFIXES.some((p) => digits.startsWith(p))) return 'maestro';
   return null;
 }
 
+/** Luhn-valid with a known issuer (a run with no known issuer may still be a card in text). */
 export function creditCardValid(digits: string): boolean {
   return cardBrand(digits) !== null && luhnValid(digits);
 }
@@ -309,64 +573,93 @@ interface DigitGroup {
   end: number;
 }
 
-export function findCreditCards(text: string): PiiMatch[] {
+// Luhn-valid runs with no known issuer are cards too (a reader cannot tell); only a whole run
+// counts then, not a slice of a longer number. Any run is refused when a label such as
+// "order", "ID", "tracking", "ISBN" or "#" is nearer than a card word, or when it reads as a
+// compact timestamp (20240115123045…).
+const CARD_WORD_RE = /(?<![A-Za-z0-9])(?:card|cards|credit|debit|visa|mastercard|amex|maestro|jcb|cc|pan|payment|paid with|charged)(?![A-Za-z])(?:\s*#)?/gi;
+const CARD_CONTEXT_BEFORE = 40;
+const COMPACT_TIMESTAMP = /^(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])/;
+
+function cardContextOk(text: string, start: number, digits: string): boolean {
+  if (COMPACT_TIMESTAMP.test(digits)) return false;
+  const before = text.slice(Math.max(0, start - CARD_CONTEXT_BEFORE), start);
+  let lastCard = -1;
+  for (const m of before.matchAll(CARD_WORD_RE)) lastCard = m.index + m[0].length;
+  // A non-card label wins only if it starts after the last card word ("card # 4111…" is a card).
+  NUMBER_LABEL_RE.lastIndex = 0;
+  for (let m = NUMBER_LABEL_RE.exec(before); m; m = NUMBER_LABEL_RE.exec(before)) {
+    if (m[1] === undefined && m.index >= lastCard) return false;
+  }
+  return true;
+}
+
+export function findCreditCards(text: string, zones: readonly NumericZone[] = numericZones(text)): PiiMatch[] {
   const out: PiiMatch[] = [];
   const n = text.length;
   let i = 0;
-  while (i < n) {
-    if (!isDigitCode(text.charCodeAt(i))) {
-      i++;
-      continue;
-    }
-    // A run: digit groups joined by single ' ' or '-'.
-    const groups: DigitGroup[] = [];
-    const seps: number[] = [];
-    let j = i;
-    for (;;) {
-      const gs = j;
-      while (j < n && isDigitCode(text.charCodeAt(j))) j++;
-      groups.push({ start: gs, end: j });
-      const c = codeAt(text, j);
-      if ((c === 32 || c === 45) && isDigitCode(codeAt(text, j + 1))) {
-        seps.push(c);
-        j++;
-      } else break;
-    }
-    i = j;
-    const runStart = groups[0]?.start ?? j;
-    // Left edge of the run: not glued to a word, nor the fraction part of a decimal number.
-    const before = codeAt(text, runStart - 1);
-    const runLeftOk =
-      !isWordAt(text, runStart - 1) && !((before === 46 || before === 44) && isDigitCode(codeAt(text, runStart - 2)));
-    for (let g = 0; g < groups.length; g++) {
-      if (g === 0 && !runLeftOk) continue;
-      const first = groups[g];
-      if (!first) break;
-      let best = -1;
-      let total = 0;
-      for (let k = g; k < groups.length; k++) {
-        const grp = groups[k];
-        if (!grp) break;
-        const len = grp.end - grp.start;
-        if (k > g && seps[k - 1] !== seps[g]) break; // one separator style per number
-        total += len;
-        if (total > 19) break;
-        if (k > g) {
-          // Grouped: first group of 4, then groups of 4–6, last group 1–6.
-          if (first.end - first.start !== 4) break;
-          if (len > 6) break;
-          const prev = groups[k - 1];
-          if (k - 1 > g && prev && prev.end - prev.start < 4) break;
-        }
-        if (total < 13) continue;
-        if (!cardEdgeOk(text, grp.end)) continue;
-        const digits = text.slice(first.start, grp.end).replace(/[ -]/g, '');
-        if (creditCardValid(digits)) best = k;
+  for (const z of zones) {
+    i = Math.max(i, z.start);
+    while (i < z.end) {
+      if (!isDigitCode(text.charCodeAt(i))) {
+        i++;
+        continue;
       }
-      if (best >= 0) {
-        const last = groups[best];
-        if (last) out.push({ type: 'CREDIT_CARD', start: first.start, end: last.end });
-        g = best;
+      // A run: digit groups joined by single ' ' or '-'.
+      const groups: DigitGroup[] = [];
+      const seps: number[] = [];
+      let j = i;
+      for (;;) {
+        const gs = j;
+        while (j < n && isDigitCode(text.charCodeAt(j))) j++;
+        groups.push({ start: gs, end: j });
+        const c = codeAt(text, j);
+        if ((c === 32 || c === 45) && isDigitCode(codeAt(text, j + 1))) {
+          seps.push(c);
+          j++;
+        } else break;
+      }
+      i = j;
+      const runStart = groups[0]?.start ?? j;
+      // Left edge of the run: not glued to a word, nor the fraction part of a decimal number,
+      // nor a "+CC" phone number.
+      const before = codeAt(text, runStart - 1);
+      const runLeftOk =
+        !isWordAt(text, runStart - 1) &&
+        before !== 43 &&
+        !((before === 46 || before === 44 || before === 47 || before === 58) && isDigitCode(codeAt(text, runStart - 2)));
+      for (let g = 0; g < groups.length; g++) {
+        if (g === 0 && !runLeftOk) continue;
+        const first = groups[g];
+        if (!first) break;
+        let best = -1;
+        let total = 0;
+        for (let k = g; k < groups.length; k++) {
+          const grp = groups[k];
+          if (!grp) break;
+          const len = grp.end - grp.start;
+          if (k > g && seps[k - 1] !== seps[g]) break; // one separator style per number
+          total += len;
+          if (total > CARD_MAX_DIGITS) break;
+          if (k > g) {
+            // Grouped: first group of 4, then groups of 4–6, last group 1–6.
+            if (first.end - first.start !== 4) break;
+            if (len > 6) break;
+            const prev = groups[k - 1];
+            if (k - 1 > g && prev && prev.end - prev.start < 4) break;
+          }
+          if (total < CARD_MIN_DIGITS) continue;
+          if (!cardEdgeOk(text, grp.end) || !luhnValidIn(text, first.start, grp.end)) continue;
+          const digits = text.slice(first.start, grp.end).replace(/[ -]/g, '');
+          // Without a known issuer only a whole run counts: not a slice of a longer number.
+          const whole = g === 0 && k === groups.length - 1;
+          if ((cardBrand(digits) !== null || whole) && cardContextOk(text, first.start, digits)) best = k;
+        }
+        if (best >= 0) {
+          const last = groups[best];
+          if (last) out.push({ type: 'CREDIT_CARD', start: first.start, end: last.end });
+          g = best;
+        }
       }
     }
   }
@@ -402,18 +695,24 @@ const SSN_CONTEXT = /\b(?:ssns?\b|ss#|social[\s-]+security\b)/i;
 const SSN_CONTEXT_BEFORE = 40;
 const SSN_CONTEXT_AFTER = 20;
 
-export function findSsns(text: string): PiiMatch[] {
+export function findSsns(text: string, zones: readonly NumericZone[] = numericZones(text)): PiiMatch[] {
   const out: PiiMatch[] = [];
-  for (const m of text.matchAll(SSN_FORMATTED)) {
-    if (ssnValid(m[0])) out.push({ type: 'SSN', start: m.index, end: m.index + m[0].length });
-  }
-  // Bare 9 digits are too common (order numbers, zips+4) without a context word nearby.
-  for (const m of text.matchAll(SSN_BARE)) {
-    const start = m.index;
-    const end = start + m[0].length;
-    if (!ssnValid(m[0])) continue;
-    const ctx = text.slice(Math.max(0, start - SSN_CONTEXT_BEFORE), Math.min(text.length, end + SSN_CONTEXT_AFTER));
-    if (SSN_CONTEXT.test(ctx)) out.push({ type: 'SSN', start, end });
+  for (const z of zones) {
+    if (z.end - z.start < 9) continue;
+    // The zone with the char before it and two after it: all the regexes' edges look at.
+    const from = Math.max(0, z.start - 1);
+    const piece = text.slice(from, Math.min(text.length, z.end + 2));
+    for (const m of piece.matchAll(SSN_FORMATTED)) {
+      if (ssnValid(m[0])) out.push({ type: 'SSN', start: from + m.index, end: from + m.index + m[0].length });
+    }
+    // Bare 9 digits are too common (order numbers, zips+4) without a context word nearby.
+    for (const m of piece.matchAll(SSN_BARE)) {
+      const start = from + m.index;
+      const end = start + m[0].length;
+      if (!ssnValid(m[0])) continue;
+      const ctx = text.slice(Math.max(0, start - SSN_CONTEXT_BEFORE), Math.min(text.length, end + SSN_CONTEXT_AFTER));
+      if (SSN_CONTEXT.test(ctx)) out.push({ type: 'SSN', start, end });
+    }
   }
   return out.sort((a, b) => a.start - b.start);
 }
@@ -449,22 +748,24 @@ export function ibanValid(iban: string): boolean {
   return rem === 1;
 }
 
-export function findIbans(text: string): PiiMatch[] {
+export function findIbans(text: string, zones: readonly NumericZone[] = numericZones(text)): PiiMatch[] {
   const out: PiiMatch[] = [];
-  const n = text.length;
-  for (let i = 0; i + 4 <= n; i++) {
+  let from = 0;
+  // The check digits start a numeric zone: only zone starts after two letters are candidates.
+  for (const z of zones) {
+    const i = z.start - 2;
+    if (i < from || !isDigitCode(codeAt(text, i + 3))) continue;
     const c0 = text.charCodeAt(i);
     const c1 = text.charCodeAt(i + 1);
     if (!isAsciiLetterCode(c0) || !isAsciiLetterCode(c1)) continue;
     if ((c0 < 97) !== (c1 < 97)) continue; // "GB"/"gb", not "Gb"
-    if (!isDigitCode(text.charCodeAt(i + 2)) || !isDigitCode(text.charCodeAt(i + 3))) continue;
     if (isWordAt(text, i - 1)) continue;
     const len = IBAN_LENGTHS[text.slice(i, i + 2).toUpperCase()];
     if (len === undefined) continue;
     const end = ibanCompactEnd(text, i, len) ?? ibanGroupedEnd(text, i, len);
     if (end !== null && ibanValid(text.slice(i, end))) {
       out.push({ type: 'IBAN', start: i, end });
-      i = end - 1;
+      from = end;
     }
   }
   return out;
@@ -552,35 +853,38 @@ export function parseIPv6(s: string): number[] | null {
   return groups.length === 8 ? groups : null;
 }
 
-export function findIPv4(text: string): PiiMatch[] {
+export function findIPv4(text: string, zones: readonly NumericZone[] = numericZones(text)): PiiMatch[] {
   const out: PiiMatch[] = [];
   const n = text.length;
   let i = 0;
-  while (i < n) {
-    if (!isDigitCode(text.charCodeAt(i))) {
-      i++;
-      continue;
+  for (const z of zones) {
+    i = Math.max(i, z.start);
+    while (i < z.end) {
+      if (!isDigitCode(text.charCodeAt(i))) {
+        i++;
+        continue;
+      }
+      // Start only at a token edge: "v1.2.3.4" and the tail of "1.2.3.4.5" are not addresses.
+      const startOk = !isWordAt(text, i - 1) && codeAt(text, i - 1) !== 46;
+      let j = i;
+      let octets = 0;
+      for (;;) {
+        const os = j;
+        while (j < n && j - os < 4 && isDigitCode(text.charCodeAt(j))) j++;
+        octets++;
+        if (octets < 4 && codeAt(text, j) === 46 && isDigitCode(codeAt(text, j + 1))) j++;
+        else break;
+      }
+      const after = codeAt(text, j);
+      const endOk = !isWordAt(text, j) && !(after === 46 && isDigitCode(codeAt(text, j + 1)));
+      if (startOk && octets === 4 && endOk && parseIPv4(text.slice(i, j))) {
+        out.push({ type: 'IP_ADDRESS', start: i, end: j });
+        i = j;
+        continue;
+      }
+      // Skip the rest of this dotted-number token so each char is scanned a bounded number of times.
+      while (i < n && (isDigitCode(text.charCodeAt(i)) || (text.charCodeAt(i) === 46 && isDigitCode(codeAt(text, i + 1))))) i++;
     }
-    // Start only at a token edge: "v1.2.3.4" and the tail of "1.2.3.4.5" are not addresses.
-    const startOk = !isWordAt(text, i - 1) && codeAt(text, i - 1) !== 46;
-    let j = i;
-    let octets = 0;
-    for (;;) {
-      const os = j;
-      while (j < n && j - os < 4 && isDigitCode(text.charCodeAt(j))) j++;
-      octets++;
-      if (octets < 4 && codeAt(text, j) === 46 && isDigitCode(codeAt(text, j + 1))) j++;
-      else break;
-    }
-    const after = codeAt(text, j);
-    const endOk = !isWordAt(text, j) && !(after === 46 && isDigitCode(codeAt(text, j + 1)));
-    if (startOk && octets === 4 && endOk && parseIPv4(text.slice(i, j))) {
-      out.push({ type: 'IP_ADDRESS', start: i, end: j });
-      i = j;
-      continue;
-    }
-    // Skip the rest of this dotted-number token so each char is scanned a bounded number of times.
-    while (i < n && (isDigitCode(text.charCodeAt(i)) || (text.charCodeAt(i) === 46 && isDigitCode(codeAt(text, i + 1))))) i++;
   }
   return out;
 }
@@ -592,16 +896,14 @@ function isV6Code(c: number): boolean {
 export function findIPv6(text: string): PiiMatch[] {
   const out: PiiMatch[] = [];
   const n = text.length;
+  // Every address holds a colon: candidates are the hex/colon/dot runs around colons.
   let i = 0;
-  while (i < n) {
-    if (!isV6Code(text.charCodeAt(i))) {
-      i++;
-      continue;
-    }
-    const runStart = i;
+  for (let colon = text.indexOf(':'); colon >= 0; colon = text.indexOf(':', i)) {
+    let runStart = colon;
+    while (runStart > i && isV6Code(text.charCodeAt(runStart - 1))) runStart--;
     let colons = 0;
-    for (; i < n && isV6Code(text.charCodeAt(i)); i++) if (text.charCodeAt(i) === 58) colons++;
-    const runEnd = i; // next iteration resumes after the run: linear
+    for (i = runStart; i < n && isV6Code(text.charCodeAt(i)); i++) if (text.charCodeAt(i) === 58) colons++;
+    const runEnd = i; // the next colon is looked for after the run: linear
     if (colons < 2 || runEnd - runStart > 46 || isWordAt(text, runStart - 1) || isWordAt(text, runEnd)) continue;
     let s = runStart;
     let e = runEnd;
@@ -626,8 +928,8 @@ function ipv6Plausible(cand: string): boolean {
   return (groups[0] ?? '').length === 4;
 }
 
-export function findIpAddresses(text: string): PiiMatch[] {
-  return resolveOverlaps([...findIPv6(text), ...findIPv4(text)]);
+export function findIpAddresses(text: string, zones: readonly NumericZone[] = numericZones(text)): PiiMatch[] {
+  return resolveOverlaps([...findIPv6(text), ...findIPv4(text, zones)]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -703,32 +1005,39 @@ function resolveCluster(cluster: PiiMatch[]): PiiMatch[] {
 
 /** All PII in `text`: sorted by start, non-overlapping (see `resolveOverlaps`). */
 export function detectPii(text: string): PiiMatch[] {
+  const zones = numericZones(text);
   const strong = [
     ...findEmails(text),
-    ...findCreditCards(text),
-    ...findSsns(text),
-    ...findIbans(text),
-    ...findIpAddresses(text),
+    ...findCreditCards(text, zones),
+    ...findSsns(text, zones),
+    ...findIbans(text, zones),
+    ...findIpAddresses(text, zones),
   ];
-  // PHONE loses every partial overlap anyway, so hide the other matches from the (slow) phone
-  // matcher: a log full of IP addresses then costs nothing there. Newlines keep offsets and
-  // are never part of a phone number.
-  return resolveOverlaps([...strong, ...findPhones(blankOut(text, strong))]);
+  // PHONE loses every partial overlap anyway, so the phone matcher only sees the parts of the
+  // zones outside the other matches: a log full of IP addresses then costs nothing there.
+  return resolveOverlaps([...strong, ...findPhones(text, zonesOutside(zones, strong))]);
 }
 
-function blankOut(text: string, spans: readonly PiiMatch[]): string {
-  if (spans.length === 0) return text;
+/** `zones` (sorted) minus `spans`. */
+function zonesOutside(zones: readonly NumericZone[], spans: readonly PiiMatch[]): readonly NumericZone[] {
+  if (spans.length === 0) return zones;
   const sorted = [...spans].sort((a, b) => a.start - b.start);
-  const parts: string[] = [];
-  let pos = 0;
-  for (const m of sorted) {
-    if (m.end <= pos) continue;
-    const from = Math.max(pos, m.start);
-    parts.push(text.slice(pos, from), '\n'.repeat(m.end - from));
-    pos = m.end;
+  const out: NumericZone[] = [];
+  let first = 0;
+  for (const z of zones) {
+    while (first < sorted.length && (sorted[first]?.end ?? 0) <= z.start) first++;
+    let start = z.start;
+    for (let k = first; start < z.end; k++) {
+      const span = sorted[k];
+      if (!span || span.start >= z.end) {
+        out.push({ start, end: z.end });
+        break;
+      }
+      if (span.start > start) out.push({ start, end: span.start });
+      start = Math.max(start, span.end);
+    }
   }
-  parts.push(text.slice(pos));
-  return parts.join('');
+  return out;
 }
 
 export function maskPii(text: string): MaskResult {
