@@ -2,7 +2,7 @@
  * Time for the coordinator: one clock every decision reads (tests move it instead of editing
  * rows), and one alarm at the earliest deadline any table holds.
  */
-import { INPUT_WAIT_MS, PENDING_SQL } from './job-queries.ts';
+import { INPUT_WAIT_MS } from './job-queries.ts';
 
 /** Wall time plus an offset that only tests move. */
 export class Clock {
@@ -39,7 +39,7 @@ export function nextDeadline(sql: SqlStorage, now: number): number | null {
          UNION ALL
          SELECT MIN(next_ms) AS t FROM schedules
          UNION ALL
-         SELECT MIN(created_ms) + ? AS t FROM jobs WHERE input_ready = 0 AND state IN ${PENDING_SQL}
+         SELECT MIN(created_ms) + ? AS t FROM jobs WHERE input_ready = 0
        )`,
       INPUT_WAIT_MS,
     )

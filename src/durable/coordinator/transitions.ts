@@ -168,11 +168,11 @@ export function recordResult(sql: SqlStorage, id: string, processedItems: number
   );
 }
 
-/** Any live state → a terminal one; frees the lease. `errorJson` is the failure to show, if any. */
+/** Any live state → a terminal one; frees the lease (and any wait for input). `errorJson` is the failure to show, if any. */
 export function moveToFinished(sql: SqlStorage, id: string, state: TerminalState, now: number, errorJson: string | null = null): boolean {
   return (
     sql.exec(
-      `UPDATE jobs SET state = ?, finished_ms = ?, lease_token = NULL, claimed = 0, lease_until_ms = NULL, error = COALESCE(?, error)
+      `UPDATE jobs SET state = ?, finished_ms = ?, lease_token = NULL, claimed = 0, lease_until_ms = NULL, error = COALESCE(?, error), input_ready = 1
        WHERE id = ? AND (state = 'running' OR state IN ${PENDING_SQL})`,
       state,
       now,
