@@ -30,7 +30,17 @@ export default defineConfig({
           cloudflareTest({
             wrangler,
             miniflare: {
-              bindings: { ...shared, MAX_QUEUE_SIZE: '10', MAX_JOBS_PER_MINUTE: '1000', MAX_RETRIES: '2', WEBHOOK_SIGNING_KEY: WEBHOOK_TEST_SIGNING_KEY },
+              bindings: {
+                ...shared,
+                MAX_QUEUE_SIZE: '10',
+                MAX_JOBS_PER_MINUTE: '1000',
+                MAX_RETRIES: '2',
+                WEBHOOK_SIGNING_KEY: WEBHOOK_TEST_SIGNING_KEY,
+                // Caps the coordinator enforces, small enough to reach in test/driven/hardening.test.ts.
+                MAX_WAITERS: '8',
+                MAX_EVENT_STREAMS: '4',
+                MAX_SCHEDULES: '5',
+              },
               queueProducers: { JOB_QUEUE: { queueName: 'undelivered' } },
               outboundService: webhookReceiver,
             },

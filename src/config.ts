@@ -20,6 +20,12 @@ const ConfigSchema = z.object({
   FAILED_JOB_TTL_MS: positiveInt,
   MAX_BODY_BYTES: positiveInt,
   RESULT_INLINE_LIMIT: positiveInt.max(10_000),
+  MAX_TENANT_FILE_BYTES: positiveInt,
+  MAX_TENANT_FILES: positiveInt,
+  MAX_OPEN_UPLOADS: positiveInt,
+  MAX_WAITERS: positiveInt,
+  MAX_EVENT_STREAMS: positiveInt,
+  MAX_SCHEDULES: positiveInt,
   ALLOW_INSECURE_CALLBACKS: z.enum(['true', 'false']).default('false'),
   WEBHOOK_SIGNING_KEY: z.string().optional(),
   API_KEYS: z.string().optional(),
@@ -40,6 +46,13 @@ export interface Config {
   failedJobTtlMs: number;
   maxBodyBytes: number;
   resultInlineLimit: number;
+  /** Per-tenant caps, each answered 429 QUOTA_EXCEEDED with Retry-After. */
+  maxTenantFileBytes: number;
+  maxTenantFiles: number;
+  maxOpenUploads: number;
+  maxWaiters: number;
+  maxEventStreams: number;
+  maxSchedules: number;
   allowInsecureCallbacks: boolean;
   /** Null: webhooks are not configured, and callbackUrl is refused. */
   webhookSigningKey: string | null;
@@ -77,6 +90,12 @@ export function loadConfig(env: Env): Config {
     failedJobTtlMs: v.FAILED_JOB_TTL_MS,
     maxBodyBytes: v.MAX_BODY_BYTES,
     resultInlineLimit: v.RESULT_INLINE_LIMIT,
+    maxTenantFileBytes: v.MAX_TENANT_FILE_BYTES,
+    maxTenantFiles: v.MAX_TENANT_FILES,
+    maxOpenUploads: v.MAX_OPEN_UPLOADS,
+    maxWaiters: v.MAX_WAITERS,
+    maxEventStreams: v.MAX_EVENT_STREAMS,
+    maxSchedules: v.MAX_SCHEDULES,
     allowInsecureCallbacks: v.ALLOW_INSECURE_CALLBACKS === 'true',
     webhookSigningKey: v.WEBHOOK_SIGNING_KEY || null,
     tenants: tenantsOf(v.API_KEYS),

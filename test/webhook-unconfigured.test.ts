@@ -27,7 +27,9 @@ describe('webhooks without a signing key', () => {
         await (instance as unknown as { alarm(): Promise<void> }).alarm();
       });
     }
-    const history = await client.json<{ events: { action: string; outcome: string }[] }>('GET', `/api/v1/jobs/${id}/history`);
-    expect(history.body.data.events.filter((e) => e.action === 'webhook.delivery').map((e) => e.outcome)).toEqual(['failed:not_configured,gave_up']);
+    const history = await client.json<{ events: { action: string; outcome: string; detail: string }[] }>('GET', `/api/v1/jobs/${id}/history`);
+    expect(history.body.data.events.filter((e) => e.action === 'webhook.delivery').map((e) => [e.outcome, e.detail])).toEqual([
+      ['failed', 'webhooks not configured, gave up'],
+    ]);
   });
 });

@@ -1,14 +1,15 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { createMiddleware } from 'hono/factory';
 import { HTTPException } from 'hono/http-exception';
-import { requestId } from 'hono/request-id';
 import { ConfigError, loadConfig } from '../config.ts';
 import { log } from '../log.ts';
 import { isTransient } from '../core/transient.ts';
 import { requireApiKey } from './auth.ts';
+import { requestId } from './request-id.ts';
 import type { AppEnv } from './context.ts';
-import { ApiError, errorEnvelope, fieldErrors, type ErrorCode } from './errors.ts';
+import { ApiError, echoId, errorEnvelope, fieldErrors, type ErrorCode } from './errors.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { datasetRoutes } from './routes/datasets.ts';
 import { fileRoutes } from './routes/files.ts';
@@ -24,7 +25,7 @@ function respond(c: Context<AppEnv>, error: ApiError): Response {
 
 /** Validation failures of any request part, in the contract's words. */
 function validationError(c: Context<AppEnv>, target: string, issues: Parameters<typeof fieldErrors>[0]): ApiError {
-  if (target === 'param') return new ApiError('JOB_NOT_FOUND', 'Job not found', { jobId: c.req.param('id') ?? '' });
+  if (target === 'param') return new ApiError('JOB_NOT_FOUND', 'Job not found', echoId('jobId', c.req.param('id')));
   if (target === 'json' && c.req.path === '/api/v1/jobs') {
     return jobBodyError(issues);
   }
@@ -51,6 +52,28 @@ function toApiError(error: unknown): ApiError {
   return new ApiError('INTERNAL_ERROR', 'Internal error');
 }
 
+function isFileUpload(c: Context<AppEnv>): boolean {
+  return c.req.method === 'PUT' && c.req.path.startsWith('/api/v1/files/');
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/**
+ * Every body but a file upload's is text: checked strictly here, so a byte sequence that is not
+ * UTF-8 is a 400 instead of U+FFFD characters in an accepted job. Hono caches the bytes read
+ * here for the route's own `c.req.json()`/`text()`.
+ */
+const strictUtf8Body = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.req.raw.body === null || isFileUpload(c)) return next();
+  const bytes = await c.req.arrayBuffer();
+  try {
+    utf8.decode(bytes);
+  } catch {
+    throw new ApiError('INVALID_JSON', 'The request body is not valid UTF-8');
+  }
+  return next();
+});
+
 export function createApp(): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
@@ -59,12 +82,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
     },
   });
 
-  app.use(
-    requestId({
-      generator: () => crypto.randomUUID(),
-      limitLength: 128,
-    }),
-  );
+  app.use(requestId);
   app.use(async (c, next) => {
     const started = Date.now();
     await next();
@@ -89,7 +107,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.use('/api/v1/*', requireApiKey);
   app.use('/api/v1/*', async (c, next) => {
     // File bodies stream to R2 under their own cap (MAX_UPLOAD_BYTES in routes/files.ts).
-    if (c.req.method === 'PUT' && c.req.path.startsWith('/api/v1/files/')) return next();
+    if (isFileUpload(c)) return next();
     return bodyLimit({
       maxSize: loadConfig(c.env).maxBodyBytes,
       onError: () => {
@@ -97,6 +115,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
       },
     })(c, next);
   });
+  app.use('/api/v1/*', strictUtf8Body);
 
   app.route('/api/v1', jobRoutes);
   app.route('/api/v1', auditRoutes);
@@ -105,7 +124,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route('/api/v1', fileRoutes);
   app.route('/api/v1', datasetRoutes);
 
-  app.notFound((c) => respond(c, new ApiError('NOT_FOUND', 'No such route', { path: c.req.path })));
+  app.notFound((c) => respond(c, new ApiError('NOT_FOUND', 'No such route')));
   app.onError((error, c) => {
     const apiError = toApiError(error);
     if (!(error instanceof ApiError) && !(error instanceof HTTPException)) {

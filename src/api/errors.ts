@@ -21,6 +21,7 @@ export const ERROR_STATUS = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   QUEUE_FULL: 429,
   RATE_LIMITED: 429,
+  QUOTA_EXCEEDED: 429,
   INTERNAL_ERROR: 500,
   AUTH_NOT_CONFIGURED: 503,
   SERVICE_UNAVAILABLE: 503,
@@ -58,6 +59,32 @@ export class ApiError extends Error {
   get status(): ErrorStatus {
     return ERROR_STATUS[this.code];
   }
+}
+
+/**
+ * What an identifier taken from the request may look like to be repeated in an error: the
+ * documented request-id pattern (README "Security"), or a UUID. An id that could be data — an
+ * email, a card or account number (12+ digits in a row), free text — is never repeated.
+ */
+const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const LONG_DIGIT_RUN = /\d{12,}/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isSafeId(value: string | undefined): value is string {
+  if (value === undefined) return false;
+  return UUID.test(value) || (SAFE_ID.test(value) && !LONG_DIGIT_RUN.test(value));
+}
+
+/** `{[name]: value}` when the value may be repeated back, else nothing. */
+export function echoId(name: string, value: string | undefined): Record<string, string> {
+  return isSafeId(value) ? { [name]: value } : {};
+}
+
+export type Quota = 'fileBytes' | 'files' | 'openUploads' | 'waiters' | 'eventStreams' | 'schedules';
+
+/** A per-tenant cap (README "Security") reached: 429, and which cap, so a client knows what to free. */
+export function quotaExceeded(quota: Quota, limit: number, retryAfterSec: number): ApiError {
+  return new ApiError('QUOTA_EXCEEDED', 'A per-tenant limit is reached', { quota, limit, retryAfter: retryAfterSec }, retryAfterSec);
 }
 
 export interface ErrorEnvelope {

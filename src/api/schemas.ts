@@ -4,6 +4,7 @@ import type { JobPriority, JobType } from '../core/job-types.ts';
 
 /** The job view is core (the coordinator presents it too); the API documents it from here. */
 export { JobPrioritySchema, JobStatusSchema, JobSummary, JobTypeSchema, JobView };
+import { MAX_PATH_BYTES } from '../core/key-limits.ts';
 
 export const MAX_WAIT_MS = 300_000;
 export const DEFAULT_WAIT_MS = 30_000;
@@ -169,7 +170,7 @@ export const FilePathParams = z.object({
   path: z.string().openapi({
     param: { name: 'path', in: 'path' },
     description:
-      'The file path; it may contain `/`. Letters, digits and `/ _ . -` only, at most 1024 bytes, no leading `/`, ' +
+      `The file path; it may contain \`/\`. Letters, digits and \`/ _ . -\` only, at most ${MAX_PATH_BYTES} bytes, no leading \`/\`, ` +
       'no empty, `.` or `..` segment and no percent-encoding (400 INVALID_PATH otherwise).',
     example: 'imports/reviews.csv',
   }),

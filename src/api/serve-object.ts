@@ -21,8 +21,24 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
 }
 
 /**
+ * What every stored file is served with: the bytes are a tenant's upload or export, so a browser
+ * must neither sniff them into HTML, nor render them inline on the API's origin, nor run their
+ * scripts (the sandbox CSP holds even if a client overrides the disposition).
+ */
+const INERT = {
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "sandbox; default-src 'none'",
+} as const;
+
+/** `attachment`, keeping a stored filename only when it is one (the stored value is ours). */
+function attachment(stored: string | undefined, fallbackName: string): string {
+  if (stored?.startsWith('attachment;')) return stored;
+  return `attachment; filename="${fallbackName.replace(/[^A-Za-z0-9._-]/g, '_')}"`;
+}
+
+/**
  * Streams an R2 object as the response (never buffered), honouring one `Range` (206, or 416
- * outside the object), with the Content-Type and Content-Disposition stored with it.
+ * outside the object), with the stored Content-Type, always as an inert attachment.
  */
 export async function serveObject(c: Context<AppEnv>, key: string, notFound: () => ApiError): Promise<Response> {
   const head = await c.env.BLOBS.head(key);
@@ -35,13 +51,13 @@ export async function serveObject(c: Context<AppEnv>, key: string, notFound: () 
   const object = await c.env.BLOBS.get(key, range ? { range, onlyIf: { etagMatches: head.etag } } : {});
   if (!object || !('body' in object)) throw notFound(); // replaced or deleted between the calls
   const headers = new Headers({
+    ...INERT,
+    'content-disposition': attachment(object.httpMetadata?.contentDisposition, key.slice(key.lastIndexOf('/') + 1)),
     'content-type': object.httpMetadata?.contentType ?? 'application/octet-stream',
     etag: object.httpEtag,
     'last-modified': object.uploaded.toUTCString(),
     'accept-ranges': 'bytes',
   });
-  const disposition = object.httpMetadata?.contentDisposition;
-  if (disposition) headers.set('content-disposition', disposition);
   if (range) {
     headers.set('content-length', String(range.length));
     headers.set('content-range', `bytes ${range.offset}-${range.offset + range.length - 1}/${object.size}`);

@@ -1,5 +1,7 @@
 /** The API_KEYS setting, `tenant:key,tenant:key`: read by auth (the keys) and the cron (the tenants). */
-const TENANT_ID = /^[a-z0-9-]{1,64}$/;
+import { MAX_TENANT_ID_LENGTH } from './key-limits.ts';
+
+const TENANT_ID = new RegExp(`^[a-z0-9-]{1,${MAX_TENANT_ID_LENGTH}}$`);
 
 export interface KeyEntry {
   tenant: string;

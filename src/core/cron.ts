@@ -2,18 +2,25 @@ import { Cron } from 'croner';
 
 export type CronCheck = { ok: true } | { ok: false; field: 'cron' | 'timezone'; message: string };
 
-/** Validates a five- or six-field cron expression and an IANA time zone. */
+/**
+ * Validates a five- or six-field cron expression and an IANA time zone. The messages never quote
+ * the input (croner's own do): a pasted value may be anything, a card number or an email.
+ */
 export function checkCron(expression: string, timezone: string): CronCheck {
   try {
     Intl.DateTimeFormat('en-US', { timeZone: timezone });
   } catch {
-    return { ok: false, field: 'timezone', message: `Unknown time zone ${JSON.stringify(timezone)}; use an IANA name such as Europe/Berlin` };
+    return { ok: false, field: 'timezone', message: 'Unknown time zone; use an IANA name such as Europe/Berlin' };
   }
   try {
     const next = new Cron(expression, { timezone, paused: true }).nextRun();
     return next ? { ok: true } : { ok: false, field: 'cron', message: 'The expression never fires' };
-  } catch (error) {
-    return { ok: false, field: 'cron', message: error instanceof Error ? error.message : 'Invalid cron expression' };
+  } catch {
+    return {
+      ok: false,
+      field: 'cron',
+      message: 'Invalid cron expression: use five or six space-separated fields (seconds optional) of numbers, ranges, steps, lists or *',
+    };
   }
 }
 

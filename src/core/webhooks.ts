@@ -1,30 +1,7 @@
 /** Webhook rules that need no I/O: which targets are allowed, and how deliveries are signed. */
+import { isNonPublicHost } from './address-ranges.ts';
 
 const encoder = new TextEncoder();
-
-function isPrivateIPv4(host: string): boolean {
-  const parts = host.split('.').map(Number);
-  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return false;
-  const [a = 0, b = 0] = parts;
-  return (
-    a === 0 ||
-    a === 10 ||
-    a === 127 ||
-    (a === 100 && b >= 64 && b <= 127) ||
-    (a === 169 && b === 254) ||
-    (a === 172 && b >= 16 && b <= 31) ||
-    (a === 192 && b === 168) ||
-    a >= 224
-  );
-}
-
-function isPrivateIPv6(host: string): boolean {
-  if (!host.startsWith('[')) return false;
-  const address = host.slice(1, -1).toLowerCase();
-  if (address === '::' || address === '::1') return true;
-  if (address.startsWith('::ffff:')) return true; // IPv4-mapped: judge it as the IPv4 it hides, i.e. refuse
-  return /^(fc|fd|fe[89ab])/.test(address);
-}
 
 export interface CallbackPolicy {
   /** Operator setting for local testing: http, loopback and any port are allowed. */
@@ -43,9 +20,8 @@ export function callbackUrlProblem(raw: string, policy: CallbackPolicy): string 
   if (policy.allowInsecure) return url.protocol === 'https:' || url.protocol === 'http:' ? null : 'callbackUrl must be http(s)';
   if (url.protocol !== 'https:') return 'callbackUrl must use https';
   if (url.port !== '') return 'callbackUrl must use the default https port';
-  const host = url.hostname.toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost') || isPrivateIPv4(host) || isPrivateIPv6(host)) {
-    return 'callbackUrl must not point at a private, loopback or link-local address';
+  if (isNonPublicHost(url.hostname)) {
+    return 'callbackUrl must not point at a private, loopback, link-local, multicast or reserved address';
   }
   return null;
 }

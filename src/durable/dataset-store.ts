@@ -93,6 +93,9 @@ function encodeKey(createdMs: number, id: string): string {
   return `${createdMs}_${id}`;
 }
 
+/** What `encodeKey` writes: the records endpoint refuses any other cursor (400), never restarts. */
+export const RECORD_CURSOR = /^\d{1,15}_[\x21-\x7e]{1,256}$/;
+
 function decodeKey(key: string): { createdMs: number; id: string } | null {
   const cut = key.indexOf('_');
   const createdMs = Number(key.slice(0, cut));

@@ -62,6 +62,13 @@ export class EventHub {
     return this.listeners.get(jobId)?.size ?? 0;
   }
 
+  /** Open streams over all jobs: what the per-tenant cap counts. */
+  total(): number {
+    let n = 0;
+    for (const set of this.listeners.values()) n += set.size;
+    return n;
+  }
+
   private deliver(jobId: string, listener: Listener, event: JobEvent): void {
     this.write(jobId, listener, formatEvent(event));
     if (TERMINAL.has(event.event)) this.drop(jobId, listener, true);

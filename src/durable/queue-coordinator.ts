@@ -7,6 +7,10 @@ import { isTerminal } from '../core/job-types.ts';
 import { presentJob, ttlFor, type JobViewData } from '../core/job-view.ts';
 import { loadConfig, type Config } from '../config.ts';
 import type { WorkMessage } from '../queue/work-message.ts';
+import { firingJobId } from '../core/cron.ts';
+import { fitsInline } from '../core/inline-payload.ts';
+import { log } from '../log.ts';
+import { jobInputKey, scheduleInputKey } from '../storage/job-blobs.ts';
 import { admissionWindow, findIdempotent, recordAdmission, referenceProblems, rememberIdempotency } from './coordinator/admission-store.ts';
 import { AlarmClock, Clock } from './coordinator/alarm-clock.ts';
 import { appendAudit, auditPage, jobHistory } from './coordinator/audit-log.ts';
@@ -23,7 +27,9 @@ import {
   type CleanupReport,
   type CompleteResult,
   type Completion,
+  type CreateScheduleResult,
   type EnqueueResult,
+  type EventsResult,
   type FailureReport,
   type FinishResult,
   type IdempotencyClaim,
@@ -55,7 +61,18 @@ import {
 import { dependencyFailed, INPUT_MISSING } from './coordinator/failures.ts';
 import { deleteExpiredJobs, LEASE_EXPIRED, pruneSideTables } from './coordinator/maintenance.ts';
 import { getMeta, isPaused, rememberTenant, setMeta } from './coordinator/meta.ts';
-import { deleteSchedule, fireDueSchedules, getSchedule, insertSchedule, listSchedules } from './coordinator/schedules.ts';
+import {
+  advanceSchedule,
+  countSchedules,
+  deleteSchedule,
+  dueSchedules,
+  getSchedule,
+  insertSchedule,
+  listSchedules,
+  skipFiring,
+  stillDue,
+  type DueSchedule,
+} from './coordinator/schedules.ts';
 import { queueStats } from './coordinator/stats.ts';
 import * as transition from './coordinator/transitions.ts';
 import { Waiters } from './coordinator/waiters.ts';
@@ -187,6 +204,7 @@ export class QueueCoordinator extends DurableObject<Env> {
     const job = getJob(this.sql, id);
     if (!job) return Promise.resolve({ ok: false, code: 'JOB_NOT_FOUND' });
     if (isTerminal(job.status)) return Promise.resolve({ ok: true, job, terminal: true });
+    if (this.waiters.total() >= this.config.maxWaiters) return Promise.resolve({ ok: false, code: 'QUOTA_EXCEEDED', limit: this.config.maxWaiters });
     return this.waiters.park<WaitResult>(
       id,
       timeoutMs,
@@ -201,15 +219,16 @@ export class QueueCoordinator extends DurableObject<Env> {
 
   /**
    * A live event stream for one job: the current state first (unless the client already saw it,
-   * per Last-Event-ID), then every change, closing after the terminal event. Null if unknown.
+   * per Last-Event-ID), then every change, closing after the terminal event.
    */
-  events(id: string, lastEventId: number | null): ReadableStream<Uint8Array> | null {
+  events(id: string, lastEventId: number | null): EventsResult {
     const row = jobRow(this.sql, id);
-    if (!row) return null;
+    if (!row) return { ok: false, code: 'JOB_NOT_FOUND' };
+    if (this.hub.total() >= this.config.maxEventStreams) return { ok: false, code: 'QUOTA_EXCEEDED', limit: this.config.maxEventStreams };
     const current = this.snapshot(row);
     // A terminal state is always sent, so the stream can close; a state already seen is not.
     const seen = lastEventId !== null && lastEventId >= current.id && !isTerminal(publicStatus(row.state));
-    return this.hub.open(id, seen ? null : current);
+    return { ok: true, stream: this.hub.open(id, seen ? null : current) };
   }
 
   /** Paused: nothing new starts, running jobs finish, admission goes on. */
@@ -221,12 +240,13 @@ export class QueueCoordinator extends DurableObject<Env> {
     return { paused };
   }
 
-  createSchedule(tenant: string, schedule: NewSchedule, who: Actor): ScheduleRecord {
+  createSchedule(tenant: string, schedule: NewSchedule, who: Actor): CreateScheduleResult {
     rememberTenant(this.sql, tenant);
+    if (countSchedules(this.sql) >= this.config.maxSchedules) return { ok: false, code: 'QUOTA_EXCEEDED', limit: this.config.maxSchedules };
     insertSchedule(this.sql, schedule, this.clock.now());
     this.audit(null, 'schedule.create', who, 'created', `${schedule.id} ${schedule.cron} ${schedule.timezone}`);
     this.rearm();
-    return getSchedule(this.sql, schedule.id) as ScheduleRecord;
+    return { ok: true, schedule: getSchedule(this.sql, schedule.id) as ScheduleRecord };
   }
 
   schedule(id: string): ScheduleRecord | null {
@@ -239,6 +259,8 @@ export class QueueCoordinator extends DurableObject<Env> {
 
   deleteSchedule(id: string, who: Actor): boolean {
     const gone = deleteSchedule(this.sql, id);
+    const tenant = getMeta(this.sql, 'tenant');
+    if (gone && tenant !== null) this.ctx.waitUntil(this.env.BLOBS.delete(scheduleInputKey(tenant, id)));
     if (gone) this.audit(null, 'schedule.delete', who, 'deleted', id);
     return gone;
   }
@@ -353,9 +375,15 @@ export class QueueCoordinator extends DurableObject<Env> {
   private async tick(): Promise<void> {
     const now = this.clock.now();
     for (const row of lapsedLeases(this.sql, now)) {
-      this.audit(row.id, 'job.lease', SYSTEM, 'expired', `attempt ${row.attempt}`);
-      if (row.cancel_requested === 1) this.finish(row.id, 'cancelled', now);
-      else this.failOrRetry(row, LEASE_EXPIRED, now);
+      try {
+        this.audit(row.id, 'job.lease', SYSTEM, 'expired', `attempt ${row.attempt}`);
+        if (row.cancel_requested === 1) this.finish(row.id, 'cancelled', now);
+        else this.failOrRetry(row, LEASE_EXPIRED, now);
+      } catch (error) {
+        this.alarmError(row.id, `lease of ${row.id}`, error);
+        // Looked at again one lease later, not on every alarm.
+        transition.postponeLapsedLease(this.sql, row.id, now + this.config.leaseMs);
+      }
     }
     for (const row of inputlessJobs(this.sql, now)) this.finish(row.id, 'failed', now, JSON.stringify({ ...INPUT_MISSING, attempts: row.attempt }));
     await this.fireSchedules(now);
@@ -363,13 +391,49 @@ export class QueueCoordinator extends DurableObject<Env> {
     await this.deliverWebhooks();
   }
 
-  /** Each due schedule creates an ordinary job, admitted like any other (schedules.ts). */
+  /**
+   * The error boundary of one unit of alarm work (a schedule, a webhook, a lapsed lease): the
+   * failure is audited, by the error's name only (a message may quote data), and the alarm goes on.
+   */
+  private alarmError(jobId: string | null, unit: string, error: unknown): void {
+    const name = error instanceof Error ? error.name : typeof error;
+    this.audit(jobId, 'alarm.error', SYSTEM, 'failed', `${unit}: ${name}`);
+    log('error', { event: 'alarm_error', unit: unit.split(' ')[0], errorName: name });
+  }
+
+  /**
+   * Each due schedule creates an ordinary job, admitted like any other; a refusal is counted and
+   * audited, not lost. The job id is derived from the schedule and due time, and the due time is
+   * re-checked after the input is written, so a firing that runs twice creates one job.
+   */
   private async fireSchedules(now: number): Promise<void> {
     const tenant = getMeta(this.sql, 'tenant');
     if (tenant === null) return;
-    const admit = (job: NewJob, who: Actor): boolean => this.admit(job, who, now).ok;
-    await fireDueSchedules(this.sql, { bucket: this.env.BLOBS, tenant, now, admit, later: (work) => this.ctx.waitUntil(work) });
+    for (const due of dueSchedules(this.sql, now)) {
+      try {
+        await this.fireSchedule(tenant, due, now);
+      } catch (error) {
+        this.alarmError(null, `schedule ${due.id}`, error);
+        skipFiring(this.sql, due, now);
+      }
+    }
   }
+
+  private async fireSchedule(tenant: string, due: DueSchedule, now: number): Promise<void> {
+    const id = await firingJobId(due.id, due.dueMs);
+    const { type, priority, size } = due.spec;
+    const input = 'data' in due.spec ? JSON.stringify(due.spec.data) : await (await this.env.BLOBS.get(scheduleInputKey(tenant, due.id)))?.text();
+    if (input === undefined) throw new Error('the schedule input is missing');
+    // A small input is kept beside the job; a big one is written to R2 first (and deleted if refused).
+    const inline = fitsInline(input);
+    if (!inline) await this.env.BLOBS.put(jobInputKey(tenant, id), input, { httpMetadata: { contentType: 'application/json' } });
+    if (!stillDue(this.sql, due.id, due.dueMs)) return;
+    const job: NewJob = { id, type, priority, ...size, runAtMs: null, dependsOn: [], retryOf: null, callbackUrl: null, input: inline ? input : null, awaitingInput: false };
+    const admitted = this.admit(job, { actor: `schedule:${due.id}`, requestId: null }, now).ok;
+    advanceSchedule(this.sql, due, now, admitted);
+    if (!admitted && !inline) this.ctx.waitUntil(this.env.BLOBS.delete(jobInputKey(tenant, id)));
+  }
+
 
   /** Deletes ended jobs past their TTL with their R2 objects, and old side-table rows. Safe to run twice or concurrently. */
   async cleanup(): Promise<CleanupReport> {
@@ -390,6 +454,7 @@ export class QueueCoordinator extends DurableObject<Env> {
       job: (id) => getJob(this.sql, id),
       view: (job) => this.view(job),
       audit: (jobId, outcome, detail) => this.audit(jobId, 'webhook.delivery', SYSTEM, outcome, detail),
+      failed: (jobId, error) => this.alarmError(jobId, `webhook of ${jobId}`, error),
     });
     if (sent) this.rearm();
   }

@@ -1,8 +1,8 @@
+import { MAX_PATH_BYTES } from '../core/key-limits.ts';
 import { tenantPrefix } from './job-blobs.ts';
 
 /** The seed's safe file path pattern; everything else about a path is checked by `filePathProblem`. */
 export const SAFE_PATH = /^[a-zA-Z0-9/_.-]+$/;
-export const MAX_PATH_BYTES = 1024;
 
 /**
  * Why `path` may not name a file, or null when it may. The pattern alone admits `..`, `.`,
@@ -47,7 +47,11 @@ export function pathOfKey(tenant: string, key: string): string {
 export async function uploadPrefix(tenant: string, uploadId: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(uploadId));
   const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-  return `${tenantPrefix(tenant)}uploads/${hex}/`;
+  return `${uploadsPrefix(tenant)}${hex}/`;
+}
+
+export function uploadsPrefix(tenant: string): string {
+  return `${tenantPrefix(tenant)}uploads/`;
 }
 
 /** Marks that the tenant owns a dataset, so datasets can be listed without a registry elsewhere. */

@@ -13,6 +13,11 @@ export function jobInputKey(tenant: string, jobId: string): string {
   return `${jobPrefix(tenant, jobId)}input.json`;
 }
 
+/** A schedule's job data, copied to each firing's job input (deleted with the schedule). */
+export function scheduleInputKey(tenant: string, scheduleId: string): string {
+  return `${tenantPrefix(tenant)}schedules/${scheduleId}/input.json`;
+}
+
 /** A data_export job's file: under the job's prefix, so cleanup deletes it with the job. */
 export function exportObjectKey(tenant: string, jobId: string, extension: string): string {
   return `${jobPrefix(tenant, jobId)}export.${extension}`;

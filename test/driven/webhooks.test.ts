@@ -27,9 +27,10 @@ async function jobWithCallback(client: Client, callbackUrl: string, extra: Recor
   return res.body.data.jobId;
 }
 
+/** Each delivery attempt as `outcome: detail`; the target's status never appears. */
 async function history(client: Client, id: string): Promise<string[]> {
-  const res = await client.json<{ events: { action: string; outcome: string }[] }>('GET', `/api/v1/jobs/${id}/history`);
-  return res.body.data.events.filter((e) => e.action === 'webhook.delivery').map((e) => e.outcome);
+  const res = await client.json<{ events: { action: string; outcome: string; detail: string }[] }>('GET', `/api/v1/jobs/${id}/history`);
+  return res.body.data.events.filter((e) => e.action === 'webhook.delivery').map((e) => `${e.outcome}: ${e.detail}`);
 }
 
 /**
@@ -54,7 +55,7 @@ describe('webhooks', () => {
     const id = await jobWithCallback(client, `https://receiver.test${path}`);
     await deliver(await client.pendingMessage(id));
     expect((await client.json('GET', `/api/v1/jobs/${id}`)).body.data).toMatchObject({ status: 'completed', callbackUrl: `https://receiver.test${path}` });
-    expect(await attempts(client, id, 1)).toEqual(['delivered:200']);
+    expect(await attempts(client, id, 1)).toEqual(['delivered: attempt 1']);
     const got = await received(path);
     expect(got).toHaveLength(1);
     expect(got[0]).toMatchObject({ verified: true, webhookId: `${id}:completed`, body: { type: 'job.completed', job: { id, status: 'completed' } } });
@@ -68,11 +69,11 @@ describe('webhooks', () => {
     const path = `/flaky/${client.tenant}/${crypto.randomUUID()}`;
     const id = await jobWithCallback(client, `https://receiver.test${path}`);
     await deliver(await client.pendingMessage(id));
-    expect(await attempts(client, id, 1)).toEqual(['failed:500']);
+    expect(await attempts(client, id, 1)).toEqual(['failed: attempt 1, will retry']);
     // The retry waits out its backoff (5–10 s); then the next alarm sends it again.
     expect(await received(path)).toHaveLength(1);
     await client.advanceClock(HOUR);
-    expect(await attempts(client, id, 2)).toEqual(['failed:500', 'delivered:200']);
+    expect(await attempts(client, id, 2)).toEqual(['failed: attempt 1, will retry', 'delivered: attempt 2']);
     expect((await received(path)).map((s) => s.verified)).toEqual([true, true]);
   });
 
@@ -82,13 +83,13 @@ describe('webhooks', () => {
     const id = await jobWithCallback(client, `https://receiver.test${path}`, { delay: 60_000 });
     await client.json('DELETE', `/api/v1/jobs/${id}`);
     // Each round makes the retry due at once; an alarm may also fire on its own meanwhile.
-    for (let round = 0; round < 30 && !(await history(client, id)).some((o) => o.endsWith('gave_up')); round++) {
+    for (let round = 0; round < 30 && !(await history(client, id)).some((o) => o.endsWith('gave up')); round++) {
       await client.advanceClock(HOUR);
       await runDurableObjectAlarm(client.coordinator());
     }
     const outcomes = await history(client, id);
     expect(outcomes).toHaveLength(8);
-    expect(outcomes.at(-1)).toBe('failed:503,gave_up');
+    expect(outcomes.at(-1)).toBe('failed: attempt 8, gave up');
     expect((await received(path))[0]?.body.type).toBe('job.cancelled');
   });
 

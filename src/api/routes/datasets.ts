@@ -1,17 +1,17 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { createMiddleware } from 'hono/factory';
 import { isTerminal } from '../../core/job-types.ts';
-import { datasetStoreFor, MAX_READ_LIMIT, type Owned } from '../../durable/dataset-store.ts';
+import { datasetStoreFor, MAX_READ_LIMIT, RECORD_CURSOR, type Owned } from '../../durable/dataset-store.ts';
 import { coordinatorFor } from '../../durable/coordinator-stub.ts';
 import { datasetMarkerKey, datasetsPrefix } from '../../storage/file-keys.ts';
 import type { AppEnv } from '../context.ts';
 import { ok } from '../ok.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError, echoId } from '../errors.ts';
 import { errors, json, security } from '../openapi.ts';
 import { DatasetListItemSchema, DatasetRecordSchema, DatasetSchema, IdParams, SentimentLabelSchema } from '../schemas.ts';
 
 function notFound(id: string): ApiError {
-  return new ApiError('DATASET_NOT_FOUND', 'Dataset not found', { datasetId: id });
+  return new ApiError('DATASET_NOT_FOUND', 'Dataset not found', echoId('datasetId', id));
 }
 
 /** A malformed id names no dataset: 404, answered before the query is validated, as for any unknown id. */
@@ -32,7 +32,7 @@ const ListQuery = z.strictObject({
 });
 
 const RecordsQuery = z.strictObject({
-  cursor: z.string().max(2048).optional(),
+  cursor: z.string().regex(RECORD_CURSOR, 'Not a cursor this endpoint returned').optional().openapi({ description: 'cursor of the previous page' }),
   limit: z.coerce.number().int().min(1).max(MAX_READ_LIMIT).default(100),
   sentiment: SentimentLabelSchema.optional(),
   start: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Only records created at or after this time' }),

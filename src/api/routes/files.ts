@@ -1,9 +1,12 @@
 import { createRoute, OpenAPIHono, type RouteConfig, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { MAX_PATH_BYTES } from '../../core/key-limits.ts';
 import { fileKey, filePathProblem, filesPrefix, pathOfKey, prefixProblem, uploadPrefix } from '../../storage/file-keys.ts';
+import { loadConfig } from '../../config.ts';
+import { fileUsage } from '../../storage/tenant-usage.ts';
 import type { AppEnv } from '../context.ts';
 import { ok } from '../ok.ts';
-import { ApiError, fieldErrors } from '../errors.ts';
+import { ApiError, fieldErrors, quotaExceeded } from '../errors.ts';
 import { binary, errors, json, openapiRestPath, security } from '../openapi.ts';
 import { FilePathParams, FileSchema, StoredFileSchema, UploadedPartSchema, UploadStartedSchema } from '../schemas.ts';
 import { serveObject } from '../serve-object.ts';
@@ -29,7 +32,7 @@ function pathOf(c: Ctx): string {
   const raw = new URL(c.req.url).pathname.slice(ROUTE_PREFIX.length);
   if (raw.includes('%')) throw new ApiError('INVALID_PATH', 'Percent-encoded characters are not allowed in file paths');
   const problem = filePathProblem(raw);
-  if (problem) throw new ApiError('INVALID_PATH', problem, { maxBytes: 1024 });
+  if (problem) throw new ApiError('INVALID_PATH', problem, { maxBytes: MAX_PATH_BYTES });
   return raw;
 }
 
@@ -50,6 +53,26 @@ function declaredLength(c: Ctx): number {
 
 function bodyOf(c: Ctx): ReadableStream | string {
   return c.req.raw.body ?? '';
+}
+
+/** Storage caps clear only when the tenant deletes something: a retry is worth it in minutes. */
+const STORAGE_RETRY_AFTER_SEC = 60;
+
+/**
+ * Refuses a write that would take the tenant past its storage caps: `addBytes` arrive, replacing
+ * `replacedBytes`; `newFile` adds a file, `newUpload` opens an upload. Checked before the write;
+ * writes racing each other may pass together, so a cap can be overshot by what is in flight.
+ */
+async function ensureRoom(c: Ctx, change: { addBytes?: number; replacedBytes?: number; newFile?: boolean; newUpload?: boolean }): Promise<void> {
+  const config = loadConfig(c.env);
+  const usage = await fileUsage(c.env.BLOBS, c.get('tenant'), Date.now());
+  if (change.newUpload && usage.openUploads >= config.maxOpenUploads) {
+    throw quotaExceeded('openUploads', config.maxOpenUploads, STORAGE_RETRY_AFTER_SEC);
+  }
+  if (change.newFile && usage.files >= config.maxTenantFiles) throw quotaExceeded('files', config.maxTenantFiles, STORAGE_RETRY_AFTER_SEC);
+  if (usage.bytes - (change.replacedBytes ?? 0) + (change.addBytes ?? 0) > config.maxTenantFileBytes) {
+    throw quotaExceeded('fileBytes', config.maxTenantFileBytes, STORAGE_RETRY_AFTER_SEC);
+  }
 }
 
 function describe(tenant: string, object: R2Object) {
@@ -144,6 +167,7 @@ const CompleteBody = z
 
 async function createUpload(c: Ctx, path: string) {
   const tenant = c.get('tenant');
+  await ensureRoom(c, { newUpload: true, newFile: (await c.env.BLOBS.head(fileKey(tenant, path))) === null });
   const contentType = c.req.header('content-type');
   const upload = await c.env.BLOBS.createMultipartUpload(fileKey(tenant, path), contentType ? { httpMetadata: { contentType } } : {});
   const prefix = await uploadPrefix(tenant, upload.uploadId);
@@ -156,9 +180,11 @@ async function uploadPart(c: Ctx, path: string, uploadId: string, partNumberRaw:
   if (!partNumber.success) throw new ApiError('INVALID_PART', `partNumber must be an integer from 1 to ${MAX_PARTS}`);
   const session = await sessionOf(c, path, uploadId);
   const size = declaredLength(c);
-  const others = (await recordedParts(c.env.BLOBS, session)).filter((p) => p.partNumber !== partNumber.data);
+  const recorded = await recordedParts(c.env.BLOBS, session);
+  const others = recorded.filter((p) => p.partNumber !== partNumber.data);
   const problem = partLayoutProblem([...others, { partNumber: partNumber.data, size }]);
   if (problem) throw new ApiError('INVALID_PART', problem, { partNumber: partNumber.data, size, minPartBytes: MIN_PART_BYTES });
+  await ensureRoom(c, { addBytes: size, replacedBytes: recorded.find((p) => p.partNumber === partNumber.data)?.size ?? 0 });
   const upload = c.env.BLOBS.resumeMultipartUpload(fileKey(c.get('tenant'), path), uploadId);
   const part = await upload.uploadPart(partNumber.data, bodyOf(c));
   await c.env.BLOBS.put(`${session.prefix}parts/${String(part.partNumber).padStart(5, '0')}`, '', {
@@ -213,10 +239,12 @@ async function abortUpload(c: Ctx, path: string, uploadId: string) {
 // ---- whole files ----------------------------------------------------------------------------
 
 async function putFile(c: Ctx, path: string) {
-  declaredLength(c);
+  const length = declaredLength(c);
   const tenant = c.get('tenant');
   const key = fileKey(tenant, path);
-  const existed = (await c.env.BLOBS.head(key)) !== null;
+  const previous = await c.env.BLOBS.head(key);
+  const existed = previous !== null;
+  await ensureRoom(c, { addBytes: length, replacedBytes: previous?.size ?? 0, newFile: !existed });
   const contentType = c.req.header('content-type');
   // The body streams into R2; it is never read into memory here.
   const object = await c.env.BLOBS.put(key, bodyOf(c), contentType ? { httpMetadata: { contentType } } : {});
@@ -266,7 +294,8 @@ const putFileRoute = fileOperation({
     `The body streams to storage as it is, of any media type (stored as the file's Content-Type). It needs a ` +
     `Content-Length (411 without one) of at most ${MAX_UPLOAD_BYTES} bytes (413 above). With \`?uploadId=&partNumber=\` ` +
     `the body is part \`partNumber\` (1–${MAX_PARTS}) of that multipart upload: every part but the last at least ` +
-    `${MIN_PART_BYTES} bytes and all of them the same size, else 400 INVALID_PART at once; re-sending a part replaces it.`,
+    `${MIN_PART_BYTES} bytes and all of them the same size, else 400 INVALID_PART at once; re-sending a part replaces it. ` +
+    'A write past the tenant\'s stored-bytes or file-count cap is 429 QUOTA_EXCEEDED with Retry-After.',
   request: {
     query: z.object({
       uploadId: UploadIdQuery.optional(),
@@ -277,7 +306,7 @@ const putFileRoute = fileOperation({
   responses: {
     200: json(z.union([StoredFileSchema, UploadedPartSchema]), 'A file replaced (`overwritten: true`), or a part stored'),
     201: json(StoredFileSchema, 'A new file'),
-    ...errors(400, 401, 404, 411, 413),
+    ...errors(400, 401, 404, 411, 413, 429),
   },
 });
 
@@ -287,7 +316,8 @@ const postFileRoute = fileOperation({
   description:
     '`?uploads` starts a multipart upload of the path; the request\'s Content-Type becomes the file\'s, and the body is ' +
     'ignored. `?uploadId=` completes one from its parts: 201 for a new file, 200 with `overwritten: true` for a ' +
-    'replaced one. Either switch is required (400 INVALID_REQUEST without).',
+    'replaced one. Either switch is required (400 INVALID_REQUEST without). Past the cap of open uploads per tenant, ' +
+    '`?uploads` is 429 QUOTA_EXCEEDED with Retry-After.',
   request: {
     query: z.object({
       uploads: z.string().optional().openapi({ description: 'Present, without a value, to start an upload' }),
@@ -298,7 +328,7 @@ const postFileRoute = fileOperation({
   responses: {
     200: json(StoredFileSchema, 'Completed, replacing a file'),
     201: json(z.union([UploadStartedSchema, StoredFileSchema]), 'An upload started (?uploads), or completed into a new file'),
-    ...errors(400, 401, 404, 413),
+    ...errors(400, 401, 404, 413, 429),
   },
 });
 
@@ -328,7 +358,7 @@ const deleteFileRoute = fileOperation({
 export const fileRoutes = new OpenAPIHono<AppEnv>().openapi(listFiles, async (c) => {
   const { prefix, cursor, limit } = c.req.valid('query');
   const problem = prefixProblem(prefix);
-  if (problem) throw new ApiError('INVALID_PATH', problem);
+  if (problem) throw new ApiError('INVALID_PATH', problem, { maxBytes: MAX_PATH_BYTES });
   const tenant = c.get('tenant');
   const page = await c.env.BLOBS.list({ prefix: `${filesPrefix(tenant)}${prefix}`, limit, ...(cursor ? { cursor } : {}) });
   return ok(

@@ -8,7 +8,7 @@ import { handlerFor } from '../../handlers/registry.ts';
 import { jobInputKey, readResultItems } from '../../storage/job-blobs.ts';
 import type { AppEnv } from '../context.ts';
 import { ok, okWithMessage } from '../ok.ts';
-import { ApiError, errorEnvelope } from '../errors.ts';
+import { ApiError, echoId, errorEnvelope, quotaExceeded } from '../errors.ts';
 import { actorOf, parseJobBody, submitJob, submitJobs } from '../submit.ts';
 import { CreateJobBody } from '../create-job-body.ts';
 import { errors, json, security } from '../openapi.ts';
@@ -53,8 +53,11 @@ function createdView(job: JobRecord) {
   return { jobId: job.id, type: job.type, status: job.status, priority: job.priority, createdAt: new Date(job.createdMs).toISOString() };
 }
 
+/** Waits and streams end on their own within minutes: a slot is worth retrying soon. */
+const HELD_OPEN_RETRY_AFTER_SEC = 5;
+
 function notFound(id: string): ApiError {
-  return new ApiError('JOB_NOT_FOUND', 'Job not found', { jobId: id });
+  return new ApiError('JOB_NOT_FOUND', 'Job not found', echoId('jobId', id));
 }
 
 /** The job as the API shows it, with the first page of a completed job's items inlined. */
@@ -142,10 +145,12 @@ const waitJob = createRoute({
   method: 'post',
   path: '/jobs/{id}/wait',
   summary: 'Wait until the job completes, fails or is cancelled',
-  description: 'Answers the moment the job reaches a terminal state, or 408 JOB_TIMEOUT at the deadline.',
+  description:
+    'Answers the moment the job reaches a terminal state, or 408 JOB_TIMEOUT at the deadline. Past the cap of waits ' +
+    'held open per tenant (MAX_WAITERS), 429 QUOTA_EXCEEDED with Retry-After.',
   security,
   request: { params: IdParams, body: { required: false, content: { 'application/json': { schema: WaitBody } } } },
-  responses: { 200: json(JobView, 'The finished job'), ...errors(400, 401, 404, 408) },
+  responses: { 200: json(JobView, 'The finished job'), ...errors(400, 401, 404, 408, 429) },
 });
 
 const resultPage = createRoute({
@@ -200,13 +205,13 @@ const events = createRoute({
   description:
     'Sends the current state first, then `status`, `progress` and a final `completed` | `failed` | `cancelled` event, ' +
     'then closes. Event ids number the job\'s states; reconnect with `Last-Event-ID` to skip a state already seen. ' +
-    'Heartbeat comments every 15 s.',
+    'Heartbeat comments every 15 s. Past the cap of open streams per tenant (MAX_EVENT_STREAMS), 429 QUOTA_EXCEEDED with Retry-After.',
   security,
   request: {
     params: IdParams,
     headers: z.object({ 'last-event-id': z.string().regex(/^\d{1,15}$/).optional() }),
   },
-  responses: { 200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } }, ...errors(401, 404) },
+  responses: { 200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } }, ...errors(401, 404, 429) },
 });
 
 const bulkCreate = createRoute({
@@ -333,7 +338,7 @@ export const jobRoutes = new OpenAPIHono<AppEnv>()
     const { id } = c.req.valid('param');
     const { timeout } = WaitBody.parse(c.req.valid('json'));
     const outcome = await coordinatorFor(c.env, c.get('tenant')).wait(id, timeout, actorOf(c));
-    if (!outcome.ok) throw notFound(id);
+    if (!outcome.ok) throw outcome.code === 'QUOTA_EXCEEDED' ? quotaExceeded('waiters', outcome.limit, HELD_OPEN_RETRY_AFTER_SEC) : notFound(id);
     if (!outcome.terminal) {
       throw new ApiError('JOB_TIMEOUT', 'Job timeout', {
         jobId: id,
@@ -384,7 +389,7 @@ export const jobRoutes = new OpenAPIHono<AppEnv>()
   .openapi(events, async (c) => {
     const { id } = c.req.valid('param');
     const lastEventId = c.req.valid('header')['last-event-id'];
-    const stream = await coordinatorFor(c.env, c.get('tenant')).events(id, lastEventId === undefined ? null : Number(lastEventId));
-    if (!stream) throw notFound(id);
-    return c.body(stream, 200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
+    const opened = await coordinatorFor(c.env, c.get('tenant')).events(id, lastEventId === undefined ? null : Number(lastEventId));
+    if (!opened.ok) throw opened.code === 'QUOTA_EXCEEDED' ? quotaExceeded('eventStreams', opened.limit, HELD_OPEN_RETRY_AFTER_SEC) : notFound(id);
+    return c.body(opened.stream, 200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
   });

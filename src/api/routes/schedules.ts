@@ -3,9 +3,10 @@ import { checkCron } from '../../core/cron.ts';
 import type { ScheduleRecord } from '../../durable/coordinator/contract.ts';
 import { coordinatorFor } from '../../durable/coordinator-stub.ts';
 import { handlerFor, jobSize } from '../../handlers/registry.ts';
+import { scheduleInputKey } from '../../storage/job-blobs.ts';
 import type { AppEnv } from '../context.ts';
 import { ok } from '../ok.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError, echoId, quotaExceeded } from '../errors.ts';
 import { errors, json, security } from '../openapi.ts';
 import { CreateScheduleBody, DeletedSchedule, IdParams, ScheduleView } from '../schemas.ts';
 import { actorOf, parseJobBody, referenceError } from '../submit.ts';
@@ -26,17 +27,23 @@ function view(s: ScheduleRecord): z.infer<typeof ScheduleView> {
   };
 }
 
-const notFound = (id: string) => new ApiError('NOT_FOUND', 'Schedule not found', { scheduleId: id });
+const notFound = (id: string) => new ApiError('NOT_FOUND', 'Schedule not found', echoId('scheduleId', id));
 const invalid = (errorsList: { field: string; message: string }[]) => new ApiError('INVALID_REQUEST', 'Invalid schedule', { errors: errorsList });
 const ONE_OFF_OPTIONS = ['runAt', 'delay', 'dependsOn', 'callbackUrl'] as const;
+/** A schedule's job data is copied into every firing: kept small. */
+const MAX_SCHEDULE_DATA_BYTES = 1024 * 1024;
+const encoder = new TextEncoder();
 
 const create = createRoute({
   method: 'post',
   path: '/schedules',
   summary: 'Create a recurring schedule: each firing creates an ordinary job',
+  description:
+    `The job's \`data\` is at most ${MAX_SCHEDULE_DATA_BYTES} bytes as JSON (413 PAYLOAD_TOO_LARGE). A tenant has at most ` +
+    'MAX_SCHEDULES schedules (429 QUOTA_EXCEEDED with Retry-After; delete one first).',
   security,
   request: { body: { required: true, content: { 'application/json': { schema: CreateScheduleBody } } } },
-  responses: { 201: json(ScheduleView, 'The schedule'), ...errors(400, 401) },
+  responses: { 201: json(ScheduleView, 'The schedule'), ...errors(400, 401, 413, 429) },
 });
 const list = createRoute({
   method: 'get',
@@ -77,21 +84,23 @@ export const scheduleRoutes = new OpenAPIHono<AppEnv>()
     if (!handler) throw new ApiError('INVALID_JOB_TYPE', 'Invalid job type', {});
     const invalidJob = await referenceError(c, handler, parsed.body);
     if (invalidJob) throw invalidJob;
-    const schedule = await coordinatorFor(c.env, tenant).createSchedule(
+    const dataJson = JSON.stringify(parsed.body.data);
+    if (encoder.encode(dataJson).byteLength > MAX_SCHEDULE_DATA_BYTES) {
+      throw new ApiError('PAYLOAD_TOO_LARGE', "The schedule's job data is too large", { field: 'job.data', limitBytes: MAX_SCHEDULE_DATA_BYTES });
+    }
+    const id = crypto.randomUUID();
+    const key = scheduleInputKey(tenant, id);
+    await c.env.BLOBS.put(key, dataJson, { httpMetadata: { contentType: 'application/json' } });
+    const created = await coordinatorFor(c.env, tenant).createSchedule(
       tenant,
-      {
-        id: crypto.randomUUID(),
-        cron: body.cron,
-        timezone: body.timezone,
-        job: {
-          type: parsed.body.type,
-          priority: parsed.body.priority,
-          dataJson: JSON.stringify(parsed.body.data),
-          size: jobSize(handler, parsed.body.data),
-        },
-      },
+      { id, cron: body.cron, timezone: body.timezone, job: { type: handler.type, priority: parsed.body.priority, size: jobSize(handler, parsed.body.data) } },
       actorOf(c),
     );
+    if (!created.ok) {
+      c.executionCtx.waitUntil(c.env.BLOBS.delete(key));
+      throw quotaExceeded('schedules', created.limit, 60);
+    }
+    const schedule = created.schedule;
     c.header('Location', `/api/v1/schedules/${schedule.id}`);
     return ok(c, view(schedule), 201);
   })

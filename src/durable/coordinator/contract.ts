@@ -35,13 +35,19 @@ export interface JobSize {
   estimatedMemoryBytes: number;
 }
 
-/** A recurring schedule: each firing creates an ordinary job from `job`, its data already validated and sized. */
+/**
+ * A recurring schedule: each firing creates an ordinary job from `job`, its data already validated
+ * and sized. The data itself lives in R2 (`scheduleInputKey`, written by the Worker before this
+ * call), like a job's input: the row holds only what lists and firings need, no large blob.
+ */
 export interface NewSchedule {
   id: string;
   cron: string;
   timezone: string;
-  job: { type: JobType; priority: JobPriority; dataJson: string; size: JobSize };
+  job: { type: JobType; priority: JobPriority; size: JobSize };
 }
+
+export type CreateScheduleResult = { ok: true; schedule: ScheduleRecord } | OverCap;
 
 export interface ScheduleRecord {
   id: string;
@@ -121,7 +127,12 @@ export type CancelResult =
   | { ok: false; code: 'JOB_NOT_FOUND' }
   | { ok: false; code: 'JOB_NOT_CANCELLABLE'; currentStatus: JobStatus };
 
-export type WaitResult = { ok: true; job: JobRecord; terminal: boolean } | { ok: false; code: 'JOB_NOT_FOUND' };
+/** A per-tenant cap on calls held open (README "Security"): reached, the call is refused at once. */
+export type OverCap = { ok: false; code: 'QUOTA_EXCEEDED'; limit: number };
+
+export type WaitResult = { ok: true; job: JobRecord; terminal: boolean } | { ok: false; code: 'JOB_NOT_FOUND' } | OverCap;
+
+export type EventsResult = { ok: true; stream: ReadableStream<Uint8Array> } | { ok: false; code: 'JOB_NOT_FOUND' } | OverCap;
 
 /** A lease-holding call that no longer holds the lease: an old attempt, a duplicate, a finished job. */
 export type Stale = { ok: false; code: 'STALE' };

@@ -1,12 +1,10 @@
 /**
- * Recurring schedules (BullMQ's job scheduler, River's periodic enqueuer): each row holds what a
- * firing needs (type, priority, the validated data and its size), so firing needs no handler.
+ * Recurring schedules (BullMQ's job scheduler, River's periodic enqueuer): each row holds type,
+ * priority and the data's size, so firing needs no handler; the data is in R2 beside it.
  */
-import { firingJobId, nextFiring } from '../../core/cron.ts';
-import { fitsInline } from '../../core/inline-payload.ts';
+import { nextFiring } from '../../core/cron.ts';
 import type { JobPriority, JobType } from '../../core/job-types.ts';
-import { jobInputKey } from '../../storage/job-blobs.ts';
-import type { Actor, JobSize, NewJob, NewSchedule, ScheduleRecord } from './contract.ts';
+import type { JobSize, NewSchedule, ScheduleRecord } from './contract.ts';
 
 interface ScheduleRow extends Record<string, SqlStorageValue> {
   id: string;
@@ -20,11 +18,14 @@ interface ScheduleRow extends Record<string, SqlStorageValue> {
   refused: number;
 }
 
-/** What one firing creates. Rows from before sizes were stored have none: such a job is sized 0. */
+/**
+ * What one firing creates. Rows from before sizes were stored have none: such a job is sized 0.
+ * Rows from before the data moved to R2 still hold it inline (`data`).
+ */
 export interface FiringSpec {
   type: JobType;
   priority: JobPriority;
-  data: unknown;
+  data?: unknown;
   size: JobSize;
 }
 
@@ -55,16 +56,19 @@ function toSchedule(row: ScheduleRow): ScheduleRecord {
 }
 
 export function insertSchedule(sql: SqlStorage, schedule: NewSchedule, now: number): void {
-  const { type, priority, dataJson, size } = schedule.job;
   sql.exec(
     'INSERT INTO schedules (id, cron, timezone, job, next_ms, created_ms) VALUES (?, ?, ?, ?, ?, ?)',
     schedule.id,
     schedule.cron,
     schedule.timezone,
-    JSON.stringify({ type, priority, data: JSON.parse(dataJson) as unknown, size }),
+    JSON.stringify(schedule.job),
     nextFiring(schedule.cron, schedule.timezone, now),
     now,
   );
+}
+
+export function countSchedules(sql: SqlStorage): number {
+  return sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM schedules').one().n;
 }
 
 export function getSchedule(sql: SqlStorage, id: string): ScheduleRecord | null {
@@ -95,6 +99,20 @@ export function stillDue(sql: SqlStorage, id: string, dueMs: number): boolean {
   return sql.exec<{ next_ms: number | null }>('SELECT next_ms FROM schedules WHERE id = ?', id).toArray()[0]?.next_ms === dueMs;
 }
 
+/**
+ * Skips a firing that failed (error boundary of the alarm): counted as refused, moved to the next
+ * firing after now, or stopped (next_ms NULL) when even that cannot be computed.
+ */
+export function skipFiring(sql: SqlStorage, due: DueSchedule, now: number): void {
+  let next: number | null;
+  try {
+    next = nextFiring(due.cron, due.timezone, now);
+  } catch {
+    next = null;
+  }
+  sql.exec('UPDATE schedules SET next_ms = ?, refused = refused + 1 WHERE id = ?', next, due.id);
+}
+
 /** Counts the firing and moves to the next one after now: missed firings (the object was away) are not replayed. */
 export function advanceSchedule(sql: SqlStorage, due: DueSchedule, now: number, admitted: boolean): void {
   sql.exec(
@@ -105,29 +123,4 @@ export function advanceSchedule(sql: SqlStorage, due: DueSchedule, now: number, 
     admitted ? 0 : 1,
     due.id,
   );
-}
-
-/**
- * Each due schedule creates an ordinary job through `admit`; a refusal is counted, not lost. The
- * job id is derived from the schedule and due time, and the due time is re-checked after any
- * await, so a firing that runs twice creates one job. A small input is kept inline; a big one is
- * written to R2 first (and deleted again if the job is refused).
- */
-export async function fireDueSchedules(
-  sql: SqlStorage,
-  firing: { bucket: R2Bucket; tenant: string; now: number; admit: (job: NewJob, who: Actor) => boolean; later: (work: Promise<unknown>) => void },
-): Promise<void> {
-  const { bucket, tenant, now } = firing;
-  for (const due of dueSchedules(sql, now)) {
-    const id = await firingJobId(due.id, due.dueMs);
-    const { type, priority, data, size } = due.spec;
-    const input = JSON.stringify(data);
-    const inline = fitsInline(input);
-    if (!inline) await bucket.put(jobInputKey(tenant, id), input, { httpMetadata: { contentType: 'application/json' } });
-    if (!stillDue(sql, due.id, due.dueMs)) continue;
-    const job: NewJob = { id, type, priority, ...size, runAtMs: null, dependsOn: [], retryOf: null, callbackUrl: null, input: inline ? input : null, awaitingInput: false };
-    const admitted = firing.admit(job, { actor: `schedule:${due.id}`, requestId: null });
-    advanceSchedule(sql, due, now, admitted);
-    if (!admitted && !inline) firing.later(bucket.delete(jobInputKey(tenant, id)));
-  }
 }

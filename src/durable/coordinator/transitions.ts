@@ -125,6 +125,11 @@ export function recordProgress(
   );
 }
 
+/** A lapsed lease whose expiry failed to apply (the alarm's error boundary): looked at again at `untilMs`. */
+export function postponeLapsedLease(sql: SqlStorage, id: string, untilMs: number): void {
+  sql.exec("UPDATE jobs SET lease_until_ms = ? WHERE id = ? AND state = 'running'", untilMs, id);
+}
+
 /** The worker hands the rest to a new message: the lease is offered again under a new token. */
 export function yieldLease(sql: SqlStorage, id: string, token: string, next: string): boolean {
   return sql.exec("UPDATE jobs SET lease_token = ?, claimed = 0 WHERE id = ? AND state = 'running' AND lease_token = ?", next, id, token).rowsWritten > 0;

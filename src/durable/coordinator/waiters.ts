@@ -36,4 +36,11 @@ export class Waiters {
   count(jobId: string): number {
     return this.byJob.get(jobId)?.size ?? 0;
   }
+
+  /** Waiters over all jobs: what the per-tenant cap counts. */
+  total(): number {
+    let n = 0;
+    for (const set of this.byJob.values()) n += set.size;
+    return n;
+  }
 }

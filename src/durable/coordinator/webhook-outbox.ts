@@ -37,28 +37,31 @@ function dropWebhook(sql: SqlStorage, jobId: string): void {
 }
 
 /**
- * Records one attempt's outcome and returns the audit outcome, or null when the row was already
- * settled. Counted in SQL, not from a snapshot: every attempt is counted once, even overlapping ones.
+ * Records one attempt and returns the audit outcome and detail, or null when the row was already
+ * settled. Counted in SQL, not from a snapshot: every attempt is counted once, even overlapping
+ * ones. The trail says delivered or failed, never the target's status or whether it answered: it
+ * must not tell a tenant what a URL leads to.
  */
-function settleAttempt(sql: SqlStorage, jobId: string, outcome: string, now: number): { outcome: string; attempt: number } | null {
+function settleAttempt(sql: SqlStorage, jobId: string, delivered: boolean, now: number): { outcome: string; detail: string } | null {
   const attempt = sql
     .exec<{ attempts: number }>("UPDATE webhooks SET attempts = attempts + 1 WHERE job_id = ? AND state = 'pending' RETURNING attempts", jobId)
     .toArray()[0]?.attempts;
   if (attempt === undefined) return null;
-  if (outcome.startsWith('delivered')) {
+  if (delivered) {
     sql.exec("UPDATE webhooks SET state = 'delivered' WHERE job_id = ?", jobId);
-  } else if (attempt >= WEBHOOK_MAX_ATTEMPTS) {
-    giveUpWebhook(sql, jobId);
-    return { outcome: `${outcome},gave_up`, attempt };
-  } else {
-    const delay = retryDelayMs(attempt, { baseDelayMs: 5_000, maxDelayMs: HOUR_MS });
-    sql.exec('UPDATE webhooks SET next_ms = ? WHERE job_id = ?', now + delay, jobId);
+    return { outcome: 'delivered', detail: `attempt ${attempt}` };
   }
-  return { outcome, attempt };
+  if (attempt >= WEBHOOK_MAX_ATTEMPTS) {
+    giveUpWebhook(sql, jobId);
+    return { outcome: 'failed', detail: `attempt ${attempt}, gave up` };
+  }
+  const delay = retryDelayMs(attempt, { baseDelayMs: 5_000, maxDelayMs: HOUR_MS });
+  sql.exec('UPDATE webhooks SET next_ms = ? WHERE job_id = ?', now + delay, jobId);
+  return { outcome: 'failed', detail: `attempt ${attempt}, will retry` };
 }
 
-/** One signed POST; the outcome as the audit trail records it (`delivered:200`, `failed:network`). */
-async function postWebhook(url: string, webhookId: string, body: string, secret: string, timestampMs: number): Promise<string> {
+/** One signed POST: true when the target answered 2xx. */
+async function postWebhook(url: string, webhookId: string, body: string, secret: string, timestampMs: number): Promise<boolean> {
   try {
     const res = await fetch(url, {
       method: 'POST',
@@ -72,9 +75,9 @@ async function postWebhook(url: string, webhookId: string, body: string, secret:
       signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
     });
     await res.body?.cancel();
-    return res.ok ? `delivered:${res.status}` : `failed:${res.status}`;
+    return res.ok;
   } catch {
-    return 'failed:network';
+    return false;
   }
 }
 
@@ -86,6 +89,8 @@ export interface Delivery {
   job: (id: string) => JobRecord | null;
   view: (job: JobRecord) => unknown;
   audit: (jobId: string, outcome: string, detail: string | null) => void;
+  /** The error boundary of one delivery: it is counted as a failed attempt, and the others go on. */
+  failed: (jobId: string, error: unknown) => void;
 }
 
 /**
@@ -100,7 +105,7 @@ export async function deliverDueWebhooks(sql: SqlStorage, delivery: Delivery): P
     // These can never be signed, so stop trying (a due row left pending would re-arm the alarm at once, forever).
     for (const jobId of due) {
       giveUpWebhook(sql, jobId);
-      delivery.audit(jobId, 'failed:not_configured,gave_up', null);
+      delivery.audit(jobId, 'failed', 'webhooks not configured, gave up');
     }
     return false;
   }
@@ -108,12 +113,18 @@ export async function deliverDueWebhooks(sql: SqlStorage, delivery: Delivery): P
   const secret = await tenantWebhookSecret(delivery.signingKey, delivery.tenant);
   await Promise.all(
     due.map(async (jobId) => {
-      const job = delivery.job(jobId);
-      if (!job?.callbackUrl) return dropWebhook(sql, jobId);
-      const body = JSON.stringify({ id: `${jobId}:${job.status}`, type: `job.${job.status}`, job: delivery.view(job) });
-      const outcome = await postWebhook(job.callbackUrl, `${jobId}:${job.status}`, body, secret, delivery.now());
-      const settled = settleAttempt(sql, jobId, outcome, delivery.now());
-      if (settled) delivery.audit(jobId, settled.outcome, `attempt ${settled.attempt}`);
+      let delivered: boolean;
+      try {
+        const job = delivery.job(jobId);
+        if (!job?.callbackUrl) return dropWebhook(sql, jobId);
+        const body = JSON.stringify({ id: `${jobId}:${job.status}`, type: `job.${job.status}`, job: delivery.view(job) });
+        delivered = await postWebhook(job.callbackUrl, `${jobId}:${job.status}`, body, secret, delivery.now());
+      } catch (error) {
+        delivery.failed(jobId, error);
+        delivered = false;
+      }
+      const settled = settleAttempt(sql, jobId, delivered, delivery.now());
+      if (settled) delivery.audit(jobId, settled.outcome, settled.detail);
     }),
   );
   return true;
