@@ -29,6 +29,8 @@ export interface DevServer {
 export interface DevServerOptions {
   /** Reuse this state directory (kept on stop) instead of a fresh one that stop() deletes. */
   stateDir?: string;
+  /** The API key it accepts (default a bench key). */
+  key?: string;
   /** Another wrangler config (a bench-only worker); its readiness is checked at `readyPath`. */
   config?: string;
   readyPath?: string;
@@ -42,7 +44,7 @@ export interface DevServerOptions {
  */
 export async function startDevServer(port: number, vars: Record<string, string>, options: DevServerOptions = {}): Promise<DevServer> {
   const state = options.stateDir ?? mkdtempSync(join(tmpdir(), 'bench-state-'));
-  const key = 'bench-key-0123456789';
+  const key = options.key ?? 'bench-key-0123456789';
   const args = ['dev', ...(options.config ? ['-c', options.config] : []), '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state, '--var', `API_KEYS:bench:${key}`];
   for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
   const child: ChildProcess = spawn('wrangler', args, {

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --experimental-strip-types
+#!/usr/bin/env node
 /**
  * `jobs`: the job queue from a shell, on top of the typed client. See USAGE for commands and
  * the exit codes scripts can rely on.
@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import {
   createClient,
   JobQueueError,
+  progressUnit,
   type CreateJobRequest,
   type Job,
   type JobEvent,
@@ -21,6 +22,7 @@ import {
   type JobType,
   type Schedule,
 } from '../src/client/index.ts';
+import { jobReport, progressLine } from './job-report.ts';
 
 const USAGE = `Usage: jobs <command> [options]
 
@@ -29,9 +31,11 @@ Commands
                       Create a job. sentiment_analysis_batch (the default type) reads its
                       texts one per line from --file or standard input; other types take
                       --data '{"filePath": "…", …}'. Prints the job id.
-  status <id>         Show a job.
+  status <id>         Show a job: state, progress, timing and a summary of its result.
   wait <id> [--timeout S]
                       Wait until the job ends (default 600 s); a progress bar on a terminal.
+  watch <id> [--timeout S]
+                      Follow a job live with a progress bar until it ends, then show it.
   cancel <id>         Cancel a pending or running job.
   list [--status S] [--type T] [--priority P] [--page N] [--limit N]
   stats               Queue statistics (and whether the queue is paused).
@@ -49,8 +53,9 @@ Commands
                       Save a job's export (or a stored file); -o - writes to standard output.
 
 Options
-  --url URL           The service (or JOBS_API_URL), e.g. http://127.0.0.1:8787
-  --key KEY           The API key (or JOBS_API_KEY; prefer the variable: flags show in ps)
+  --url URL           The service (or JOBS_API_URL); default http://127.0.0.1:8787 (npm run dev)
+  --key KEY           The API key (or JOBS_API_KEY; prefer the variable: flags show in ps);
+                      default local-dev-key, the key of npm run dev, for a local URL only
   --json              Machine-readable output on standard output
   -h, --help
 
@@ -58,6 +63,11 @@ Exit codes
   0 ok   1 job failed or cancelled, or not cancellable or retryable   2 usage or invalid input
   3 authentication   4 not found   5 timeout   6 server or network error
 `;
+
+/** What `npm run dev` serves and accepts. */
+const LOCAL_URL = 'http://127.0.0.1:8787';
+const LOCAL_KEY = 'local-dev-key';
+const LOCAL_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
 
 const EXIT = { ok: 0, jobFailed: 1, usage: 2, auth: 3, notFound: 4, timeout: 5, server: 6 } as const;
 
@@ -128,23 +138,37 @@ function describe(job: Pick<Job, 'id' | 'status' | 'progress' | 'type' | 'priori
   return `${job.id}  ${job.status.padEnd(9)}  ${String(job.progress).padStart(5)}%  ${job.type}  ${job.priority}`;
 }
 
-/** A one-line bar on standard error, redrawn in place; only on a terminal. */
-function progressBar(event: JobEvent): void {
-  const { status, progress } = 'job' in event ? event.job : event;
-  const width = 30;
-  const filled = Math.round((progress / 100) * width);
-  process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${progress.toFixed(1).padStart(5)}% ${status.padEnd(9)}`);
+/** The live bar on standard error: redrawn in place on a terminal, a line per change elsewhere. */
+function progressReporter(): (event: JobEvent) => void {
+  const tty = Boolean(process.stderr.isTTY);
+  let last = '';
+  // Progress events carry no type; the first status event tells what the counts measure.
+  let unit: 'bytes' | 'items' = 'items';
+  return (event) => {
+    if ('job' in event) unit = progressUnit(event.job.type);
+    const { status, progress, processingStats } = 'job' in event ? event.job : event;
+    const line = progressLine(status, progress, processingStats, unit);
+    // Off a terminal, one line per status change or tenth, so a log stays short.
+    const step = `${status}-${Math.floor(progress / 10)}`;
+    if (tty) process.stderr.write(`\r${line}\x1b[K`);
+    else if (step !== last) process.stderr.write(`${line}\n`);
+    last = step;
+  };
 }
 
-async function waitAndReport(api: JobQueueClient, id: string): Promise<number> {
-  const tty = Boolean(process.stderr.isTTY) && !flags.json;
+/** `wait` shows the bar on a terminal only; `watch` always follows the job live. */
+async function waitAndReport(api: JobQueueClient, id: string, live = Boolean(process.stderr.isTTY) && !flags.json): Promise<number> {
   const job = await api.waitForJob(id, {
     timeoutMs: number('timeout', flags.timeout, 600) * 1000,
-    ...(tty ? { onProgress: progressBar } : {}),
+    ...(live ? { onProgress: progressReporter() } : {}),
   });
-  if (tty) process.stderr.write('\n');
-  const failure = job.error ? `\n${job.errorDetails?.code ?? 'FAILED'}: ${job.error}` : '';
-  print(`${describe(job)}${failure}`, job);
+  if (live && process.stderr.isTTY) process.stderr.write('\n');
+  if (live) {
+    print(jobReport(job), job);
+  } else {
+    const failure = job.error ? `\n${job.errorDetails?.code ?? 'FAILED'}: ${job.error}` : '';
+    print(`${describe(job)}${failure}`, job);
+  }
   return job.status === 'completed' ? EXIT.ok : EXIT.jobFailed;
 }
 
@@ -237,26 +261,47 @@ async function schedule(api: JobQueueClient): Promise<number> {
   }
 }
 
+/** Set when the key is the local default, so a refusal can say which key was tried. */
+let usedLocalKey = false;
+
+/**
+ * --url, else JOBS_API_URL, else `npm run dev`'s address; --key, else JOBS_API_KEY, else, for a
+ * local address only, `npm run dev`'s key (a remote service never gets a guessed key).
+ */
+function connection(): { url: string; key: string } {
+  const url = flags.url || process.env.JOBS_API_URL || LOCAL_URL;
+  let host: string;
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    throw new UsageError(`--url must be a URL such as ${LOCAL_URL}`);
+  }
+  const given = flags.key || process.env.JOBS_API_KEY;
+  const key = given || (LOCAL_HOSTS.includes(host) ? LOCAL_KEY : '');
+  if (!key) throw new UsageError(`set --key or JOBS_API_KEY for ${url}`);
+  usedLocalKey = !given;
+  return { url, key };
+}
+
 async function run(): Promise<number> {
   const command = positionals[0];
   if (flags.help || !command) {
     process.stdout.write(USAGE);
     return flags.help ? EXIT.ok : EXIT.usage;
   }
-  const url = flags.url ?? process.env.JOBS_API_URL;
-  const key = flags.key ?? process.env.JOBS_API_KEY;
-  if (!url || !key) throw new UsageError('set --url and --key, or JOBS_API_URL and JOBS_API_KEY');
-  const api = createClient({ url, key });
+  const api = createClient(connection());
   switch (command) {
     case 'submit':
       return submit(api);
     case 'status': {
       const job = await api.getJob(argument(1, 'id'));
-      print(describe(job), job);
+      print(jobReport(job), job);
       return EXIT.ok;
     }
     case 'wait':
       return waitAndReport(api, argument(1, 'id'));
+    case 'watch':
+      return waitAndReport(api, argument(1, 'id'), !flags.json);
     case 'cancel': {
       const outcome = await api.cancelJob(argument(1, 'id'));
       print(`${describe(outcome.job)}\n${outcome.message}`, outcome);
@@ -330,6 +375,7 @@ run().then(
       const fields = error instanceof JobQueueError && Array.isArray(error.details.errors) ? (error.details.errors as { field: string; message: string }[]) : [];
       for (const f of fields) process.stderr.write(`  ${f.field}: ${f.message}\n`);
       if (error instanceof UsageError) process.stderr.write(`Run jobs --help for usage.\n`);
+      if (usedLocalKey && error instanceof JobQueueError && error.status === 401) process.stderr.write(`(tried npm run dev's key ${LOCAL_KEY}; set JOBS_API_KEY for this server)\n`);
     }
     process.exitCode = code;
   },

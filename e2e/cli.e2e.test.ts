@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { startDevServer, type DevServer } from '../bench/dev-server.ts';
 
 const { url, key } = inject('server');
 const work = mkdtempSync(join(tmpdir(), 'e2e-cli-'));
@@ -14,12 +15,17 @@ interface Run {
 }
 
 /** `jobs …` as a user runs it (npm puts this Node 22 first on PATH), with the variables set. */
-function jobs(args: string[], options: { stdin?: string; env?: Record<string, string> } = {}): Promise<Run> {
+function jobs(args: string[], options: { stdin?: string; env?: Record<string, string>; unconfigured?: boolean } = {}): Promise<Run> {
+  const env: NodeJS.ProcessEnv = { ...process.env, JOBS_API_URL: url, JOBS_API_KEY: key, ...options.env };
+  if (options.unconfigured) {
+    delete env.JOBS_API_URL;
+    delete env.JOBS_API_KEY;
+  }
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
       ['--experimental-strip-types', '--no-warnings', 'bin/jobs.ts', ...args],
-      { env: { ...process.env, JOBS_API_URL: url, JOBS_API_KEY: key, ...options.env }, timeout: 60_000 },
+      { env, timeout: 60_000 },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
     child.stdin?.end(options.stdin ?? '');
@@ -41,7 +47,11 @@ describe('the jobs CLI against wrangler dev', () => {
 
     const status = await jobs(['status', jobId]);
     expect(status.code).toBe(0);
-    expect(status.stdout).toMatch(new RegExp(`^${jobId}\\s+completed\\s+100%\\s+sentiment_analysis_batch\\s+high`));
+    expect(status.stdout).toMatch(new RegExp(`^Job\\s+${jobId}$`, 'm'));
+    expect(status.stdout).toMatch(/^Type\s+sentiment_analysis_batch, high priority$/m);
+    expect(status.stdout).toMatch(/^Status\s+completed\s+\[#{30}\] 100%$/m);
+    expect(status.stdout).toMatch(/^Sentiment\s+\d+ positive, \d+ negative, \d+ neutral; average score -?[\d.]+$/m);
+    expect(status.stdout).not.toContain('{');
 
     const list = await jobs(['list', '--status', 'completed', '--json']);
     expect(json<{ jobs: { id: string }[] }>(list).jobs.map((j) => j.id)).toContain(jobId);
@@ -75,7 +85,11 @@ describe('the jobs CLI against wrangler dev', () => {
     expect((await jobs([])).code).toBe(2);
     expect((await jobs(['frobnicate'])).code).toBe(2);
     expect((await jobs(['status'])).code).toBe(2);
-    expect((await jobs(['stats'], { env: { JOBS_API_URL: '' } })).code).toBe(2);
+    expect((await jobs(['stats'], { env: { JOBS_API_URL: 'not a url' } })).code).toBe(2);
+    // A remote service never gets the local key by default.
+    const remote = await jobs(['stats'], { env: { JOBS_API_URL: 'https://jobs.example.com', JOBS_API_KEY: '' } });
+    expect(remote.code).toBe(2);
+    expect(remote.stderr).toContain('JOBS_API_KEY');
     const invalid = await jobs(['submit', '--data', '{"texts": []}']);
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toContain('INVALID_JOB_DATA');
@@ -85,6 +99,10 @@ describe('the jobs CLI against wrangler dev', () => {
     expect(auth.code).toBe(3);
     expect(auth.stderr).toContain('UNAUTHORIZED');
     expect(auth.stderr).not.toContain('wrong-key');
+    // Without a key, a local server gets npm run dev's; refused, the CLI says which key it tried.
+    const guessed = await jobs(['stats'], { env: { JOBS_API_KEY: '' } });
+    expect(guessed.code).toBe(3);
+    expect(guessed.stderr).toContain("tried npm run dev's key local-dev-key");
 
     const missing = await jobs(['status', '00000000-0000-4000-8000-000000000000', '--json']);
     expect(missing.code).toBe(4);
@@ -148,4 +166,67 @@ describe('the jobs CLI against wrangler dev', () => {
     expect((await jobs(['schedule', 'create', '--cron', 'nonsense', '--data', '{"texts": ["x"]}'])).code).toBe(2);
     expect((await jobs(['schedule', 'frobnicate'])).code).toBe(2);
   });
+
+  it('status reads as a summary for every job type; watch follows a job with a progress bar', async () => {
+    const local = join(work, 'mixed.csv');
+    writeFileSync(local, 'text,email\n"Great, thanks",ann@example.com\n"Key AKIAIOSFODNN7EXAMPLE",\nbad,"open\n');
+    expect((await jobs(['upload', local, 'imports/mixed.csv'])).code).toBe(0);
+    const datasetId = crypto.randomUUID();
+    const processed = await jobs(['submit', '--type', 'file_processing', '--data', JSON.stringify({ filePath: 'imports/mixed.csv', datasetId, processingType: 'analyze' }), '--wait', '--json']);
+    const fileJob = json<{ id: string }>(processed).id;
+    const fileStatus = (await jobs(['status', fileJob])).stdout;
+    expect(fileStatus).toMatch(/^Rows\s+2 parsed, 1 failed/m);
+    expect(fileStatus).toMatch(/^First errors\s+line 4: /m);
+    expect(fileStatus).toContain(`/api/v1/datasets/${datasetId}/records`);
+
+    const scan = json<{ id: string }>(await jobs(['submit', '--type', 'security_scan', '--data', JSON.stringify({ filePath: 'imports/mixed.csv', datasetId, complianceFramework: ['GDPR', 'PCI-DSS'] }), '--wait', '--json'])).id;
+    const scanStatus = (await jobs(['status', scan])).stdout;
+    expect(scanStatus).toMatch(/^Risk\s+(critical|high|medium|low)/m);
+    expect(scanStatus).toMatch(/^Findings\s+\d+ \(\d+ critical, \d+ high, \d+ medium, \d+ low\)$/m);
+    expect(scanStatus).toMatch(/^Compliance\s+GDPR \w+, PCI-DSS \w+$/m);
+    expect(scanStatus).not.toContain('AKIAIOSFODNN7EXAMPLE');
+
+    const exported = json<{ jobId: string }>(await jobs(['submit', '--type', 'data_export', '--data', JSON.stringify({ datasetId, format: 'csv' }), '--json'])).jobId;
+    const watched = await jobs(['watch', exported, '--timeout', '30']);
+    expect(watched.code).toBe(0);
+    expect(watched.stderr).toMatch(/\[#{30}\] 100%  completed/);
+    expect(watched.stdout).toMatch(/^Export\s+2 records, csv/m);
+    expect(watched.stdout).toContain(`jobs download ${exported}`);
+
+    const batch = json<{ jobId: string }>(await jobs(['submit', '--json'], { stdin: Array.from({ length: 10_000 }, (_, i) => `Line ${i} is good`).join('\n') })).jobId;
+    const followed = await jobs(['watch', batch, '--timeout', '60']);
+    expect(followed.code).toBe(0);
+    // Off a terminal the bar prints a line per tenth: more than the final one means it moved.
+    expect(followed.stderr.split('\n').filter((l) => /^\[[#.]{30}\]/.test(l)).length).toBeGreaterThan(1);
+    expect(followed.stderr).toMatch(/10,000 of 10,000 items/);
+  });
+});
+
+/**
+ * With nothing configured the CLI talks to `npm run dev` (127.0.0.1:8787, key local-dev-key).
+ * That address is taken here only if free; a dev server already there is used as it is.
+ */
+describe('the jobs CLI with no configuration', () => {
+  let own: DevServer | undefined;
+  afterAll(async () => {
+    await own?.stop();
+  });
+
+  it('reaches npm run dev with its key, no flags or variables', async () => {
+    const dev = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts.dev ?? '';
+    expect(dev).toContain('--port 8787');
+    expect(dev).toContain('API_KEYS:local:local-dev-key');
+    const running = await fetch('http://127.0.0.1:8787/api/v1/openapi.json').then(
+      (res) => res.ok,
+      () => false,
+    );
+    if (!running) own = await startDevServer(8787, {}, { key: 'local-dev-key' });
+
+    const submitted = await jobs(['submit', '--wait'], { unconfigured: true, stdin: 'Works out of the box\n' });
+    expect(submitted.stderr).not.toContain('set --url');
+    expect(submitted.code).toBe(0);
+    expect(submitted.stdout).toMatch(/completed\s+100%/);
+    const stats = await jobs(['stats'], { unconfigured: true });
+    expect(stats.code).toBe(0);
+  }, 90_000);
 });

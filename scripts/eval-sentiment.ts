@@ -9,6 +9,7 @@
  *   "accuracy" is three-class (a neutral verdict is wrong), "polar" counts only polar verdicts.
  * - test/data/sentiment-customer-en.json: our three-class support-ticket/review set.
  * - test/data/sentiment-<lang>.json: the per-language sets.
+ * - test/data/sentiment-check-*.json, sentiment-fresh-*.json: generalisation checks, never tuned on.
  */
 import { analyzeSentiment, SENTIMENT_THRESHOLDS } from '../src/analysis/sentiment.ts';
 import type { SentimentLabel } from '../src/analysis/sentiment.ts';

@@ -252,6 +252,36 @@ describe('analyzeSentiment: rules', () => {
     }
   });
 
+  it('malfunctions: a product not doing its job is a complaint, in any language', () => {
+    for (const text of ["The toaster won't turn on.", 'My tablet stopped charging last night.', 'Neither remote will pair with the TV.', 'The dryer no longer heats.']) {
+      expect(label(text)).toBe('negative');
+    }
+    expect(label('It works, no problems.')).toBe('positive');
+    expect(label('No charge for delivery.')).toBe('neutral'); // "no" alone is not a malfunction trigger
+    expect(analyzeSentiment('El horno no calienta.', { language: 'es' }).sentiment).toBe('negative');
+    expect(analyzeSentiment('Le routeur ne se connecte plus.', { language: 'fr' }).sentiment).toBe('negative');
+    expect(analyzeSentiment('Personne ne répond au téléphone.', { language: 'fr' }).sentiment).toBe('negative'); // not negated twice
+    expect(analyzeSentiment('Der Fernseher startet nicht mehr.', { language: 'de' }).sentiment).toBe('negative'); // negator after the verb
+    expect(analyzeSentiment('De router verbindt niet.', { language: 'nl' }).sentiment).toBe('negative');
+  });
+
+  it('inflections of the language vocabularies are found by stem, never a shorter word', () => {
+    expect(analyzeSentiment('Los cables llegaron defectuosos.', { language: 'es' }).sentiment).toBe('negative');
+    expect(analyzeSentiment("L'abonnement se renouvelle chaque mois.", { language: 'fr' }).sentiment).toBe('neutral'); // mois ≠ moisi
+  });
+
+  it('ratings, waits and comparisons against the item', () => {
+    expect(label('I give this 9/10.')).toBe('positive');
+    expect(label('Two out of ten.')).toBe('negative');
+    expect(label('One star.')).toBe('negative');
+    expect(label('We sat there for 45 minutes before anyone came.')).toBe('negative');
+    expect(label('The parcel arrived within 2 days.')).not.toBe('negative');
+    expect(label('My old charger works better than this one.')).toBe('negative');
+    expect(label('It works better than expected.')).toBe('positive');
+    // "enough" emphasises a negated praise only at the end of its clause.
+    expect(analyzeSentiment('Could not get a strong enough signal.').score).toBeLessThan(analyzeSentiment("Can't recommend it enough.").score);
+  });
+
   it('scores are ordered by strength', () => {
     const texts = ['absolutely wonderful, I love it', 'good', 'okay', 'bad', 'absolutely terrible, I hate it'];
     const scores = texts.map((t) => analyzeSentiment(t).score);
@@ -305,8 +335,8 @@ describe('analyzeSentiment: accuracy floors (figures: npm run eval:sentiment)', 
     splitHalves((rows as Fixture).filter((r): r is { text: string; class: number } => r.text !== '' && (r.class === 0 || r.class === 1))).heldout,
   );
 
-  // Measured 0.789 three-class, 0.890 polar (issue 16 asks 0.80 three-class: not met yet).
-  it('UCI held-out half: three-class ≥ 0.78, polar ≥ 0.88', () => {
+  // Measured 0.800 three-class (1,200 / 1,500), 0.897 polar: issue 16's 0.80 / 0.88.
+  it('UCI held-out half: three-class ≥ 0.80, polar ≥ 0.89', () => {
     expect(heldout).toHaveLength(1500);
     let correct = 0;
     let neutral = 0;
@@ -315,8 +345,8 @@ describe('analyzeSentiment: accuracy floors (figures: npm run eval:sentiment)', 
       if (label === 'neutral') neutral += 1;
       else if ((label === 'positive') === (r.class === 1)) correct += 1;
     }
-    expect(correct / heldout.length).toBeGreaterThanOrEqual(0.78);
-    expect(correct / (heldout.length - neutral)).toBeGreaterThanOrEqual(0.88);
+    expect(correct / heldout.length).toBeGreaterThanOrEqual(0.8);
+    expect(correct / (heldout.length - neutral)).toBeGreaterThanOrEqual(0.89);
   });
 
   interface LabelledSet {

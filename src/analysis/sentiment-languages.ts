@@ -16,6 +16,7 @@ import { NormalizerFr, SentimentFr, StemmerFr, StopwordsFr } from '@nlpjs/lang-f
 import { NormalizerIt, SentimentIt, StemmerIt, StopwordsIt } from '@nlpjs/lang-it';
 import { NormalizerNl, SentimentNl, StemmerNl, StopwordsNl } from '@nlpjs/lang-nl';
 import { NormalizerPt, SentimentPt, StemmerPt, StopwordsPt } from '@nlpjs/lang-pt';
+import { family } from './customer-lexicon.ts';
 import { normaliseForAnalysis } from './normalise-text.ts';
 import type { SentimentResult } from './sentiment.ts';
 import {
@@ -23,6 +24,7 @@ import {
   confidenceFor,
   findPhrases,
   labelFor,
+  malfunctionSpans,
   round3,
   scoreTokens,
   type LanguageWords,
@@ -62,6 +64,11 @@ interface LanguageSpec {
   extraStopwords?: string;
   /** Customer vocabulary on VADER's scale, folded words. */
   vocabulary: ReadonlyArray<readonly [string, number]>;
+  /** Forms of the function verbs (works, turns on, charges…), matched by stem: see malfunctionSpans. */
+  functionVerbs: string;
+  /** Failure verbs that, like a negator, make a function verb a malfunction ("dejó de funcionar"). */
+  failures: string;
+  negatesAfterVerb?: true;
 }
 
 const SPECS: Readonly<Record<OtherLanguage, LanguageSpec>> = {
@@ -72,7 +79,19 @@ const SPECS: Readonly<Record<OtherLanguage, LanguageSpec>> = {
     boosters: 'muy super realmente totalmente increiblemente tan mucho bastante', dampeners: 'algo poco apenas',
     requests: 'por_favor podrian podria pueden puede quisiera necesito me_gustaria',
     refusals: 'negaron nego rechazaron', resolutions: 'resolvieron resolvio solucionaron soluciono arreglaron arreglo',
+    functionVerbs: 'funciona funcionan funcionar enciende encienden encender arranca arrancar carga cargar conecta conectar abre abrir cierra cerrar centrifuga desagua calienta calentar enfria imprime imprimir responde responder sincroniza guarda',
+    failures: 'dejo deja dejaron',
     vocabulary: [
+      ...family(-1.8, 'gotea, gotear, pierde agua, fuga, atasca, se atasca, atascado, atascada, atasco'),
+      ...family(-1.4, 'falta, faltan, faltaba, faltaban, equivocado, equivocada, erroneo, incorrecto, incorrecta'),
+      ...family(-2.2, 'nunca llego, no ha llegado, no llego, sin respuesta, ninguna respuesta, no contestan, no he recibido'),
+      ...family(-1.4, 'todavia no, aun no, se descarga, descosio, descosido, rasgado, rasgada, rayado, abollado'),
+      ...family(-1.8, 'oxidado, moho, sobrecalienta, averiado, averiada, averia, fallo, falla, mal embalado, no sirve'),
+      ...family(-1.2, 'ruido, ruidoso, parpadea, cierra la sesion, mojado, empapado, error'),
+      ...family(-2.6, 'me cobraron de mas, cobro de mas, estafa, timo, inservible, decepcion'),
+      ...family(1.6, 'arreglo, arreglaron, reparo, reparado, resolvio, soluciono, sin problemas'),
+      ...family(2.2, 'buen trabajo, bien embalado, bien embalada, antes de lo esperado, volveria a comprar, recomendable'),
+      ...family(2.6, 'funciona perfectamente, funciona muy bien, encantado, encantada, buena relacion calidad precio'),
       ['tarde', -1.4], ['retraso', -1.4], ['retrasado', -1.4], ['roto', -2.0], ['rota', -2.0], ['rompio', -2.0],
       ['se rompio', -2.0], ['reembolso', -1.2], ['devolucion', -1.0], ['cobraron dos veces', -2.2],
       ['me cobraron', -1.4], ['esperando', -1.2], ['sigo esperando', -2.0], ['espere', -1.2],
@@ -108,7 +127,18 @@ const SPECS: Readonly<Record<OtherLanguage, LanguageSpec>> = {
     boosters: 'tres vraiment tellement super absolument completement trop vivement', dampeners: 'peu assez plutot',
     requests: 'merci_de pourriez pouvez veuillez je_voudrais j_aimerais',
     refusals: 'refuse refusent', resolutions: 'resolu resolue regle reglee repare reparee',
+    functionVerbs: 'marche marchent marcher fonctionne fonctionnent fonctionner allume allumer demarre demarrer charge charger connecte connecter ouvre ouvrir ferme fermer vide vidange essore chauffe chauffer refroidit imprime imprimer repond repondre synchronise enregistre',
+    failures: 'arrete cesse',
     vocabulary: [
+      ...family(-1.8, 'fuit, fuite, fuient, bourre, bourrage, coince, bloque, en panne, panne, tombe en panne'),
+      ...family(-1.4, 'manquait, manque, manquent, erreur, mauvaise taille, se vide, raye, rayee, bruit'),
+      ...family(-2.2, 'jamais arrive, jamais recu, pas recu, toujours pas, ne me repond, aucune reponse, sans reponse'),
+      ...family(-1.8, 'dechire, dechiree, decousu, rouille, moisi, moisissure, surchauffe, mal emballe, inutilisable'),
+      ...family(-1.4, 'bruyant, deconnecte, trempe'),
+      ...family(-2.6, 'facture deux fois, arnaque, deception'),
+      ...family(1.6, 'repare, reparee, sans probleme, sans souci, racheter'),
+      ...family(2.2, 'bravo, bien emballe, bien emballee, plus tot que prevu, je le racheterais, racheterais, efficace'),
+      ...family(2.6, 'marche a merveille, fonctionne parfaitement, fonctionne tres bien, ravi, ravie, bon rapport qualite prix'),
       ['en retard', -1.6], ['retard', -1.4], ['abimee', -2.0], ['abime', -2.0], ['casse', -2.0], ['cassee', -2.0],
       ['s est casse', -2.2], ['remboursement', -1.2], ['debite deux fois', -2.2], ['attends toujours', -2.0],
       ['j attends', -1.2], ['attendu', -1.2], ['personne ne repond', -2.2], ['annulee', -1.6], ['annule', -1.4],
@@ -143,7 +173,18 @@ const SPECS: Readonly<Record<OtherLanguage, LanguageSpec>> = {
     boosters: 'sehr wirklich total absolut extrem echt ganz so', dampeners: 'etwas kaum ziemlich',
     requests: 'bitte konnen konnten ich_mochte ich_brauche wurden',
     refusals: 'verweigert abgelehnt', resolutions: 'gelost behoben repariert erledigt',
+    functionVerbs: 'funktioniert funktionieren geht gehen startet starten ladt laden verbindet verbinden offnet offnen schliesst schliessen pumpt pumpen schleudert heizt heizen kuhlt kuhlen druckt drucken reagiert reagieren synchronisiert speichert',
+    failures: '',
+    negatesAfterVerb: true,
     vocabulary: [
+      ...family(-1.8, 'undicht, leckt, tropft, papierstau, klemmt, fehlerhaft, mangelhaft, schlecht verpackt'),
+      ...family(-1.4, 'fehlten, fehlt, fehlen, falsche, falschen, falsch, zerkratzt, verrostet, rostet, laut, leer, nass'),
+      ...family(-2.2, 'nie angekommen, nicht angekommen, keiner meldet sich, meldet sich niemand, keine antwort, keine ruckmeldung'),
+      ...family(-1.8, 'immer noch kein, nicht erhalten, gerissen, zerrissen, schimmel, uberhitzt, meldet mich ab'),
+      ...family(-2.6, 'doppelt berechnet, abzocke, betrug, unbrauchbar, enttauschend'),
+      ...family(1.6, 'repariert, wieder kaufen, wieder bestellen'),
+      ...family(2.2, 'super arbeit, gute arbeit, gut verpackt, fruher als versprochen, schneller als erwartet, gutes preis'),
+      ...family(2.6, 'einwandfrei, funktioniert perfekt, begeistert'),
       ['zu spat', -1.6], ['verspatet', -1.4], ['beschadigt', -2.0], ['kaputt', -2.2], ['geld zuruck', -1.4],
       ['erstattung', -1.0], ['zweimal berechnet', -2.2], ['warte immer noch', -2.0], ['immer noch', -1.0],
       ['gewartet', -1.2], ['niemand antwortet', -2.2], ['storniert', -1.6], ['geldverschwendung', -2.8],
@@ -174,7 +215,17 @@ const SPECS: Readonly<Record<OtherLanguage, LanguageSpec>> = {
     boosters: 'molto davvero veramente tanto super assolutamente proprio', dampeners: 'poco abbastanza',
     requests: 'per_favore potreste potete vorrei ho_bisogno',
     refusals: 'rifiutato rifiutano', resolutions: 'risolto risolta sistemato riparato',
+    functionVerbs: 'funziona funzionano funzionare accende accendere parte partire carica caricare collega connette apre aprire chiude chiudere scarica centrifuga scalda riscalda raffredda stampa stampare risponde rispondere sincronizza salva',
+    failures: 'smesso smette',
     vocabulary: [
+      ...family(-1.8, 'perde acqua, gocciola, si inceppa, inceppa, inceppata, guasto, guasta, mal imballato'),
+      ...family(-1.4, 'perde, mancavano, manca, mancano, sbagliata, sbagliato, graffiato, rumoroso, disconnette, mi disconnette'),
+      ...family(-2.2, 'mai arrivato, mai arrivata, nessuno mi risponde, nessuna risposta, non ho ancora ricevuto, non ho ricevuto'),
+      ...family(-1.8, 'si scarica, strappata, strappato, arrugginito, muffa, surriscalda'),
+      ...family(-2.6, 'truffa, inutilizzabile, delusione'),
+      ...family(1.6, 'riparato, riparata, senza problemi'),
+      ...family(2.2, 'ottimo lavoro, ben imballato, ben imballata, prima del previsto, lo ricomprerei, ricomprerei'),
+      ...family(2.6, 'funziona benissimo, funziona perfettamente, entusiasta'),
       ['in ritardo', -1.6], ['ritardo', -1.4], ['rotta', -2.0], ['rotto', -2.0], ['si e rotto', -2.2],
       ['rimborso', -1.2], ['addebitato due volte', -2.2], ['ancora aspettando', -2.0],
       ['sto ancora aspettando', -2.0], ['aspettato', -1.2], ['nessuno risponde', -2.2], ['annullato', -1.6],
@@ -206,7 +257,17 @@ const SPECS: Readonly<Record<OtherLanguage, LanguageSpec>> = {
     boosters: 'muito realmente super totalmente tao bastante', dampeners: 'pouco algo',
     requests: 'por_favor poderiam podem gostaria preciso',
     refusals: 'recusaram recusou', resolutions: 'resolveram resolveu resolvido arranjaram',
+    functionVerbs: 'funciona funcionam funcionar liga ligar arranca carrega carregar conecta abre abrir fecha fechar escoa centrifuga aquece aquecer arrefece imprime imprimir responde responder sincroniza grava',
+    failures: 'deixou deixa',
     vocabulary: [
+      ...family(-1.8, 'a verter, verte, pinga, fuga, encrava, encravada, avariada, avaria, mal embalado'),
+      ...family(-1.4, 'faltavam, falta, faltam, errado, errada, descarrega, riscado, barulhento, barulho'),
+      ...family(-2.2, 'nunca chegou, nao chegou, ninguem me responde, ninguem me da, sem resposta, nenhuma resposta, ainda nao recebi, nao recebi'),
+      ...family(-1.8, 'rasgou, rasgado, rasgada, enferrujado, bolor, sobreaquece, termina a minha sessao, termina a sessao'),
+      ...family(-2.6, 'burla, inutilizavel, desilusao'),
+      ...family(1.6, 'reparou, reparado, sem problemas'),
+      ...family(2.2, 'excelente trabalho, bem embalada, bem embalado, voltaria a comprar, encantado'),
+      ...family(2.6, 'funciona lindamente, lindamente, funciona muito bem, boa relacao qualidade preco'),
       ['atrasada', -1.6], ['atrasado', -1.6], ['atraso', -1.4], ['danificada', -2.0], ['danificado', -2.0],
       ['partiu se', -2.2], ['partiu', -1.8], ['avariado', -2.0], ['reembolso', -1.2],
       ['cobraram me duas vezes', -2.2], ['duas vezes', -0.8], ['continuo a espera', -2.0], ['a espera', -1.2],
@@ -239,7 +300,17 @@ const SPECS: Readonly<Record<OtherLanguage, LanguageSpec>> = {
     boosters: 'zeer erg echt heel super ontzettend enorm hartstikke', dampeners: 'beetje nauwelijks vrij',
     requests: 'graag kunt kunnen wilt ik_wil ik_zou alstublieft',
     refusals: 'weigerde weigerden', resolutions: 'opgelost gerepareerd verholpen',
+    functionVerbs: 'werkt werken werkte doet gaat start starten laadt laden verbindt opent openen sluit sluiten pompt pompen centrifugeert verwarmt koelt print printen reageert synchroniseert',
+    failures: 'gestopt stopte',
+    negatesAfterVerb: true,
     vocabulary: [
+      ...family(-1.8, 'lekt, lekkage, lek, loopt vast, vastgelopen, stuk, slecht verpakt'),
+      ...family(-1.4, 'ontbraken, ontbreekt, ontbreken, verkeerde, verkeerd, gekrast, roest, lawaai, luidruchtig, leeg'),
+      ...family(-2.2, 'nooit aangekomen, niet aangekomen, niemand geeft antwoord, geen antwoord, geen reactie, nog steeds niet, niet ontvangen'),
+      ...family(-1.8, 'gescheurd, schimmel, oververhit, logt me uit'),
+      ...family(-2.6, 'oplichting, onbruikbaar'),
+      ...family(1.6, 'gerepareerd, opnieuw kopen, weer kopen, zonder problemen'),
+      ...family(2.2, 'goed werk, goed verpakt, eerder dan beloofd, blij'),
       ['te laat', -1.6], ['vertraagd', -1.4], ['beschadigd', -2.0], ['kapot', -2.2], ['geld terug', -1.4],
       ['terugbetaling', -1.0], ['twee keer betaald', -2.2], ['nog steeds', -1.0], ['gewacht', -1.2],
       ['niemand reageert', -2.2], ['geannuleerd', -1.6], ['zonde van het geld', -2.8], ['zonde', -1.8],
@@ -276,6 +347,12 @@ interface LanguagePack {
   stemmed: boolean;
   words: LanguageWords;
   vocabulary: Vocabulary;
+  /**
+   * Single-word vocabulary entries by stem: "defectuosos" finds "defectuoso"'s value. Only words
+   * at least as long as the entry match (inflections extend a word), so "mois" (month) never takes
+   * "moisi" (mouldy).
+   */
+  stemVocabulary: ReadonlyMap<string, { value: number; length: number }>;
 }
 
 const words = (list: string): Set<string> => new Set(list.split(' ').filter((w) => w !== ''));
@@ -293,7 +370,11 @@ function buildPack(spec: LanguageSpec): LanguagePack {
   const [lexicon, scale, minimum] = graded ? [graded, 1, MIN_GRADED_VALUE] : [data.afinn ?? {}, 1 / 5, 1];
   const normalizer = new spec.normalizer();
   const fold = (w: string): string => normalizer.normalize(w);
-  return {
+  const negators = new Set([...words(spec.negators), ...data.negations.words.map(fold)].filter((w) => w !== spec.without));
+  const verbForms = words(spec.functionVerbs);
+  const verbStems = new Set<string>();
+  const stemVocabulary = new Map<string, { value: number; length: number }>();
+  const pack: LanguagePack = {
     stemmer: new spec.stemmer(),
     stems: 0,
     normalizer,
@@ -304,7 +385,7 @@ function buildPack(spec: LanguageSpec): LanguagePack {
     minimum,
     stemmed: data.stemmed !== false,
     words: {
-      negators: new Set([...words(spec.negators), ...data.negations.words.map(fold)].filter((w) => w !== spec.without)),
+      negators,
       shortNegators: words(spec.without),
       clauseBoundaries: words(`, ; : ${spec.contrast}`),
       contrast: words(spec.contrast),
@@ -315,9 +396,23 @@ function buildPack(spec: LanguageSpec): LanguagePack {
       refusals: words(spec.refusals),
       resolutions: words(spec.resolutions),
       opensRequest: opensWith(spec.requests),
+      isFunctionVerb: (lower, i) => {
+        const word = lower[i] ?? '';
+        return verbForms.has(word) || (/\p{L}/u.test(word) && verbStems.has(stem(pack, word)));
+      },
+      failureTriggers: new Set([...negators, ...words(spec.failures)]),
+      negatesAfterVerb: spec.negatesAfterVerb === true,
     },
     vocabulary: buildVocabulary(spec.vocabulary),
+    stemVocabulary,
   };
+  for (const form of verbForms) verbStems.add(stem(pack, form));
+  for (const [phrase, value] of spec.vocabulary) {
+    if (phrase.includes(' ')) continue;
+    const key = stem(pack, phrase);
+    if (!stemVocabulary.has(key)) stemVocabulary.set(key, { value, length: phrase.length });
+  }
+  return pack;
 }
 
 const packs = new Map<OtherLanguage, LanguagePack>();
@@ -377,10 +472,13 @@ export function analyzeOtherLanguage(text: string, language: OtherLanguage, incl
   const phrases = findPhrases(lower, pack.vocabulary, [], (i) => {
     const word = lower[i] ?? '';
     if (!isWord(word) || languageWords.boosters.has(word) || languageWords.dampeners.has(word) || languageWords.negators.has(word) || languageWords.shortNegators.has(word)) return undefined;
-    const value = lexicon[current.stemmed ? stem(current, word) : word] ?? lexicon[word];
+    const stemmed = stem(current, word);
+    const own = current.stemVocabulary.get(stemmed);
+    if (own !== undefined && word.length >= own.length) return own.value;
+    const value = lexicon[current.stemmed ? stemmed : word] ?? lexicon[word];
     if (value === undefined || Math.abs(value) < current.minimum) return undefined;
     return value * scale;
-  });
+  }, malfunctionSpans(lower, languageWords));
   const scored = scoreTokens({ lower, values: null, spans, isWord }, phrases, languageWords);
   const score = round3(Math.max(-1, Math.min(1, scored.score)));
   const sentiment = labelFor(score);

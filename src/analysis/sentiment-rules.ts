@@ -24,6 +24,10 @@ const CONTRAST_AFTER = 1.5;
 const REQUEST_OR_QUESTION = 0.3;
 const NEGATOR_WINDOW = 3;
 const RESOLUTION_WINDOW = 4;
+/** A malfunction: a function verb within this many tokens of a negator or failure verb, same clause. */
+const MALFUNCTION_WINDOW = 3;
+/** Value of a malfunction phrase: a clear complaint, like "stopped working" in the vocabulary. */
+const MALFUNCTION_VALUE = -2.2;
 
 export const round3 = (x: number): number => Math.round(x * 1000) / 1000 + 0; // + 0 turns -0 into 0
 const sign = (x: number): number => (x > 0 ? 1 : x < 0 ? -1 : 0);
@@ -40,6 +44,8 @@ export interface Phrase {
   last: number;
   value: number;
   customer: boolean;
+  /** A malfunction phrase carries its own negation: "personne ne répond" is not negated twice. */
+  settled?: boolean;
 }
 
 export interface LanguageWords {
@@ -64,6 +70,21 @@ export interface LanguageWords {
   /** English only: "can't recommend it enough" (emphasis), "not bad at all" (stronger). */
   emphasisAfterNegation?: string;
   strongerAfterNegation?: readonly [string, string];
+  /**
+   * Verbs of a product doing its job (work, charge, turn on; funciona, s'allume, geht an). Near a
+   * negator or a failure verb ("won't turn on", "stopped charging", "geht nicht mehr an") they
+   * describe a malfunction: see {@link malfunctionSpans}.
+   */
+  isFunctionVerb(lower: readonly string[], i: number): boolean;
+  /** Negators and failure verbs that make a function verb a malfunction ("not", "stopped", "nicht"). */
+  failureTriggers: ReadonlySet<string>;
+  /** German and Dutch negate after the verb ("funktioniert nicht", "werkt niet"). */
+  negatesAfterVerb: boolean;
+  /**
+   * English only: a positive phrase compared against the item under review ("sound better than
+   * these", "more intelligent than this movie") praises something else, so it counts as negation.
+   */
+  comparedAgainstItem?(lower: readonly string[], last: number, end: number): boolean;
 }
 
 export interface TokenView {
@@ -126,13 +147,15 @@ function scalePhrase(p: Phrase, view: TokenView, words: LanguageWords, start: nu
     const word = values[p.first] ?? '';
     if (word.length > 1 && word === word.toUpperCase() && word !== word.toLowerCase()) v += sign(v) * C_INCR;
   }
-  if (isNegated(p, view, words, start)) {
+  if (v > 0 && words.comparedAgainstItem?.(lower, p.last, end) === true) v *= N_SCALAR;
+  if (p.settled !== true && isNegated(p, view, words, start)) {
     const emphasisWord = words.emphasisAfterNegation;
     const [strong1, strong2] = words.strongerAfterNegation ?? ['', ''];
     let emphasis = emphasisWord !== undefined && (lower[p.first - 1] === emphasisWord || lower[p.first - 2] === emphasisWord);
     let stronger = false;
     for (let k = p.last + 1; k <= Math.min(end, p.last + 5); k += 1) {
-      if (lower[k] === emphasisWord) emphasis = true;
+      // "can't recommend it enough" ends its clause; "could not get strong enough signal" does not.
+      if (lower[k] === emphasisWord && (k === end || !view.isWord(lower[k + 1] ?? ''))) emphasis = true;
       if (strong1 !== '' && lower[k] === strong1 && lower[k + 1] === strong2) stronger = true;
     }
     if (emphasis && v > 0) v *= 1.5;
@@ -234,6 +257,46 @@ export function confidenceFor(label: SentimentLabel, score: number, scored: Scor
   return round3(0.5 + 0.45 * Math.max(0, margin) * support);
 }
 
+/**
+ * The malfunction rule: a product described as not doing its job is a complaint, whatever the
+ * product ("the dishwasher won't drain", "la cafetera no enciende", "die App startet nicht"). A
+ * function verb with a failure trigger (negator or failure verb) up to MALFUNCTION_WINDOW tokens
+ * before it or (languages that negate after the verb: "funktioniert nicht", "werkt niet") after it, with no
+ * clause boundary between, is one phrase spanning both, valued MALFUNCTION_VALUE. "not only" is
+ * no negation. Returns [first, last, value] spans for {@link findPhrases}.
+ */
+/** Tokens are lower case here: a-z or any letter beyond Latin-1's symbols (a regex per token costs more). */
+const startsWithLetter = (word: string): boolean => {
+  const c = word.charCodeAt(0);
+  return (c >= 97 && c <= 122) || c >= 0xc0;
+};
+
+export function malfunctionSpans(lower: readonly string[], words: LanguageWords): Array<[number, number, number]> {
+  const spans: Array<[number, number, number]> = [];
+  const isTrigger = (k: number): boolean => {
+    return words.failureTriggers.has(lower[k] ?? '') && lower[k + 1] !== 'only';
+  };
+  let after = -1;
+  for (let i = 0; i < lower.length; i += 1) {
+    if (i <= after || !words.isFunctionVerb(lower, i)) continue;
+    let trigger = -1;
+    for (let k = i - 1; k >= Math.max(0, i - MALFUNCTION_WINDOW); k -= 1) {
+      if (words.clauseBoundaries.has(lower[k] ?? '') || !startsWithLetter(lower[k] ?? '')) break;
+      if (isTrigger(k)) { trigger = k; break; }
+    }
+    if (trigger < 0 && words.negatesAfterVerb) {
+      for (let k = i + 1; k <= Math.min(lower.length - 1, i + MALFUNCTION_WINDOW); k += 1) {
+        if (words.clauseBoundaries.has(lower[k] ?? '') || !startsWithLetter(lower[k] ?? '')) break;
+        if (isTrigger(k)) { trigger = k; break; }
+      }
+    }
+    if (trigger < 0) continue;
+    spans.push([Math.min(trigger, i), Math.max(trigger, i), MALFUNCTION_VALUE]);
+    after = Math.max(trigger, i);
+  }
+  return spans;
+}
+
 /** First word → entries starting with it, longest first (the longest match wins). */
 export type Vocabulary = ReadonlyMap<string, ReadonlyArray<{ words: readonly string[]; value: number }>>;
 
@@ -254,23 +317,29 @@ export function buildVocabulary(entries: ReadonlyArray<readonly [string, number]
 let covered = new Uint8Array(256);
 
 /**
- * Step 1 of every language: customer-vocabulary phrases first (longest match), then
- * `others(i)` for each token no phrase covers yet. Returns phrases sorted by first token.
+ * Step 1 of every language: `settled` spans (malfunctions, ratings: their value already final) first, then customer-vocabulary phrases (longest
+ * match), then `spans` (wink's phrases), then `single(i)` for each token no phrase covers yet. Returns phrases sorted by first token.
  */
 export function findPhrases(
   lower: readonly string[],
   vocabulary: Vocabulary,
   spans: ReadonlyArray<readonly [number, number, number]> = [],
   single?: (i: number) => number | undefined,
+  settled: ReadonlyArray<readonly [number, number, number]> = [],
 ): Phrase[] {
   const n = lower.length;
   if (covered.length < n) covered = new Uint8Array(n * 2);
   covered.fill(0, 0, n);
   const phrases: Phrase[] = [];
+  // Malfunctions and ratings first: "won't turn on" is one complaint, not "turn on" negated.
+  for (const [first, last, value] of settled) {
+    for (let k = first; k <= last; k += 1) covered[k] = 1;
+    phrases.push({ first, last, value, customer: true, settled: true });
+  }
   for (let i = 0; i < n; i += 1) {
     const entries = vocabulary.get(lower[i] ?? '');
-    if (entries === undefined) continue;
-    const hit = entries.find((e) => e.words.every((w, k) => lower[i + k] === w));
+    if (entries === undefined || covered[i] === 1) continue;
+    const hit = entries.find((e) => e.words.every((w, k) => lower[i + k] === w && covered[i + k] === 0));
     if (hit === undefined) continue;
     const last = i + hit.words.length - 1;
     for (let k = i; k <= last; k += 1) covered[k] = 1;

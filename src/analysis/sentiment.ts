@@ -8,11 +8,17 @@
  *    words that are not opinions in customer text, e.g. "please", "support", "like"), then wink's
  *    matched phrases (words, emoji, emoticons, idioms: wink value × 4), then VADER's lexicon
  *    (vader-sentiment, 7,500 words and emoticons) for single words neither covered.
+ * 1b. Malfunctions: a function verb (work, charge, turn on, drain…) within three tokens of a negator or
+ *    a failure verb ("won't turn on", "stopped charging", "neither will charge") is one complaint
+ *    phrase of −2.2, taking precedence over the vocabularies (./sentiment-rules.ts malfunctionSpans).
+ *    Ratings ("9/10", "2 out of 10", "1 star", "four stars") likewise: (rating − 0.55) × 8, within ±3;
+ *    and a wait ("took 40 minutes", "waited over 2 hours"; not "within 2 days") −1.6.
  * 2. Per phrase: a VADER degree adverb up to two words before it scales it (booster +0.293,
  *    dampener −0.293, ×0.95 at distance 2, sign-aware), an ALL-CAPS word in mixed-case text adds
  *    0.733; wink's negation flag multiplies by −0.74 (VADER's N_SCALAR), except that a negated
  *    positive followed by "enough" is emphasis ("can't recommend it enough": ×1.5, not flipped),
- *    and "at all" after a negated phrase strengthens it by 1.25 ("not bad at all").
+ *    and "at all" after a negated phrase strengthens it by 1.25 ("not bad at all"). A positive
+ *    phrase compared against the item ("better than these", "more fun than this") is negated too.
  * 3. Contrast: in a sentence with "but"/"however"/"yet"/"although"/"though", phrases before the
  *    last one weigh 0.5 and those after 1.5 (VADER's "but" rule); a sentence opening with
  *    "although"/"though"/"even though"/"while" instead weighs its first clause (up to the comma)
@@ -35,6 +41,7 @@ import {
   confidenceFor,
   findPhrases,
   labelFor,
+  malfunctionSpans,
   round3,
   scoreTokens,
   type LanguageWords,
@@ -79,11 +86,81 @@ const LIKE_SUBJECTS: ReadonlySet<string> = new Set(['i', 'we', 'you', 'they', 's
 const REQUEST_OPENERS: ReadonlySet<string> = new Set(['please', 'kindly', 'could', 'can', 'would', 'will', 'pls', 'plz']);
 const REQUEST_PAIRS: ReadonlySet<string> = new Set(['i would', 'i need', 'we need', 'i want', 'we would']);
 
+/** What a product does when it works; near "not"/"stopped" they make a malfunction (./sentiment-rules.ts). */
+const FUNCTION_VERBS: ReadonlySet<string> = new Set(('work works worked working function functions functioning ' +
+  'operate operates turn turns turning switch start starts starting boot boots booting charge charges charging ' +
+  'connect connects connecting pair pairs pairing sync syncs syncing load loads loading open opens opening ' +
+  'close closes drain drains draining spin spins spinning heat heats heating cool cools cooling print prints ' +
+  'printing respond responds responding stay stays hold holds fit fits install installs installing update updates ' +
+  'updating save saves saving play plays playing ring rings lock locks locking flush flushes recognise recognises ' +
+  'recognize recognizes detect detects register registers dispense dispenses flow flows power powers').split(' '));
+
+const COMPARED_ITEMS: ReadonlySet<string> = new Set(['this', 'these', 'that', 'it', 'them', 'those']);
+
+const NUMBER_WORDS: ReadonlyMap<string, number> = new Map(
+  'zero one two three four five six seven eight nine ten'.split(' ').map((word, n) => [word, n] as const),
+);
+const WAITING_VALUE = -1.6;
+const RATING = /^(\d+(?:\.\d+)?)\/(5|10|100)$/;
+/** A rating r in [0, 1] on VADER's scale: 0.9 → +2.8, 0.7 → +1.2, 0.5 → −0.4, 0.2 → −2.8 (clamped to ±3). */
+const ratingValue = (r: number): number => Math.max(-3, Math.min(3, (r - 0.55) * 8));
+const isDigit = (word: string): boolean => word.charCodeAt(0) >= 48 && word.charCodeAt(0) <= 57;
+const numberAt = (word: string): number | undefined =>
+  isDigit(word) ? (/^\d+(\.\d+)?$/.test(word) ? Number(word) : undefined) : NUMBER_WORDS.get(word);
+
+const TIME_UNITS: ReadonlySet<string> = new Set('min mins minute minutes hour hours hr hrs day days week weeks month months'.split(' '));
+const WAITING: ReadonlySet<string> = new Set('wait waited waiting took take takes taking sat sitting spent passed hold over still'.split(' '));
+const SHORT: ReadonlySet<string> = new Set(['only', 'just', 'within', 'less', 'under', 'in']);
+/** Waiting complaints: a waiting verb up to 4 tokens before "N minutes/hours/days…" ("took 40 minutes"). */
+function waitingSpans(lower: readonly string[]): Array<[number, number, number]> {
+  const spans: Array<[number, number, number]> = [];
+  for (let i = 1; i < lower.length; i += 1) {
+    if (!TIME_UNITS.has(lower[i] ?? '') || numberAt(lower[i - 1] ?? '') === undefined || SHORT.has(lower[i - 2] ?? '')) continue;
+    for (let k = i - 2; k >= Math.max(0, i - 5); k -= 1) {
+      if (SHORT.has(lower[k] ?? '')) break;
+      if (WAITING.has(lower[k] ?? '')) {
+        spans.push([i - 1, i, WAITING_VALUE]);
+        break;
+      }
+    }
+  }
+  return spans;
+}
+
+/** Ratings: "9/10", "2 out of 10", "1 star", "four stars". Returns settled spans for findPhrases. */
+function ratingSpans(lower: readonly string[]): Array<[number, number, number]> {
+  const spans: Array<[number, number, number]> = [];
+  for (let i = 0; i < lower.length; i += 1) {
+    const word = lower[i] ?? '';
+    const slash = isDigit(word) ? RATING.exec(word) : null;
+    if (slash !== null) {
+      const r = Number(slash[1]) / Number(slash[2]);
+      if (r <= 1) spans.push([i, i, ratingValue(r)]);
+      continue;
+    }
+    const n = numberAt(word);
+    if (n === undefined) continue;
+    const next = lower[i + 1] ?? '';
+    if ((next === 'star' || next === 'stars') && n <= 5) {
+      spans.push([i, i + 1, ratingValue(n / 5)]);
+      i += 1;
+    } else if (next === 'out' && lower[i + 2] === 'of') {
+      const of = numberAt(lower[i + 3] ?? '');
+      if (of !== undefined && of > 0 && n <= of && (of === 5 || of === 10)) {
+        spans.push([i, i + 3, ratingValue(n / of)]);
+        i += 3;
+      }
+    }
+  }
+  return spans;
+}
+
 // Matched against wink's normal forms, where every "n't"/"nt" contraction is already "not".
 const ENGLISH: LanguageWords = {
   negators: new Set('not no never nobody none nothing neither nor cannot hardly barely rarely seldom'.split(' ')),
   shortNegators: new Set(['without']),
-  clauseBoundaries: new Set([',', ';', ':', '-', 'and', 'but', 'or', 'because', 'which']),
+  // "or" keeps a negation going: "wasn't helpful or friendly" negates both.
+  clauseBoundaries: new Set([',', ';', ':', '-', 'and', 'but', 'because', 'which']),
   contrast: new Set(['but', 'however', 'yet', 'although', 'though']),
   contrastOpeners: new Set(['but', 'however']),
   opensConcession: (lower, start) => {
@@ -94,7 +171,7 @@ const ENGLISH: LanguageWords = {
   boosters: BOOSTERS,
   dampeners: DAMPENERS,
   refusals: new Set(['refused', 'refuses', 'refuse', 'unable', 'failed', 'fails']),
-  resolutions: new Set(['fixed', 'resolved', 'solved', 'sorted', 'repaired', 'fixes', 'resolves', 'solves']),
+  resolutions: new Set(['fixed', 'resolved', 'solved', 'sorted', 'repaired', 'fixes', 'resolves', 'solves', 'replaced', 'replacing', 'exchanged']),
   opensRequest: (lower, start) => {
     const first = lower[start] ?? '';
     if (REQUEST_OPENERS.has(first)) {
@@ -106,6 +183,19 @@ const ENGLISH: LanguageWords = {
   },
   emphasisAfterNegation: 'enough',
   strongerAfterNegation: ['at', 'all'],
+  isFunctionVerb: (lower, i) => FUNCTION_VERBS.has(lower[i] ?? ''),
+  // "no" is left out ("no charge for delivery"); "no longer works" is caught by "longer".
+  failureTriggers: new Set(('not never neither nor cannot stopped stops quit ceased longer fails failed refuses ' +
+    'refused unable').split(' ')),
+  negatesAfterVerb: false,
+  comparedAgainstItem: (lower, last, end) => {
+    for (let k = last + 1; k <= Math.min(end - 1, last + 6); k += 1) {
+      const word = lower[k] ?? '';
+      if (word === ',' || word === ';' || word === 'but') return false;
+      if (word === 'than') return COMPARED_ITEMS.has(lower[k + 1] ?? '');
+    }
+    return false;
+  },
 };
 
 // --- wink internals we hook into (pinned wink-nlp 2.4.0 / wink-eng-lite-web-model 1.8.1) ---
@@ -217,7 +307,7 @@ export function analyzeSentiment(text: string, options?: SentimentOptions): Sent
   // Fallback if the hook did not run (model shape changed): wink's own sentence spans.
   const spans = last.rdd?.sentences ?? (doc.sentences().out(its.span) as unknown as Array<[number, number]>);
   const winkPhrases = last.matches.map((m): [number, number, number] => [m[0] ?? 0, m[1] ?? 0, (m[2] ?? 0) * WINK_TO_VADER]);
-  const phrases = findPhrases(lower, CUSTOMER_LEXICON, winkPhrases, (i) => vaderValue(lower, i));
+  const phrases = findPhrases(lower, CUSTOMER_LEXICON, winkPhrases, (i) => vaderValue(lower, i), [...malfunctionSpans(lower, ENGLISH), ...ratingSpans(lower), ...waitingSpans(lower)]);
   const scored = scoreTokens({ lower, values, spans, negationFlag, isWord }, phrases, ENGLISH);
   const score = round3(Math.max(-1, Math.min(1, scored.score)));
   const sentiment = labelFor(score);

@@ -12,7 +12,11 @@ import type {
   CreatedJob,
   CreateJobInput,
   CreateScheduleBody,
+  DatasetListItemSchema,
+  DatasetRecordSchema,
+  DatasetSchema,
   DeletedSchedule,
+  FileSchema,
   JobSummary,
   JobView,
   ListJobsQuery,
@@ -26,6 +30,8 @@ import type {
 } from '../api/schemas.ts';
 import type { JobPriority, JobStatus, JobType } from '../core/job-types.ts';
 import { parseSse } from './sse.ts';
+export { formatBytes, formatDuration } from './format.ts';
+export { progressUnit, readResult, readSentimentItem, type ComplianceView, type Distribution, type ResultView, type ScanFindingView, type SentimentItemView } from './results.ts';
 
 export type { JobPriority, JobStatus, JobType };
 export type Job = z.infer<typeof JobView>;
@@ -37,6 +43,12 @@ export type AuditEvent = z.infer<typeof AuditEventSchema>;
 export type ListJobsQuery = Partial<z.infer<typeof ListJobsQuery>>;
 export type JobList = { jobs: JobSummary[]; total: number; page: number; limit: number };
 export type UploadedFile = z.infer<typeof StoredFileSchema>;
+export type StoredFile = z.infer<typeof FileSchema>;
+export type DatasetSummary = z.infer<typeof DatasetListItemSchema>;
+export type Dataset = z.infer<typeof DatasetSchema>;
+export type DatasetRecord = z.infer<typeof DatasetRecordSchema>;
+/** A page of a cursor-paged list; pass `cursor` back for the next one (null: no more). */
+export type CursorPage<K extends string, T> = { [key in K]: T[] } & { cursor: string | null };
 export type RetriedJob = z.infer<typeof RetriedJob>;
 export type BulkCreateResult = z.infer<typeof BulkCreateResult>;
 /** At least one of `status`, `type`, `priority`, `ids` (else 400 INVALID_REQUEST). */
@@ -413,6 +425,27 @@ export class JobQueueClient {
       await this.send('DELETE', session).catch(() => undefined);
       throw error;
     }
+  }
+
+  /** Stored files in path order, optionally under a prefix. */
+  async listFiles(options: { prefix?: string; cursor?: string; limit?: number } = {}): Promise<CursorPage<'files', StoredFile>> {
+    return (await this.call<CursorPage<'files', StoredFile>>('GET', `/files${query(options)}`)).data;
+  }
+
+  async listDatasets(options: { cursor?: string; limit?: number } = {}): Promise<CursorPage<'datasets', DatasetSummary>> {
+    return (await this.call<CursorPage<'datasets', DatasetSummary>>('GET', `/datasets${query(options)}`)).data;
+  }
+
+  async getDataset(id: string): Promise<Dataset> {
+    return (await this.call<Dataset>('GET', `/datasets/${encodeURIComponent(id)}`)).data;
+  }
+
+  /** Records in creation order; `start`/`end` are ISO 8601 instants. */
+  async datasetRecords(
+    id: string,
+    options: { cursor?: string; limit?: number; sentiment?: 'positive' | 'negative' | 'neutral'; start?: string; end?: string } = {},
+  ): Promise<CursorPage<'records', DatasetRecord>> {
+    return (await this.call<CursorPage<'records', DatasetRecord>>('GET', `/datasets/${encodeURIComponent(id)}/records${query(options)}`)).data;
   }
 
   /** A job's export (`{ jobId }`) or a stored file (`{ path }`), as a streaming Response. */
