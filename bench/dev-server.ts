@@ -45,11 +45,15 @@ export interface DevServerOptions {
 export async function startDevServer(port: number, vars: Record<string, string>, options: DevServerOptions = {}): Promise<DevServer> {
   const state = options.stateDir ?? mkdtempSync(join(tmpdir(), 'bench-state-'));
   const key = options.key ?? 'bench-key-0123456789';
-  const args = ['dev', ...(options.config ? ['-c', options.config] : []), '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state, '--var', `API_KEYS:bench:${key}`];
+  const args = ['dev', ...(options.config ? ['-c', options.config] : []), '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state];
   for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
   const child: ChildProcess = spawn('wrangler', args, {
     env: {
       ...process.env,
+      // The required secrets come from the environment, as under `npm run dev` (a --var would
+      // leave wrangler warning that they are missing). An empty signing key is none: no webhooks.
+      API_KEYS: `bench:${key}`,
+      WEBHOOK_SIGNING_KEY: '',
       WRANGLER_SEND_METRICS: 'false',
       WRANGLER_HIDE_BANNER: 'true',
       CLOUDFLARE_CF_FETCH_ENABLED: 'false',
@@ -79,6 +83,11 @@ export async function startDevServer(port: number, vars: Record<string, string>,
     }
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`wrangler dev did not start:\n${output.slice(-2000)}`);
     await new Promise((r) => setTimeout(r, 200));
+  }
+  // Output must be truthful: a secrets warning here would be a false alarm a user sees too.
+  if (output.includes('Missing required secrets')) {
+    if (child.pid) process.kill(-child.pid, 'SIGTERM');
+    throw new Error(`wrangler dev warns about secrets it was given:\n${output.slice(-2000)}`);
   }
   return {
     url,

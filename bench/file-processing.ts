@@ -3,7 +3,9 @@
  * committed).
  *
  *   node --experimental-strip-types bench/file-processing.ts pure [parse|analyze] [sizes MB...]
- *     The splitter and record builder in plain Node: MB/s and peak RSS / heap.
+ *     The splitter and record builder in plain Node: MB/s and peak RSS / heap, beside the floor
+ *     (the same reads, decoded to text and nothing else). BENCH_FORMAT=json: the same reviews as
+ *     one JSON array of objects.
  *   node --experimental-strip-types bench/file-processing.ts api [parse|analyze] [sizes MB...]
  *     Against `npm run dev` on http://127.0.0.1:8787 (key `local-dev-key`, or BENCH_URL and
  *     BENCH_KEY): uploads, runs a job, waits; MB/s end to end and the worker process's peak RSS.
@@ -11,7 +13,8 @@
 import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { buildRecord, type Layout } from '../src/files/record-builder.ts';
-import { RecordSplitter, type RawRecord } from '../src/files/record-splitter.ts';
+import { splitterFor } from '../src/files/json-array-splitter.ts';
+import type { RawRecord } from '../src/files/record-splitter.ts';
 import { apiCall, runJob, uploadFile } from './files-api.ts';
 import { sampler, workerdRss } from './stats.ts';
 
@@ -23,21 +26,29 @@ const sizes = sizeArgs.length ? sizeArgs.map(Number) : [10, 100];
 const BASE = process.env.BENCH_URL ?? 'http://127.0.0.1:8787';
 const KEY = process.env.BENCH_KEY ?? 'local-dev-key';
 
+const FORMAT = process.env.BENCH_FORMAT === 'json' ? 'json' : 'csv';
+
 const WORDS = 'great terrible product quality love hate fast slow shipping box screen battery would buy again never'.split(' ');
 
-/** Reviews of varying length; one in ten quoted with a comma, an escaped quote and a newline. */
+/**
+ * Reviews of varying length; one in ten with a comma, a quote and a newline (CSV: quoted over two
+ * lines; JSON: escaped), as CSV or as a pretty-printed JSON array of objects.
+ */
 function generate(sizeMb: number): string {
-  const path = `${tmp}/bench-reviews-${sizeMb}mb.csv`;
+  const path = `${tmp}/bench-reviews-${sizeMb}mb.${FORMAT}`;
   if (fs.existsSync(path) && fs.statSync(path).size >= sizeMb * MB) return path;
-  fs.writeFileSync(path, 'id,review,date,rating\n');
+  fs.writeFileSync(path, FORMAT === 'json' ? '[\n' : 'id,review,date,rating\n');
   let written = 0;
   let seed = 42;
   const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   let block = '';
   for (let i = 1; written < sizeMb * MB; i++) {
     const words = Array.from({ length: 8 + Math.floor(rand() * 30) }, () => WORDS[Math.floor(rand() * WORDS.length)]).join(' ');
-    const review = i % 10 === 0 ? `"${words}, said ""someone""\nsecond line"` : words;
-    const line = `${i},${review},2025-0${1 + (i % 9)}-1${i % 10}T12:00:00Z,${1 + (i % 5)}\n`;
+    const date = `2025-0${1 + (i % 9)}-1${i % 10}T12:00:00Z`;
+    const line =
+      FORMAT === 'json'
+        ? `${i === 1 ? '' : ',\n'}  ${JSON.stringify({ id: i, review: i % 10 === 0 ? `${words}, said "someone"\nsecond line` : words, date, rating: 1 + (i % 5) })}`
+        : `${i},${i % 10 === 0 ? `"${words}, said ""someone""\nsecond line"` : words},${date},${1 + (i % 5)}\n`;
     written += line.length; // ASCII
     block += line;
     if (block.length > MB) {
@@ -45,8 +56,21 @@ function generate(sizeMb: number): string {
       block = '';
     }
   }
-  fs.appendFileSync(path, block);
+  fs.appendFileSync(path, FORMAT === 'json' ? `${block}\n]\n` : block);
   return path;
+}
+
+/** The floor: the same 64 KiB reads, decoded to text, no splitting or building. */
+function floor(path: string): number {
+  const started = performance.now();
+  const decoder = new TextDecoder();
+  const fd = fs.openSync(path, 'r');
+  const buffer = new Uint8Array(64 * 1024);
+  let chars = 0;
+  for (let read; (read = fs.readSync(fd, buffer, 0, buffer.length, null)) > 0; ) chars += decoder.decode(buffer.subarray(0, read), { stream: true }).length;
+  fs.closeSync(fd);
+  if (chars === 0) throw new Error('empty file');
+  return (performance.now() - started) / 1000;
 }
 
 /** Reads 64 KiB at a time, as R2 streams hand bytes over; memory is sampled between reads. */
@@ -56,9 +80,9 @@ function pure(path: string) {
   let peakRss = baseline.rss;
   let peakHeap = baseline.heapUsed;
   const started = performance.now();
-  const splitter = new RecordSplitter('csv', 0, 1);
-  const layout: Layout = { format: 'csv', header: null, textColumn: null, dateColumn: null, columns: [] };
-  const context = { filePath: 'bench.csv', fileTag: 'bench', ingestedMs: Date.now(), analyze: processingType === 'analyze' };
+  const splitter = splitterFor(FORMAT, 0, 1);
+  const layout: Layout = { format: FORMAT, header: null, textColumn: null, dateColumn: null, columns: [] };
+  const context = { filePath: `bench.${FORMAT}`, fileTag: 'bench', ingestedMs: Date.now(), analyze: processingType === 'analyze' };
   let parsed = 0;
   let failed = 0;
   const take = (records: RawRecord[]) => {
@@ -82,9 +106,12 @@ function pure(path: string) {
   take(splitter.finish());
   const seconds = (performance.now() - started) / 1000;
   const mib = (n: number) => Math.round((n / 2 ** 20) * 10) / 10;
+  const floorSeconds = floor(path);
   return {
     bytes,
     seconds,
+    floorSeconds: Number(floorSeconds.toFixed(3)),
+    overFloor: Number((seconds / floorSeconds).toFixed(1)),
     rows: parsed,
     failed,
     baselineRssMb: mib(baseline.rss),
@@ -97,9 +124,9 @@ function pure(path: string) {
 const call = apiCall(BASE, KEY);
 
 async function api(path: string, sizeMb: number) {
-  const name = `bench/reviews-${sizeMb}mb.csv`;
+  const name = `bench/reviews-${sizeMb}mb.${FORMAT}`;
   const uploadStart = performance.now();
-  await uploadFile(call, fs.readFileSync(path), name, 'text/csv');
+  await uploadFile(call, fs.readFileSync(path), name, FORMAT === 'json' ? 'application/json' : 'text/csv');
   const uploadSeconds = (performance.now() - uploadStart) / 1000;
   const rss = sampler(workerdRss);
   const before = workerdRss();
@@ -116,5 +143,5 @@ for (const size of sizes) {
   const path = generate(size);
   const r = mode === 'api' ? await api(path, size) : pure(path);
   const mbps = r.bytes / MB / r.seconds;
-  console.log(JSON.stringify({ mode, processingType, sizeMb: size, ...r, seconds: Number(r.seconds.toFixed(2)), mbPerSecond: Number(mbps.toFixed(1)) }));
+  console.log(JSON.stringify({ mode, format: FORMAT, processingType, sizeMb: size, ...r, seconds: Number(r.seconds.toFixed(2)), mbPerSecond: Number(mbps.toFixed(1)) }));
 }

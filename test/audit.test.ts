@@ -63,4 +63,31 @@ describe('audit trail', () => {
     expect((await other.json('GET', `/api/v1/jobs/${id}/history`)).status).toBe(404);
     expect((await owner.json('GET', `/api/v1/jobs/${crypto.randomUUID()}/history`)).status).toBe(404);
   });
+
+  it('records file uploads (whole and multipart), overwrites, file deletes and dataset deletes', async () => {
+    const client = freshTenant();
+    const put = (body: string) => client.request('PUT', '/api/v1/files/in/a.txt', body, { 'content-type': 'text/plain', 'x-request-id': 'req-put' });
+    expect((await put('first line\n')).status).toBe(201);
+    expect((await put('second version\n')).status).toBe(200);
+    const started = await client.json<{ uploadId: string }>('POST', '/api/v1/files/in/b.txt?uploads');
+    const uploadId = encodeURIComponent(started.body.data.uploadId);
+    expect((await client.request('PUT', `/api/v1/files/in/b.txt?uploadId=${uploadId}&partNumber=1`, 'one part\n')).status).toBe(200);
+    expect((await client.json('POST', `/api/v1/files/in/b.txt?uploadId=${uploadId}`)).status).toBe(201);
+    const datasetId = crypto.randomUUID();
+    const job = await client.json<{ jobId: string }>('POST', '/api/v1/jobs', { type: 'file_processing', data: { filePath: 'in/a.txt', datasetId } });
+    await client.json('POST', `/api/v1/jobs/${job.body.data.jobId}/wait`, { timeout: 20_000 });
+    expect((await client.json('DELETE', '/api/v1/files/in/a.txt')).status).toBe(200);
+    expect((await client.json('DELETE', `/api/v1/datasets/${datasetId}`)).status).toBe(200);
+
+    const log = await client.json<{ events: Event[] }>('GET', '/api/v1/audit?limit=100');
+    const trail = log.body.data.events.filter((e) => e.action.startsWith('file.') || e.action.startsWith('dataset.'));
+    expect(trail.map((e) => [e.action, e.outcome, e.detail])).toEqual([
+      ['file.upload', 'created', 'in/a.txt'],
+      ['file.upload', 'overwritten', 'in/a.txt'],
+      ['file.upload', 'created', 'in/b.txt'],
+      ['file.delete', 'deleted', 'in/a.txt'],
+      ['dataset.delete', 'deleted', datasetId],
+    ]);
+    expect(trail[0]).toMatchObject({ actor: expect.stringMatching(/^key:[0-9a-f]{12}$/), requestId: 'req-put' });
+  });
 });

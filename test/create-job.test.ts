@@ -26,14 +26,38 @@ describe('POST /api/v1/jobs', () => {
   });
 
   it.each([
-    ['an unknown type', { type: 'mine_bitcoin', data: {} }],
-    ['a missing type', { data: { texts: ['x'] } }],
-    ['a non-string type', { type: 7, data: {} }],
-  ])('answers INVALID_JOB_TYPE with the allowed types for %s', async (_name, body) => {
+    ['an unknown type', { type: 'mine_bitcoin', data: {} }, /^Unknown job type; use one of sentiment_analysis_batch, /],
+    ['a mistyped type', { type: 'file_procesing', data: {} }, /^Unknown job type; did you mean "file_processing"\?$/],
+    ['a missing type', { data: { texts: ['x'] } }, /^Required: one of sentiment_analysis_batch, /],
+    ['a non-string type', { type: 7, data: {} }, /^Must be a string: one of /],
+  ])('answers INVALID_JOB_TYPE with the allowed types, and what is wrong, for %s', async (_name, body, message) => {
     const res = await freshTenant().json('POST', '/api/v1/jobs', body);
     expect(res.status).toBe(400);
+    // `error` stays the contract's words; `details` says the rest.
     expect(res.body).toMatchObject({ success: false, error: 'Invalid job type', details: { code: 'INVALID_JOB_TYPE' } });
-    expect(res.body.details?.allowedTypes).toContain('sentiment_analysis_batch');
+    expect(res.body.details?.allowedTypes).toEqual(['sentiment_analysis_batch', 'file_processing', 'security_scan', 'data_export']);
+    expect(res.body.details?.errors).toEqual([{ field: 'type', message: expect.stringMatching(message) }]);
+  });
+
+  it('suggests the field meant by a mistyped one, and never echoes a key that could be data', async () => {
+    const client = freshTenant();
+    const typo = await client.json('POST', '/api/v1/jobs', { type: 'sentiment_analysis_batch', data: { text: ['x'], enablePiiMasking: false }, priorty: 'high' });
+    expect(typo.status).toBe(400);
+    expect(typo.body.error).toBe('Invalid job data');
+    expect(typo.body.details?.errors).toEqual(
+      expect.arrayContaining([
+        { field: 'text', message: 'Unknown field; did you mean "texts"?' },
+        { field: 'enablePiiMasking', message: 'Unknown field; did you mean "enablePIIMasking"?' },
+        { field: 'priorty', message: 'Unknown field; did you mean "priority"?' },
+      ]),
+    );
+    // Nested objects too: data_export's filters.
+    const nested = await client.json('POST', '/api/v1/jobs', { type: 'data_export', data: { datasetId: crypto.randomUUID(), format: 'csv', filters: { sentimnt: 'positive' } } });
+    expect(nested.body.details?.errors).toEqual([{ field: 'filters.sentimnt', message: 'Unknown field; did you mean "sentiment"?' }]);
+
+    const pii = await client.json('POST', '/api/v1/jobs', { type: 'sentiment_analysis_batch', data: { texts: ['x'], 'jane.doe@example.com': 1 } });
+    expect(pii.body.details?.errors).toEqual([{ field: '(unnamed)', message: 'Unknown field' }]);
+    expect(JSON.stringify(pii.body)).not.toContain('jane');
   });
 
   it.each([

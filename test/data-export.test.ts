@@ -9,16 +9,17 @@ import { expectedCsvCell, expectedXlsxCell, expectXlsxRow, parseCsv, readXlsxRep
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 // Every awkward value: quotes, commas, line breaks, formula-like text, unicode, empty fields.
+// `delta`: CSV gives numbers as text; plain ones stay numbers, identifiers and long digit runs stay text.
 const CSV = [
-  'review,date,region,note',
-  '"I love this product, it is wonderful",2024-01-15T10:00:00Z,EU,plain',
-  '"Terrible quality, I hate it",2024-02-10T08:30:00Z,"US, East","She said ""hi"""',
-  '=SUM(A1:A2) is a formula,2024-03-05T00:00:00Z,APAC,+cmd',
-  '"Multi\nline\r\nreview, with comma",2024-04-20T12:00:00Z,,-2+3',
-  'Emoji 😀 and 中文 accents éàü,2024-05-01T00:00:00Z,@import,',
-  'The box is on the table,2024-06-30T23:59:59.999Z,EU,"\ttab"',
-  'Great great great and excellent,2024-06-01T00:00:00Z,US,\'quoted\'',
-  'Awful and broken,2023-12-31T23:00:00Z,US,x',
+  'review,date,region,note,delta',
+  '"I love this product, it is wonderful",2024-01-15T10:00:00Z,EU,plain,-3',
+  '"Terrible quality, I hate it",2024-02-10T08:30:00Z,"US, East","She said ""hi""",2.5',
+  '=SUM(A1:A2) is a formula,2024-03-05T00:00:00Z,APAC,+cmd,007',
+  '"Multi\nline\r\nreview, with comma",2024-04-20T12:00:00Z,,-2+3,-0.25',
+  'Emoji 😀 and 中文 accents éàü,2024-05-01T00:00:00Z,@import,,12345678901234567890',
+  'The box is on the table,2024-06-30T23:59:59.999Z,EU,"\ttab",+4',
+  'Great great great and excellent,2024-06-01T00:00:00Z,US,\'quoted\',0',
+  'Awful and broken,2023-12-31T23:00:00Z,US,x,',
 ].join('\r\n');
 // A second file into the same dataset: typed and missing values, a field CSV rows lack.
 const NDJSON = [
@@ -81,9 +82,13 @@ describe('data_export: each format read back record by record', () => {
     const { columns: cols } = exportColumns(columns);
     expect(rows[0]).toEqual(cols.map((c) => c.header));
     expect(rows.slice(1)).toEqual(all.map((r) => cols.map((c) => expectedCsvCell(c.value(r)))));
-    // Formula-like text is neutralised; a real negative number stays a number.
+    // Formula-like text is neutralised; a negative number stays a number, typed or from CSV text.
     expect(rows.flat()).toContain("'=SUM(A1:A2) is a formula");
     expect(rows.flat()).toContain('-1');
+    const delta = rows[0]?.indexOf('fields.delta') ?? -1;
+    expect(rows.slice(1).map((r) => r[delta])).toEqual(expect.arrayContaining(['-3', '-0.25', "'+4", '007']));
+    // One naming: every source column is `fields.<key>`; the review column became `text`, so it is none.
+    expect(rows[0]?.slice(8).sort()).toEqual(['fields.date', 'fields.delta', 'fields.note', 'fields.region', 'fields.stars', 'fields.verified']);
     expect(job.result).toMatchObject({
       format: 'csv',
       records: 11,
@@ -121,6 +126,9 @@ describe('data_export: each format read back record by record', () => {
       expect(rows).toHaveLength(all.length + 1);
       all.forEach((record, i) => expectXlsxRow(rows[i + 1], cols.map((c) => expectedXlsxCell(c, record))));
       if (includeMetadata) expect(sheets[1]?.data).toContainEqual(['recordCount', 11]);
+      const delta = cols.findIndex((c) => c.header === 'fields.delta');
+      const deltas = rows.slice(1).map((r) => r[delta]);
+      expect(deltas).toEqual(expect.arrayContaining([-3, 2.5, -0.25, 0, '007', '12345678901234567890', '+4']));
     }
   });
 });

@@ -7,7 +7,7 @@ import { expectedCsvCell, parseCsv } from './support/export-readers.ts';
 
 const HEADER = [
   'id', 'text', 'sentiment', 'score', 'confidence', 'createdAt', 'source_file', 'source_line',
-  'region', 'rating', 'verified', 'note', 'constructor', 'fields.id',
+  'fields.region', 'fields.rating', 'fields.verified', 'fields.note', 'fields.constructor', 'fields.id',
 ];
 const { columns } = exportColumns(FIELD_KEYS);
 
@@ -53,6 +53,11 @@ describe('csv writer', () => {
     expect(csvCell('=HYPERLINK("http://x","y")')).toBe(`"'=HYPERLINK(""http://x"",""y"")"`);
     expect(csvCell(-0.5)).toBe('-0.5');
     expect(csvCell(-3)).toBe('-3');
+    // Text that is a plain number is no formula: a spreadsheet reads `-3` as minus three.
+    expect(csvCell('-3')).toBe('-3');
+    expect(csvCell('-0.25')).toBe('-0.25');
+    expect(csvCell('-3+1')).toBe("'-3+1");
+    expect(csvCell('-1e3')).toBe("'-1e3");
     expect(csvCell('a=b')).toBe('a=b');
   });
 
@@ -65,9 +70,9 @@ describe('csv writer', () => {
     expect(csvCell(false)).toBe('false');
   });
 
-  it('neutralises header names taken from field keys', () => {
+  it('heads field columns fields.<key>, so a key never starts a formula', () => {
     const text = decoder.decode(concat(createCsvWriter({ fieldKeys: ['=cmd|calc', 'ok'] }).end()));
-    expect(parseCsv(text)[0]?.slice(-2)).toEqual(["'=cmd|calc", 'ok']);
+    expect(parseCsv(text)[0]?.slice(-2)).toEqual(['fields.=cmd|calc', 'fields.ok']);
   });
 
   it('empty export is the BOM and header only', () => {

@@ -59,7 +59,7 @@ describe('file_processing', () => {
     expect(job.status).toBe('completed');
     expect(job.result).toMatchObject({
       format: 'csv',
-      columns: ['id', 'review', 'date', 'stars'],
+      columns: ['id', 'date', 'stars'],
       textColumn: 'review',
       dateColumn: 'date',
       rowsParsed: 600,
@@ -131,6 +131,31 @@ describe('file_processing', () => {
     const stored = await records(client, datasetId);
     expect(stored[0]).toMatchObject({ text: 'hello there', createdAt: '2025-01-01T00:00:00.000Z', fields: { timestamp: 1735689600, meta: '{"a":1}' } });
     expect(stored[1]).toMatchObject({ text: 'first string wins', source: { line: 5 }, fields: { n: 3 } });
+  });
+
+  it('JSON array (.json): one record per element, pretty-printed or not; the text column is no column', async () => {
+    const client = freshTenant();
+    const body = JSON.stringify(
+      [
+        { review: 'Lovely, [really] {lovely}', stars: 5, meta: { a: [1, 2] } },
+        'not an object',
+        { review: 'Broken "quotes" inside \\ are fine', stars: -3 },
+      ],
+      null,
+      2,
+    );
+    await upload(client, 'reviews.json', body);
+    const datasetId = crypto.randomUUID();
+    const job = await processFile(client, { filePath: 'reviews.json', datasetId });
+    expect(job.status).toBe('completed');
+    expect(job.result).toMatchObject({ format: 'json', rowsParsed: 2, rowsFailed: 1, columns: ['stars', 'meta'], errors: [{ line: 12, message: 'Not a JSON object' }] });
+    const stored = await records(client, datasetId);
+    expect(stored.map((r) => [r.text, r.fields, r.source.line])).toEqual([
+      ['Lovely, [really] {lovely}', { stars: 5, meta: '{"a":[1,2]}' }, 2],
+      ['Broken "quotes" inside \\ are fine', { stars: -3 }, 13],
+    ]);
+    const dataset = await client.json<{ columns: string[] }>('GET', `/api/v1/datasets/${datasetId}`);
+    expect(dataset.body.data.columns).toEqual(['meta', 'stars']);
   });
 
   it('plain text: one record per line; appending a second file to the same dataset', async () => {

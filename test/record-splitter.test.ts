@@ -91,6 +91,11 @@ describe('detectFormat', () => {
     ['data', 'text,score\n', 'csv'],
     ['dir.v2/data', 'just words\n', 'text'],
     ['data', '{not json\n', 'text'],
+    ['a.json', '[\n  {"text":"hi"}', 'json'],
+    ['a.JSON', '\uFEFF [1, 2]', 'json'],
+    ['a.json', '{"text":"hi"}\n{"text":"yo"}\n', 'ndjson'],
+    ['data', '[{"text":"hi"}]', 'json'],
+    ['data', '[]', 'json'],
   ])('%s with %j → %s', (path, sample, format) => {
     expect(detectFormat(path, bytes(sample))).toBe(format);
   });

@@ -16,6 +16,7 @@ import { fileRoutes } from './routes/files.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { queueRoutes } from './routes/queue-control.ts';
 import { scheduleRoutes } from './routes/schedules.ts';
+import { OPENAPI_TAGS, tagOperations } from './openapi.ts';
 import { jobBodyError } from './submit.ts';
 
 function respond(c: Context<AppEnv>, error: ApiError): Response {
@@ -24,10 +25,10 @@ function respond(c: Context<AppEnv>, error: ApiError): Response {
 }
 
 /** Validation failures of any request part, in the contract's words. */
-function validationError(c: Context<AppEnv>, target: string, issues: Parameters<typeof fieldErrors>[0]): ApiError {
+function validationError(c: Context<AppEnv>, target: string, issues: Parameters<typeof fieldErrors>[0], input: unknown): ApiError {
   if (target === 'param') return new ApiError('JOB_NOT_FOUND', 'Job not found', echoId('jobId', c.req.param('id')));
   if (target === 'json' && c.req.path === '/api/v1/jobs') {
-    return jobBodyError(issues);
+    return jobBodyError(issues, input);
   }
   const what = target === 'query' ? 'query parameters' : 'request body';
   return new ApiError('INVALID_REQUEST', `Invalid ${what}`, { errors: fieldErrors(issues) });
@@ -77,7 +78,7 @@ const strictUtf8Body = createMiddleware<AppEnv>(async (c, next) => {
 export function createApp(): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
-      if (!result.success) return respond(c, validationError(c, result.target, result.error.issues));
+      if (!result.success) return respond(c, validationError(c, result.target, result.error.issues, 'data' in result ? result.data : undefined));
       return undefined;
     },
   });
@@ -101,6 +102,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.doc31('/api/v1/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'DataCloak Job Queue API', version: '1.0.0' },
+    tags: OPENAPI_TAGS,
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
 
@@ -123,6 +125,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route('/api/v1', scheduleRoutes);
   app.route('/api/v1', fileRoutes);
   app.route('/api/v1', datasetRoutes);
+  tagOperations(app);
 
   app.notFound((c) => respond(c, new ApiError('NOT_FOUND', 'No such route')));
   app.onError((error, c) => {

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { registeredHandlers } from '../handlers/registry.ts';
+import { handlerFor, registeredHandlers } from '../handlers/registry.ts';
 import { JobPrioritySchema, type CreateJobInput } from './schemas.ts';
 
 // Apart from schemas.ts because it needs the handlers: schemas.ts stays free of runtime
@@ -44,6 +44,31 @@ const onlyOneStartTime = (body: { runAt?: string | undefined; delay?: number | u
     ctx.addIssue({ code: 'custom', path: ['delay'], message: 'Give runAt or delay, not both' });
   }
 };
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const JOB_BODY_KEYS: readonly string[] = ['type', 'data', ...Object.keys(jobOptions)];
+
+/** The keys a schema's object at `path` takes, seen through optional, default and pipe wrappers. */
+function schemaKeys(schema: z.core.$ZodType, path: readonly PropertyKey[]): readonly string[] {
+  const def = schema._zod.def as z.core.$ZodTypeDef & { innerType?: z.core.$ZodType; in?: z.core.$ZodType; element?: z.core.$ZodType; shape?: Record<string, z.core.$ZodType> };
+  const inner = def.innerType ?? def.in;
+  if (inner) return schemaKeys(inner, path);
+  if (def.type === 'array' && def.element && path.length > 0) return schemaKeys(def.element, path.slice(1));
+  if (def.type !== 'object' || !def.shape) return [];
+  if (path.length === 0) return Object.keys(def.shape);
+  const next = def.shape[String(path[0])];
+  return next ? schemaKeys(next, path.slice(1)) : [];
+}
+
+/** The field names a create-job body takes at `path`: the body's own, or its type's `data`'s. */
+export function jobBodyKeys(body: unknown, path: readonly PropertyKey[]): readonly string[] {
+  if (path.length === 0) return JOB_BODY_KEYS;
+  const handler = path[0] === 'data' && isRecord(body) && typeof body.type === 'string' ? handlerFor(body.type) : undefined;
+  return handler ? schemaKeys(handler.dataSchema, path.slice(1)) : [];
+}
 
 /** One body schema per registered handler, so validation and the OpenAPI document agree. */
 export const CreateJobBody = (z

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { FieldError } from '../core/field-error.ts';
+import { didYouMean } from './did-you-mean.ts';
 
 /** The one error vocabulary: every code the API answers with, and its HTTP status. */
 export const ERROR_STATUS = {
@@ -116,15 +117,22 @@ export function fieldName(path: readonly PropertyKey[]): string {
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$-]{0,63}$/;
 
-export function fieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
+/** The field names an object at `path` of the request takes, for "did you mean" on an unknown one. */
+export type KnownKeys = (path: readonly PropertyKey[]) => readonly string[];
+
+export function fieldErrors(issues: readonly z.core.$ZodIssue[], knownKeys: KnownKeys = () => []): FieldError[] {
   return issues.flatMap((issue) =>
     issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({
+      ? issue.keys.map((key) => {
           // An unknown key is user input: echo it only when it looks like a field name, never
           // when it could be data (an email, a card number) pasted in the wrong place.
-          field: fieldName([...issue.path, IDENTIFIER.test(key) ? key : '(unnamed)']),
-          message: 'Unknown field',
-        }))
+          const named = IDENTIFIER.test(key);
+          const suggestion = named ? didYouMean(key, knownKeys(issue.path)) : null;
+          return {
+            field: fieldName([...issue.path, named ? key : '(unnamed)']),
+            message: suggestion ? `Unknown field; did you mean "${suggestion}"?` : 'Unknown field',
+          };
+        })
       : [{ field: fieldName(issue.path), message: issue.message }],
   );
 }

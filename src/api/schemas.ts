@@ -136,15 +136,6 @@ export function envelope<T extends z.ZodType>(data: T) {
   return z.object({ success: z.literal(true), data, timestamp: z.string() });
 }
 
-export const ErrorEnvelopeSchema = z
-  .object({
-    success: z.literal(false),
-    error: z.string(),
-    details: z.object({ code: z.string() }).catchall(z.unknown()),
-    timestamp: z.string(),
-  })
-  .openapi('Error');
-
 export const AuditEventSchema = z
   .object({
     seq: z.number().int(),

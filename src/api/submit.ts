@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { loadConfig, type Config } from '../config.ts';
 import type { JobRecord } from '../core/job-record.ts';
+import type { FieldError } from '../core/field-error.ts';
 import { callbackUrlProblem } from '../core/webhooks.ts';
 import type { Actor, EnqueueResult, IdempotencyClaim, NewJob } from '../durable/coordinator/contract.ts';
 import { coordinatorFor } from '../durable/coordinator-stub.ts';
@@ -9,22 +10,36 @@ import type { JobHandler } from '../handlers/types.ts';
 import { jobInputKey } from '../storage/job-blobs.ts';
 import { fitsInline } from '../core/inline-payload.ts';
 import type { AppEnv } from './context.ts';
+import { didYouMean } from './did-you-mean.ts';
 import { ApiError, fieldErrors } from './errors.ts';
-import { CreateJobBody } from './create-job-body.ts';
+import { CreateJobBody, isRecord, jobBodyKeys } from './create-job-body.ts';
 import type { CreateJobInput } from './schemas.ts';
 
-/** A create-job body that failed its schema, in the contract's words. */
-export function jobBodyError(issues: Parameters<typeof fieldErrors>[0]): ApiError {
+/** What is wrong with `type`, without echoing it: missing, not text, or unknown (with the nearest type). */
+function typeProblem(body: unknown): FieldError {
+  const type = isRecord(body) ? body.type : undefined;
+  const allowed = REGISTERED_TYPES.join(', ');
+  if (type === undefined) return { field: 'type', message: `Required: one of ${allowed}` };
+  if (typeof type !== 'string') return { field: 'type', message: `Must be a string: one of ${allowed}` };
+  const suggestion = didYouMean(type, REGISTERED_TYPES);
+  return { field: 'type', message: suggestion ? `Unknown job type; did you mean "${suggestion}"?` : `Unknown job type; use one of ${allowed}` };
+}
+
+/**
+ * A create-job body that failed its schema: `error` in the contract's words, `details` saying
+ * what exactly (each field, with the nearest known name for an unknown one).
+ */
+export function jobBodyError(issues: Parameters<typeof fieldErrors>[0], body: unknown): ApiError {
   if (issues.some((issue) => issue.path.length === 1 && issue.path[0] === 'type')) {
-    return new ApiError('INVALID_JOB_TYPE', 'Invalid job type', { allowedTypes: [...REGISTERED_TYPES] });
+    return new ApiError('INVALID_JOB_TYPE', 'Invalid job type', { allowedTypes: [...REGISTERED_TYPES], errors: [typeProblem(body)] });
   }
-  return new ApiError('INVALID_JOB_DATA', 'Invalid job data', { errors: fieldErrors(issues) });
+  return new ApiError('INVALID_JOB_DATA', 'Invalid job data', { errors: fieldErrors(issues, (path) => jobBodyKeys(body, path)) });
 }
 
 /** Validates one job spec of a bulk call, as POST /jobs would. */
 export function parseJobBody(value: unknown): { ok: true; body: CreateJobInput } | { ok: false; error: ApiError } {
   const parsed = CreateJobBody.safeParse(value);
-  return parsed.success ? { ok: true, body: parsed.data } : { ok: false, error: jobBodyError(parsed.error.issues) };
+  return parsed.success ? { ok: true, body: parsed.data } : { ok: false, error: jobBodyError(parsed.error.issues, value) };
 }
 
 /**

@@ -18,7 +18,18 @@ const ProcessingStats = z
   .openapi('ProcessingStats');
 
 const ErrorDetails = z
-  .object({ code: z.string(), stage: z.string(), attempts: z.number().int(), retryable: z.boolean() })
+  .object({
+    code: z.string().openapi({
+      description:
+        'Why the job failed: JOB_PROCESSING_ERROR (the handler failed unexpectedly), TEMPORARY_FAILURE (retries spent on ' +
+        "an overloaded platform), LEASE_EXPIRED, DEPENDENCY_FAILED, CANCELLED, or the job type's own (FILE_NOT_FOUND, " +
+        'FILE_CHANGED, DATASET_NOT_FOUND, DATASET_CHANGED, …)',
+      example: 'JOB_PROCESSING_ERROR',
+    }),
+    stage: z.string(),
+    attempts: z.number().int(),
+    retryable: z.boolean(),
+  })
   .openapi('JobErrorDetails');
 
 const JsonObject = z.record(z.string(), z.unknown());

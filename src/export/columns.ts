@@ -40,20 +40,30 @@ export function fieldValue(record: DatasetRecord, key: string): FieldValue {
 
 /**
  * Columns for an export. `fieldKeys` is the dataset summary's `columns` (the union of its
- * records' `fields` keys), so the header is known before the first record. A field key that repeats a
- * header already taken (e.g. a field named `id`) is shown as `fields.<key>` to keep headers unique.
+ * records' `fields` keys), so the header is known before the first record. Every field column is
+ * headed `fields.<key>`, as the JSON export nests it, so a source column never shares a name
+ * with a fixed one (a source column named `id` is `fields.id`, whatever else the file holds).
  */
 export function exportColumns(fieldKeys: readonly string[]): ExportColumns {
   const keys = [...new Set(fieldKeys)];
-  const taken = new Set(FIXED_COLUMNS.map((c) => c.header));
-  const fieldColumns = keys.map((key): Column => {
-    let header = taken.has(key) ? `fields.${key}` : key;
-    // `fields.x` may itself be a field key; suffix until unique.
-    for (let n = 2; taken.has(header); n++) header = `fields.${key} (${n})`;
-    taken.add(header);
-    return { header, date: false, value: (r) => fieldValue(r, key) };
-  });
+  const fieldColumns = keys.map((key): Column => ({ header: `fields.${key}`, date: false, value: (r) => fieldValue(r, key) }));
   return { fieldKeys: keys, columns: [...FIXED_COLUMNS, ...fieldColumns] };
+}
+
+// A plain decimal: optional minus, no leading zeros (`007` is an identifier, not seven).
+const PLAIN_DECIMAL = /^-?(?:0|[1-9]\d*)(?:\.\d+)?$/;
+// Doubles hold 15 significant decimal digits exactly; longer ones (card numbers, ids) stay text.
+const MAX_EXACT_DIGITS = 15;
+
+/**
+ * The number a text cell spells, when a spreadsheet would read it as that number and nothing
+ * is lost by storing it as one; null otherwise. CSV sources give every field as text, so this is
+ * how `-3` stays a number in CSV (not neutralised as a formula) and in XLSX (a numeric cell).
+ */
+export function numericText(text: string): number | null {
+  if (!PLAIN_DECIMAL.test(text)) return null;
+  const digits = text.replace(/^-?0*\.?0*|\./g, '');
+  return digits.length <= MAX_EXACT_DIGITS ? Number(text) : null;
 }
 
 /**

@@ -2,7 +2,7 @@
  * RFC 4180 CSV: CRLF line ends, fields quoted when they hold a quote, comma, CR or LF, quotes
  * doubled. UTF-8 with a BOM so spreadsheet programs pick the right encoding.
  */
-import { exportColumns, isExportableNumber } from './columns.ts';
+import { exportColumns, isExportableNumber, numericText } from './columns.ts';
 import type { DatasetRecord, FieldValue } from '../core/dataset-record.ts';
 import { assertOpen } from './writer-contract.ts';
 import type { ExportWriter, ExportWriterOptions } from './writer-contract.ts';
@@ -12,14 +12,18 @@ const NEEDS_QUOTES = /[",\r\n]/;
 // OWASP CSV injection: text a spreadsheet would read as a formula (or as the start of one).
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-/** Text is neutralised and quoted; numbers are written as numbers, so -0.5 stays a number. */
+/**
+ * Text is neutralised and quoted; numbers are written as numbers, so -0.5 stays a number, and so
+ * does text that is a plain number (`-3` from a CSV source): a spreadsheet reads it as a number,
+ * not a formula.
+ */
 export function csvCell(value: FieldValue): string {
   if (value === null) return '';
   if (typeof value === 'number') return isExportableNumber(value) ? String(value) : '';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   // An empty string is written as "" so a reader can tell it from null.
   if (value === '') return '""';
-  const text = FORMULA_START.test(value) ? `'${value}` : value;
+  const text = FORMULA_START.test(value) && numericText(value) === null ? `'${value}` : value;
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

@@ -2,10 +2,11 @@
  * An Office Open XML workbook streamed through fflate's Zip: the data sheet is deflated a page
  * at a time, so memory stays flat whatever the record count. Cells are inline strings (no
  * shared-strings table to hold in memory), numbers, booleans or dates; user text is only ever a
- * string cell, never a formula.
+ * string cell, never a formula. Text that is a plain number (CSV sources give every field as
+ * text) is a numeric cell, so a spreadsheet can sum it.
  */
 import { Zip, ZipDeflate } from 'fflate';
-import { exportColumns, isExportableNumber } from './columns.ts';
+import { exportColumns, isExportableNumber, numericText } from './columns.ts';
 import type { DatasetRecord, FieldValue } from '../core/dataset-record.ts';
 import { assertOpen, exportMetadata } from './writer-contract.ts';
 import type { ExportMetadata, ExportWriter, ExportWriterOptions } from './writer-contract.ts';
@@ -103,6 +104,8 @@ function cellXml(ref: string, value: FieldValue, date: boolean, style: number, c
   if (value === null || value === '') return '';
   const serial = date ? excelSerialDate(value) : null;
   if (serial !== null) return `<c r="${ref}" s="${STYLE_DATE}"><v>${serial}</v></c>`;
+  const number = style === STYLE_HEADER ? null : numericText(value);
+  if (number !== null) return `<c r="${ref}"${s}><v>${number}</v></c>`;
   const text = NEEDS_WORK.test(value) || value.length > XLSX_MAX_CELL_CHARS ? escapeXml(cellText(value, counter)) : value;
   // Without xml:space="preserve" readers may drop leading and trailing whitespace; only then is it needed.
   const t = EDGE_SPACE.test(value) ? '<t xml:space="preserve">' : '<t>';

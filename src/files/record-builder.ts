@@ -17,6 +17,7 @@ export interface Layout {
   header: string[] | null;
   textColumn: string | null;
   dateColumn: string | null;
+  /** The keys records' `fields` hold: the source columns but the text column. */
   columns: string[];
 }
 
@@ -30,6 +31,9 @@ export interface BuildContext {
   ingestedMs: number;
   analyze: boolean;
 }
+
+/** NDJSON lines and JSON array elements: objects, each with its own keys. */
+const holdsObjects = (format: FileFormat): boolean => format === 'ndjson' || format === 'json';
 
 function byName(names: readonly string[], candidates: readonly string[]): string | null {
   for (const wanted of candidates) {
@@ -48,6 +52,14 @@ function headerOf(fields: string[]): string[] {
     seen.add(name);
     return name;
   });
+}
+
+/**
+ * The dataset's columns are its records' `fields` keys: the text column's value is the record's
+ * `text`, so it is no column of its own (an export would show it empty).
+ */
+function fieldColumns(header: readonly string[], textColumn: string): string[] {
+  return header.filter((name) => name !== textColumn);
 }
 
 /** Epoch seconds or milliseconds, or anything Date.parse reads; null when it is no date. */
@@ -69,7 +81,7 @@ function rowOf(layout: Layout, raw: RawRecord): Record<string, FieldValue> | str
     const line = raw.fields[0] ?? '';
     return line.trim() === '' ? null : { text: line };
   }
-  if (layout.format === 'ndjson') {
+  if (holdsObjects(layout.format)) {
     const line = raw.fields[0] ?? '';
     if (line.trim() === '') return null;
     let value: unknown;
@@ -82,15 +94,14 @@ function rowOf(layout: Layout, raw: RawRecord): Record<string, FieldValue> | str
     const row: Record<string, FieldValue> = {};
     for (const [k, v] of Object.entries(value)) {
       row[k] = v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : JSON.stringify(v);
-      if (layout.columns.length < MAX_COLUMNS && !layout.columns.includes(k)) layout.columns.push(k);
     }
     return row;
   }
   if (!layout.header) {
     layout.header = headerOf(raw.fields);
-    layout.columns = [...layout.header];
     layout.textColumn = byName(layout.header, TEXT_COLUMNS);
     layout.dateColumn = byName(layout.header, DATE_COLUMNS);
+    if (layout.textColumn !== null) layout.columns = fieldColumns(layout.header, layout.textColumn);
     return null;
   }
   if (raw.fields.length !== layout.header.length) {
@@ -111,11 +122,15 @@ export function buildRecord(layout: Layout, raw: RawRecord, context: BuildContex
   if (typeof row === 'string') return { ok: false, message: row };
   const names = Object.keys(row);
   // CSV decides its text column once (by name, else the first column of text in the first row);
-  // NDJSON objects may differ, so each is looked at on its own.
-  let textColumn = layout.format === 'ndjson' ? byName(names, TEXT_COLUMNS) : layout.textColumn;
+  // JSON objects may differ, so each is looked at on its own.
+  const objects = holdsObjects(layout.format);
+  let textColumn = objects ? byName(names, TEXT_COLUMNS) : layout.textColumn;
   textColumn ??= names.find((n) => looksLikeText(row[n])) ?? null;
-  if (layout.format !== 'ndjson' && layout.textColumn === null) layout.textColumn = textColumn;
   if (textColumn === null) return { ok: false, message: 'The record has no text column' };
+  if (!objects && layout.textColumn === null && layout.header) {
+    layout.textColumn = textColumn;
+    layout.columns = fieldColumns(layout.header, textColumn);
+  }
   let text = String(row[textColumn] ?? '');
   if (text.trim() === '') return { ok: false, message: 'The text is empty' };
   const dateColumn = layout.format === 'ndjson' ? byName(names, DATE_COLUMNS) : layout.dateColumn;
@@ -124,6 +139,7 @@ export function buildRecord(layout: Layout, raw: RawRecord, context: BuildContex
   const fields: Record<string, FieldValue> = {};
   for (const name of names) {
     if (name === textColumn) continue;
+    if (objects && layout.columns.length < MAX_COLUMNS && !layout.columns.includes(name)) layout.columns.push(name);
     const value = row[name] ?? null;
     // Masking covers every string the record keeps, not only its text.
     fields[name] = context.analyze && typeof value === 'string' ? maskPii(value).text : value;

@@ -6,9 +6,10 @@
  * record, and resuming a job exactly needs both. This works on bytes, which is safe for UTF-8:
  * the bytes it looks for (quote, delimiter, LF, CR) never occur inside a multi-byte character.
  */
-export type FileFormat = 'csv' | 'tsv' | 'ndjson' | 'text';
+/** `json` is one JSON array of records: JsonArraySplitter splits it, not this class. */
+export type FileFormat = 'csv' | 'tsv' | 'ndjson' | 'json' | 'text';
 
-export const FILE_FORMATS: readonly FileFormat[] = ['csv', 'tsv', 'ndjson', 'text'];
+export const FILE_FORMATS: readonly FileFormat[] = ['csv', 'tsv', 'ndjson', 'json', 'text'];
 
 /** A record longer than this is counted as failed and skipped (a SQLite row holds ≤ 2 MB). */
 export const MAX_RECORD_BYTES = 1024 * 1024;
@@ -281,15 +282,22 @@ const EXTENSIONS: Record<string, FileFormat> = {
   log: 'text',
 };
 
+// A JSON array of objects (or an empty one) as the file's first bytes.
+const JSON_ARRAY_START = /^\s*\[\s*[{\]]/;
+
 /**
- * The format by extension when it names one, else by content: a first line that is a JSON object
- * is NDJSON; a header with more tabs than commas is TSV; with commas, CSV; anything else is text.
+ * The format by extension when it names one, else by content: a JSON array of objects is `json`
+ * (also for `.json`, which is NDJSON otherwise); a first line that is a JSON object is NDJSON; a
+ * header with more tabs than commas is TSV; with commas, CSV; anything else is text.
  */
 export function detectFormat(path: string, sample: Uint8Array): FileFormat {
   const dot = path.lastIndexOf('.');
-  const byExtension = dot > path.lastIndexOf('/') ? EXTENSIONS[path.slice(dot + 1).toLowerCase()] : undefined;
+  const extension = dot > path.lastIndexOf('/') ? path.slice(dot + 1).toLowerCase() : '';
+  const byExtension = EXTENSIONS[extension];
   if (byExtension) return byExtension;
   const head = new TextDecoder().decode(sample).replace(/^\uFEFF/, '');
+  if (JSON_ARRAY_START.test(head) || (extension === 'json' && head.trimStart().startsWith('['))) return 'json';
+  if (extension === 'json') return 'ndjson';
   const firstLine = (head.split('\n').find((l) => l.trim() !== '') ?? '').replace(/\r$/, '');
   if (firstLine.trimStart().startsWith('{')) {
     try {

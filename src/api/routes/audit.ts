@@ -13,7 +13,7 @@ const auditLog = createRoute({
   request: { query: AuditQuery },
   responses: {
     200: json(z.object({ events: z.array(AuditEventSchema), nextCursor: z.number().nullable() }), 'A page of events'),
-    ...errors(400, 401),
+    ...errors('INVALID_REQUEST'),
   },
 });
 

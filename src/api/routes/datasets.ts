@@ -9,6 +9,7 @@ import { ok } from '../ok.ts';
 import { ApiError, echoId } from '../errors.ts';
 import { errors, json, security } from '../openapi.ts';
 import { DatasetListItemSchema, DatasetRecordSchema, DatasetSchema, IdParams, SentimentLabelSchema } from '../schemas.ts';
+import { actorOf } from '../submit.ts';
 
 function notFound(id: string): ApiError {
   return new ApiError('DATASET_NOT_FOUND', 'Dataset not found', echoId('datasetId', id));
@@ -47,7 +48,7 @@ const listDatasets = createRoute({
   request: { query: ListQuery },
   responses: {
     200: json(z.object({ datasets: z.array(DatasetListItemSchema), cursor: z.string().nullable() }), 'A page of datasets'),
-    ...errors(400, 401),
+    ...errors('INVALID_REQUEST'),
   },
 });
 
@@ -58,7 +59,7 @@ const getDataset = createRoute({
   security,
   middleware: wellFormedId,
   request: { params: IdParams },
-  responses: { 200: json(DatasetSchema, 'The dataset'), ...errors(401, 404) },
+  responses: { 200: json(DatasetSchema, 'The dataset'), ...errors('DATASET_NOT_FOUND') },
 });
 
 const readRecords = createRoute({
@@ -70,7 +71,7 @@ const readRecords = createRoute({
   request: { params: IdParams, query: RecordsQuery },
   responses: {
     200: json(z.object({ datasetId: z.string(), records: z.array(DatasetRecordSchema), cursor: z.string().nullable() }), 'A page of records'),
-    ...errors(400, 401, 404),
+    ...errors('INVALID_REQUEST', 'DATASET_NOT_FOUND'),
   },
 });
 
@@ -84,7 +85,7 @@ const deleteDataset = createRoute({
   request: { params: IdParams },
   responses: {
     200: json(z.object({ datasetId: z.string(), deleted: z.boolean(), deletedRecords: z.number().int() }), 'Deleted'),
-    ...errors(401, 404, 409),
+    ...errors('DATASET_NOT_FOUND', 'DATASET_BUSY'),
   },
 });
 
@@ -140,5 +141,6 @@ export const datasetRoutes = new OpenAPIHono<AppEnv>()
     }
     const deleted = owned(id, await store.destroy(tenant));
     await c.env.BLOBS.delete(datasetMarkerKey(tenant, id));
+    await coordinator.recordAudit(tenant, 'dataset.delete', actorOf(c), 'deleted', id);
     return ok(c, { datasetId: id, deleted: true, deletedRecords: deleted.deletedRecords }, 200);
   });

@@ -7,9 +7,11 @@ import { fileUsage } from '../../storage/tenant-usage.ts';
 import type { AppEnv } from '../context.ts';
 import { ok } from '../ok.ts';
 import { ApiError, fieldErrors, quotaExceeded } from '../errors.ts';
-import { binary, errors, json, openapiRestPath, security } from '../openapi.ts';
+import { binary, errors, json, JSON_BODY, openapiRestPath, security } from '../openapi.ts';
 import { FilePathParams, FileSchema, StoredFileSchema, UploadedPartSchema, UploadStartedSchema } from '../schemas.ts';
 import { serveObject } from '../serve-object.ts';
+import { actorOf } from '../submit.ts';
+import { coordinatorFor } from '../../durable/coordinator-stub.ts';
 
 /** Workers accept request bodies up to 100 MB (Free/Pro plans): one PUT, or one part, at most this. */
 export const MAX_UPLOAD_BYTES = 100_000_000;
@@ -21,8 +23,17 @@ const ROUTE_PREFIX = '/api/v1/files/';
 
 type Ctx = Context<AppEnv>;
 
-/** A stored file: 201 when it is new, 200 when it replaced one. */
-const stored = <T extends { overwritten: boolean }>(c: Ctx, data: T) => (data.overwritten ? ok(c, data, 200) : ok(c, data, 201));
+/** File writes and deletes join the tenant's audit trail, like every other client action. */
+async function audit(c: Ctx, action: 'file.upload' | 'file.delete', outcome: string, path: string): Promise<void> {
+  const tenant = c.get('tenant');
+  await coordinatorFor(c.env, tenant).recordAudit(tenant, action, actorOf(c), outcome, path);
+}
+
+/** A file written (whole or by completing an upload), audited: 201 when it is new, 200 when it replaced one. */
+async function stored<T extends { path: string; overwritten: boolean }>(c: Ctx, data: T) {
+  await audit(c, 'file.upload', data.overwritten ? 'overwritten' : 'created', data.path);
+  return data.overwritten ? ok(c, data, 200) : ok(c, data, 201);
+}
 
 /**
  * The file path as it arrived. It is read from the raw URL, not Hono's decoded path: a `%` means
@@ -259,6 +270,7 @@ async function deleteFile(c: Ctx, path: string) {
   const key = fileKey(c.get('tenant'), path);
   if (!(await c.env.BLOBS.head(key))) throw fileNotFound(path);
   await c.env.BLOBS.delete(key);
+  await audit(c, 'file.delete', 'deleted', path);
   return ok(c, { path, deleted: true }, 200);
 }
 
@@ -283,7 +295,7 @@ const listFiles = createRoute({
   request: { query: ListQuery },
   responses: {
     200: json(z.object({ files: z.array(FileSchema), cursor: z.string().nullable(), truncated: z.boolean() }), 'A page of files'),
-    ...errors(400, 401),
+    ...errors('INVALID_REQUEST', 'INVALID_PATH'),
   },
 });
 
@@ -306,7 +318,7 @@ const putFileRoute = fileOperation({
   responses: {
     200: json(z.union([StoredFileSchema, UploadedPartSchema]), 'A file replaced (`overwritten: true`), or a part stored'),
     201: json(StoredFileSchema, 'A new file'),
-    ...errors(400, 401, 404, 411, 413, 429),
+    ...errors('INVALID_PATH', 'INVALID_PART', 'UPLOAD_NOT_FOUND', 'LENGTH_REQUIRED', 'PAYLOAD_TOO_LARGE', 'QUOTA_EXCEEDED'),
   },
 });
 
@@ -328,7 +340,7 @@ const postFileRoute = fileOperation({
   responses: {
     200: json(StoredFileSchema, 'Completed, replacing a file'),
     201: json(z.union([UploadStartedSchema, StoredFileSchema]), 'An upload started (?uploads), or completed into a new file'),
-    ...errors(400, 401, 404, 413, 429),
+    ...errors('INVALID_PATH', 'INVALID_REQUEST', 'INVALID_PART', 'UPLOAD_NOT_FOUND', JSON_BODY, 'QUOTA_EXCEEDED'),
   },
 });
 
@@ -341,7 +353,7 @@ const getFileRoute = fileOperation({
   responses: {
     200: binary('The file, with its Content-Type and ETag'),
     206: binary('The requested range, with Content-Range'),
-    ...errors(400, 401, 404, 416),
+    ...errors('INVALID_PATH', 'FILE_NOT_FOUND', 'RANGE_NOT_SATISFIABLE'),
   },
 });
 
@@ -351,7 +363,7 @@ const deleteFileRoute = fileOperation({
   request: { query: z.object({ uploadId: UploadIdQuery.optional() }) },
   responses: {
     200: json(z.union([z.object({ path: z.string(), deleted: z.boolean() }), z.object({ path: z.string(), uploadId: z.string(), aborted: z.boolean() })]), 'Deleted, or aborted'),
-    ...errors(400, 401, 404),
+    ...errors('INVALID_PATH', 'FILE_NOT_FOUND', 'UPLOAD_NOT_FOUND'),
   },
 });
 

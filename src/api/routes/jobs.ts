@@ -11,7 +11,7 @@ import { ok, okWithMessage } from '../ok.ts';
 import { ApiError, echoId, errorEnvelope, quotaExceeded } from '../errors.ts';
 import { actorOf, parseJobBody, submitJob, submitJobs } from '../submit.ts';
 import { CreateJobBody } from '../create-job-body.ts';
-import { errors, json, security } from '../openapi.ts';
+import { errors, json, JSON_BODY, security } from '../openapi.ts';
 import { presentJob, progressOf, storedResult, summarizeJob, ttlFor } from '../../core/job-view.ts';
 import { serveObject } from '../serve-object.ts';
 import {
@@ -94,7 +94,7 @@ const createJob = createRoute({
   responses: {
     200: json(CreatedJob, 'A replay of an earlier request with the same Idempotency-Key'),
     201: json(CreatedJob, 'The job was accepted'),
-    ...errors(400, 401, 409, 413, 415, 429, 503),
+    ...errors('INVALID_JOB_TYPE', 'INVALID_JOB_DATA', 'INVALID_REQUEST', JSON_BODY, 'IDEMPOTENCY_CONFLICT', 'QUEUE_FULL', 'RATE_LIMITED'),
   },
 });
 
@@ -104,7 +104,7 @@ const getJob = createRoute({
   summary: 'Get job status, progress and result',
   security,
   request: { params: IdParams },
-  responses: { 200: json(JobView, 'The job'), ...errors(401, 404) },
+  responses: { 200: json(JobView, 'The job'), ...errors('JOB_NOT_FOUND') },
 });
 
 const listJobs = createRoute({
@@ -115,7 +115,7 @@ const listJobs = createRoute({
   request: { query: ListJobsQuery },
   responses: {
     200: json(z.object({ jobs: z.array(JobSummary), total: z.number(), page: z.number(), limit: z.number() }), 'A page of jobs'),
-    ...errors(400, 401),
+    ...errors('INVALID_REQUEST'),
   },
 });
 
@@ -129,7 +129,7 @@ const cancelJob = createRoute({
   responses: {
     200: { description: 'Cancelled', content: { 'application/json': { schema: envelope(JobSummary).extend({ message: z.string() }) } } },
     202: { description: 'Cancellation requested', content: { 'application/json': { schema: envelope(JobSummary).extend({ message: z.string() }) } } },
-    ...errors(401, 404, 409),
+    ...errors('JOB_NOT_FOUND', 'JOB_NOT_CANCELLABLE'),
   },
 });
 
@@ -138,7 +138,7 @@ const stats = createRoute({
   path: '/jobs/stats/summary',
   summary: 'Queue statistics for your tenant',
   security,
-  responses: { 200: json(StatsView, 'Statistics'), ...errors(401) },
+  responses: { 200: json(StatsView, 'Statistics'), ...errors() },
 });
 
 const waitJob = createRoute({
@@ -150,7 +150,7 @@ const waitJob = createRoute({
     'held open per tenant (MAX_WAITERS), 429 QUOTA_EXCEEDED with Retry-After.',
   security,
   request: { params: IdParams, body: { required: false, content: { 'application/json': { schema: WaitBody } } } },
-  responses: { 200: json(JobView, 'The finished job'), ...errors(400, 401, 404, 408, 429) },
+  responses: { 200: json(JobView, 'The finished job'), ...errors('INVALID_REQUEST', JSON_BODY, 'JOB_NOT_FOUND', 'JOB_TIMEOUT', 'QUOTA_EXCEEDED') },
 });
 
 const resultPage = createRoute({
@@ -159,7 +159,7 @@ const resultPage = createRoute({
   summary: "Page through a completed job's per-item results",
   security,
   request: { params: IdParams, query: ResultPageQuery },
-  responses: { 200: json(ResultPage, 'A page of results'), ...errors(400, 401, 404, 409) },
+  responses: { 200: json(ResultPage, 'A page of results'), ...errors('INVALID_REQUEST', 'JOB_NOT_FOUND', 'RESULT_NOT_READY') },
 });
 
 // Plain schemas, as binary() in openapi.ts: the file is bytes in the format's own media type.
@@ -185,7 +185,7 @@ const download = createRoute({
   responses: {
     200: { description: 'The file', content: exportFile },
     206: { description: 'The requested range of the file', content: exportFile },
-    ...errors(401, 404, 409, 416),
+    ...errors('JOB_NOT_FOUND', 'NOT_AN_EXPORT', 'RESULT_NOT_READY', 'RANGE_NOT_SATISFIABLE'),
   },
 });
 
@@ -195,7 +195,7 @@ const history = createRoute({
   summary: "A job's audit trail: every state change and client action, oldest first",
   security,
   request: { params: IdParams },
-  responses: { 200: json(z.object({ jobId: z.string(), events: z.array(AuditEventSchema) }), 'The trail'), ...errors(401, 404) },
+  responses: { 200: json(z.object({ jobId: z.string(), events: z.array(AuditEventSchema) }), 'The trail'), ...errors('JOB_NOT_FOUND') },
 });
 
 const events = createRoute({
@@ -211,7 +211,7 @@ const events = createRoute({
     params: IdParams,
     headers: z.object({ 'last-event-id': z.string().regex(/^\d{1,15}$/).optional() }),
   },
-  responses: { 200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } }, ...errors(401, 404, 429) },
+  responses: { 200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } }, ...errors('INVALID_REQUEST', 'JOB_NOT_FOUND', 'QUOTA_EXCEEDED') },
 });
 
 const bulkCreate = createRoute({
@@ -225,7 +225,7 @@ const bulkCreate = createRoute({
   request: { body: { required: true, content: { 'application/json': { schema: BulkCreateBody } } } },
   responses: {
     207: json(BulkCreateResult, 'Per-item outcomes'),
-    ...errors(400, 401, 413, 415),
+    ...errors('INVALID_REQUEST', JSON_BODY),
   },
 });
 
@@ -237,7 +237,7 @@ const bulkCancel = createRoute({
   request: { body: { required: true, content: { 'application/json': { schema: BulkCancelBody } } } },
   responses: {
     200: json(BulkCancelResult, 'Counts'),
-    ...errors(400, 401),
+    ...errors('INVALID_REQUEST', JSON_BODY),
   },
 });
 
@@ -247,7 +247,7 @@ const retryJob = createRoute({
   summary: 'Re-run a failed or cancelled job with the same input, as a new job linked both ways',
   security,
   request: { params: IdParams },
-  responses: { 201: json(RetriedJob, 'The new job'), ...errors(401, 404, 409, 429) },
+  responses: { 201: json(RetriedJob, 'The new job'), ...errors('JOB_NOT_FOUND', 'JOB_NOT_RETRYABLE', 'INVALID_JOB_DATA', 'QUEUE_FULL', 'RATE_LIMITED') },
 });
 
 export const jobRoutes = new OpenAPIHono<AppEnv>()

@@ -16,7 +16,7 @@ const pauseRoute = (action: 'pause' | 'resume') =>
     path: `/queue/${action}`,
     summary: action === 'pause' ? 'Pause the queue: nothing new starts, running jobs finish, jobs are still accepted' : 'Resume the queue',
     security,
-    responses: { 200: json(QueueState, 'The queue state'), ...errors(401) },
+    responses: { 200: json(QueueState, 'The queue state'), ...errors() },
   });
 
 const setPaused = (paused: boolean) => async (c: Context<AppEnv>) => {
@@ -32,7 +32,7 @@ const webhookSecret = createRoute({
   security,
   responses: {
     200: json(WebhookSecretView, 'The secret'),
-    ...errors(401, 503),
+    ...errors(),
   },
 });
 

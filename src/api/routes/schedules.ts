@@ -7,7 +7,7 @@ import { scheduleInputKey } from '../../storage/job-blobs.ts';
 import type { AppEnv } from '../context.ts';
 import { ok } from '../ok.ts';
 import { ApiError, echoId, quotaExceeded } from '../errors.ts';
-import { errors, json, security } from '../openapi.ts';
+import { errors, json, JSON_BODY, security } from '../openapi.ts';
 import { CreateScheduleBody, DeletedSchedule, IdParams, ScheduleView } from '../schemas.ts';
 import { actorOf, parseJobBody, referenceError } from '../submit.ts';
 
@@ -43,14 +43,14 @@ const create = createRoute({
     'MAX_SCHEDULES schedules (429 QUOTA_EXCEEDED with Retry-After; delete one first).',
   security,
   request: { body: { required: true, content: { 'application/json': { schema: CreateScheduleBody } } } },
-  responses: { 201: json(ScheduleView, 'The schedule'), ...errors(400, 401, 413, 429) },
+  responses: { 201: json(ScheduleView, 'The schedule'), ...errors('INVALID_REQUEST', 'INVALID_JOB_TYPE', 'INVALID_JOB_DATA', JSON_BODY, 'QUOTA_EXCEEDED') },
 });
 const list = createRoute({
   method: 'get',
   path: '/schedules',
   summary: 'List schedules',
   security,
-  responses: { 200: json(z.object({ schedules: z.array(ScheduleView) }), 'Schedules'), ...errors(401) },
+  responses: { 200: json(z.object({ schedules: z.array(ScheduleView) }), 'Schedules'), ...errors() },
 });
 const get = createRoute({
   method: 'get',
@@ -58,7 +58,7 @@ const get = createRoute({
   summary: 'Get a schedule',
   security,
   request: { params: IdParams },
-  responses: { 200: json(ScheduleView, 'The schedule'), ...errors(401, 404) },
+  responses: { 200: json(ScheduleView, 'The schedule'), ...errors('NOT_FOUND') },
 });
 const remove = createRoute({
   method: 'delete',
@@ -66,7 +66,7 @@ const remove = createRoute({
   summary: 'Delete a schedule (jobs it created are kept)',
   security,
   request: { params: IdParams },
-  responses: { 200: json(DeletedSchedule, 'Deleted'), ...errors(401, 404) },
+  responses: { 200: json(DeletedSchedule, 'Deleted'), ...errors('NOT_FOUND') },
 });
 
 export const scheduleRoutes = new OpenAPIHono<AppEnv>()
