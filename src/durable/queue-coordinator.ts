@@ -1,13 +1,14 @@
 import { DurableObject } from 'cloudflare:workers';
 import { decideAdmission, HOUR_MS, MINUTE_MS } from '../core/admission.ts';
 import { retryDelayMs } from '../core/backoff.ts';
-import { firingJobId } from '../core/cron.ts';
 import type { JobErrorInfo, JobRecord } from '../core/job-record.ts';
 import { publicStatus, type TerminalState } from '../core/job-states.ts';
 import { isTerminal } from '../core/job-types.ts';
 import { presentJob, ttlFor, type JobViewData } from '../core/job-view.ts';
 import { loadConfig, type Config } from '../config.ts';
 import type { WorkMessage } from '../queue/work-message.ts';
+import { firingJobId } from '../core/cron.ts';
+import { fitsInline } from '../core/inline-payload.ts';
 import { log } from '../log.ts';
 import { jobInputKey, scheduleInputKey } from '../storage/job-blobs.ts';
 import { admissionWindow, findIdempotent, recordAdmission, referenceProblems, rememberIdempotency } from './coordinator/admission-store.ts';
@@ -24,6 +25,7 @@ import {
   type CheckpointResult,
   type ClaimResult,
   type CleanupReport,
+  type CompleteResult,
   type Completion,
   type CreateScheduleResult,
   type EnqueueResult,
@@ -43,6 +45,7 @@ import {
   countQueued,
   countRunning,
   getJob,
+  inputlessJobs,
   isPendingState,
   jobRow,
   lapsedLeases,
@@ -55,6 +58,7 @@ import {
   toRecord,
   type JobRow,
 } from './coordinator/job-queries.ts';
+import { dependencyFailed, INPUT_MISSING } from './coordinator/failures.ts';
 import { deleteExpiredJobs, LEASE_EXPIRED, pruneSideTables } from './coordinator/maintenance.ts';
 import { getMeta, isPaused, rememberTenant, setMeta } from './coordinator/meta.ts';
 import {
@@ -122,14 +126,19 @@ export class QueueCoordinator extends DurableObject<Env> {
     return { ok: true, job: mustGetJob(this.sql, job.id), replayed: false };
   }
 
+  /** POST /jobs/bulk: each job admitted as `enqueue` admits it, in one call. */
+  enqueueMany(tenant: string, jobs: NewJob[], who: Actor): EnqueueResult[] {
+    return jobs.map((job) => this.enqueue(tenant, job, who, null));
+  }
+
   /** Admission limits, reference checks and the insert: one synchronous step, so nothing interleaves. */
   private admit(job: NewJob, who: Actor, now: number): { ok: true } | Extract<EnqueueResult, { ok: false }> {
     const decision = decideAdmission(
       {
         nowMs: now,
         queued: countQueued(this.sql),
-        lastMinute: admissionWindow(this.sql, now - MINUTE_MS),
-        lastHour: admissionWindow(this.sql, now - HOUR_MS),
+        lastMinute: admissionWindow(this.sql, now - MINUTE_MS, now),
+        lastHour: admissionWindow(this.sql, now - HOUR_MS, now),
       },
       { maxQueueSize: this.config.maxQueueSize, maxPerMinute: this.config.maxJobsPerMinute, maxPerHour: this.config.maxJobsPerHour },
     );
@@ -151,6 +160,17 @@ export class QueueCoordinator extends DurableObject<Env> {
 
   listJobs(filter: ListFilter): { jobs: JobRecord[]; total: number } {
     return listJobs(this.sql, filter);
+  }
+
+  /** A job's input when kept inline (null when it is in R2, or the job is unknown): for retry. */
+  input(id: string): string | null {
+    return jobRow(this.sql, id)?.input ?? null;
+  }
+
+  /** The Worker wrote this admitted job's big input to R2: it may start now. */
+  inputStored(id: string): void {
+    transition.markInputStored(this.sql, id);
+    this.dispatch();
   }
 
   cancel(id: string, who: Actor): CancelResult {
@@ -292,7 +312,7 @@ export class QueueCoordinator extends DurableObject<Env> {
     this.audit(jobId, 'job.start', SYSTEM, row.checkpoint === null ? 'started' : 'resumed', `attempt ${row.attempt}`);
     this.publish(jobId);
     this.rearm();
-    return { ok: true, token: claimToken, job: mustGetJob(this.sql, jobId), checkpoint: row.checkpoint };
+    return { ok: true, token: claimToken, job: mustGetJob(this.sql, jobId), checkpoint: row.checkpoint, input: row.input };
   }
 
   checkpoint(jobId: string, token: string, report: ProgressReport): CheckpointResult {
@@ -319,15 +339,17 @@ export class QueueCoordinator extends DurableObject<Env> {
     return { ok: true };
   }
 
-  complete(jobId: string, token: string, completion: Completion): FinishResult {
+  /** With `takeNext`, the freed slot's next job is claimed here for the caller (same lease rules): a drain runs back to back. */
+  complete(jobId: string, token: string, completion: Completion, takeNext = false): CompleteResult {
     const row = leasedJob(this.sql, jobId, token);
     if (!row) return { ok: false, code: 'STALE' };
     if (row.cancel_requested !== 1) {
       transition.recordResult(this.sql, jobId, completion.processedItems, completion.failedItems, JSON.stringify(completion.result));
     }
     this.finish(jobId, row.cancel_requested === 1 ? 'cancelled' : 'completed', this.clock.now());
-    this.dispatch();
-    return { ok: true, status: mustGetJob(this.sql, jobId).status };
+    const handed = this.dispatch(takeNext);
+    const next = handed ? this.claim(handed.jobId, handed.token) : null;
+    return { ok: true, status: mustGetJob(this.sql, jobId).status, next: next?.ok ? next : null };
   }
 
   fail(jobId: string, token: string, failure: FailureReport): FinishResult {
@@ -363,6 +385,7 @@ export class QueueCoordinator extends DurableObject<Env> {
         transition.postponeLapsedLease(this.sql, row.id, now + this.config.leaseMs);
       }
     }
+    for (const row of inputlessJobs(this.sql, now)) this.finish(row.id, 'failed', now, JSON.stringify({ ...INPUT_MISSING, attempts: row.attempt }));
     await this.fireSchedules(now);
     this.dispatch();
     await this.deliverWebhooks();
@@ -401,13 +424,16 @@ export class QueueCoordinator extends DurableObject<Env> {
     const { type, priority, size } = due.spec;
     const input = 'data' in due.spec ? JSON.stringify(due.spec.data) : await (await this.env.BLOBS.get(scheduleInputKey(tenant, due.id)))?.text();
     if (input === undefined) throw new Error('the schedule input is missing');
-    await this.env.BLOBS.put(jobInputKey(tenant, id), input, { httpMetadata: { contentType: 'application/json' } });
+    // A small input is kept beside the job; a big one is written to R2 first (and deleted if refused).
+    const inline = fitsInline(input);
+    if (!inline) await this.env.BLOBS.put(jobInputKey(tenant, id), input, { httpMetadata: { contentType: 'application/json' } });
     if (!stillDue(this.sql, due.id, due.dueMs)) return;
-    const job: NewJob = { id, type, priority, ...size, runAtMs: null, dependsOn: [], retryOf: null, callbackUrl: null };
+    const job: NewJob = { id, type, priority, ...size, runAtMs: null, dependsOn: [], retryOf: null, callbackUrl: null, input: inline ? input : null, awaitingInput: false };
     const admitted = this.admit(job, { actor: `schedule:${due.id}`, requestId: null }, now).ok;
     advanceSchedule(this.sql, due, now, admitted);
-    if (!admitted) this.ctx.waitUntil(this.env.BLOBS.delete(jobInputKey(tenant, id)));
+    if (!admitted && !inline) this.ctx.waitUntil(this.env.BLOBS.delete(jobInputKey(tenant, id)));
   }
+
 
   /** Deletes ended jobs past their TTL with their R2 objects, and old side-table rows. Safe to run twice or concurrently. */
   async cleanup(): Promise<CleanupReport> {
@@ -464,23 +490,16 @@ export class QueueCoordinator extends DurableObject<Env> {
   /** A dependency that can never complete fails everything still waiting on it, transitively. */
   private failDependents(id: string, state: 'failed' | 'cancelled', now: number): void {
     for (const dependent of pendingDependents(this.sql, id)) {
-      const error = {
-        code: 'DEPENDENCY_FAILED',
-        message: `Dependency ${id} ${state === 'failed' ? 'failed' : 'was cancelled'}`,
-        stage: 'waiting',
-        retryable: false,
-        attempts: dependent.attempt,
-        dependency: id,
-      };
-      this.finish(dependent.id, 'failed', now, JSON.stringify(error));
+      this.finish(dependent.id, 'failed', now, JSON.stringify(dependencyFailed(id, state, dependent.attempt)));
     }
   }
 
   /**
    * Fills free slots in priority order (FIFO within a priority). Write first, send second: the
-   * state is committed synchronously and the sends finish after the caller has its answer.
+   * state is committed synchronously and the sends finish after the caller has its answer. With
+   * `handOff`, the first job started is returned instead of sent, for the caller to claim.
    */
-  private dispatch(): void {
+  private dispatch(handOff = false): Omit<WorkMessage, 'tenant'> | null {
     const now = this.clock.now();
     transition.promoteDue(this.sql, now);
     const started: Omit<WorkMessage, 'tenant'>[] = [];
@@ -497,8 +516,10 @@ export class QueueCoordinator extends DurableObject<Env> {
       this.publish(next.id);
     }
     if (running > Number(getMeta(this.sql, 'peak_concurrency') ?? 0)) setMeta(this.sql, 'peak_concurrency', String(running));
+    const handed = handOff ? (started.shift() ?? null) : null;
     for (const message of started) this.ctx.waitUntil(this.send(message));
     this.rearm();
+    return handed;
   }
 
   /**

@@ -25,14 +25,24 @@ export function rememberIdempotency(sql: SqlStorage, claim: IdempotencyClaim, jo
   );
 }
 
-/** Admissions since `sinceMs`, and the oldest of them (when the window frees a place). */
-export function admissionWindow(sql: SqlStorage, sinceMs: number): { count: number; oldestMs: number | null } {
-  const row = sql.exec<{ n: number; oldest: number | null }>('SELECT COUNT(*) AS n, MIN(ts_ms) AS oldest FROM admissions WHERE ts_ms > ?', sinceMs).one();
-  return { count: row.n, oldestMs: row.oldest };
+/**
+ * Admissions counted per second: a window's count and its oldest admission are read from at most
+ * one row per second of the window. A second counts while any instant of it is inside the
+ * window, so the limit errs by under a second towards refusing, never towards admitting.
+ */
+export function admissionWindow(sql: SqlStorage, sinceMs: number, now: number): { count: number; oldestMs: number | null } {
+  const row = sql
+    .exec<{ n: number | null; oldest: number | null }>('SELECT SUM(n) AS n, MIN(second) AS oldest FROM admission_seconds WHERE second >= ?', Math.floor(sinceMs / 1000))
+    .one();
+  return { count: row.n ?? 0, oldestMs: row.oldest === null ? null : Math.min(row.oldest * 1000 + 999, now) };
 }
 
 export function recordAdmission(sql: SqlStorage, now: number): void {
-  sql.exec('INSERT INTO admissions (ts_ms) VALUES (?)', now);
+  sql.exec('INSERT INTO admission_seconds (second, n) VALUES (?, 1) ON CONFLICT DO UPDATE SET n = n + 1', Math.floor(now / 1000));
+}
+
+export function forgetAdmissions(sql: SqlStorage, beforeMs: number): void {
+  sql.exec('DELETE FROM admission_seconds WHERE second < ?', Math.floor(beforeMs / 1000));
 }
 
 /** Dependencies and retry sources must be this tenant's jobs, in a state that can still work out. */

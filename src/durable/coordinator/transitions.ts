@@ -17,8 +17,9 @@ export function addJob(sql: SqlStorage, job: NewJob, maxAttempts: number, now: n
   const delayed = job.runAtMs !== null && job.runAtMs > now;
   sql.exec(
     `INSERT INTO jobs (id, type, priority_rank, state, max_attempts, total_items, estimated_ms,
-                       estimated_memory, created_ms, not_before_ms, scheduled_ms, retry_of, callback_url)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                       estimated_memory, created_ms, not_before_ms, scheduled_ms, retry_of, callback_url,
+                       input, input_ready)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     job.id,
     job.type,
     priorityRank(job.priority),
@@ -32,12 +33,19 @@ export function addJob(sql: SqlStorage, job: NewJob, maxAttempts: number, now: n
     delayed ? job.runAtMs : null,
     job.retryOf,
     job.callbackUrl,
+    job.input,
+    job.awaitingInput ? 0 : 1,
   );
   for (const dependency of job.dependsOn) {
     sql.exec('INSERT OR IGNORE INTO job_deps (job_id, depends_on) VALUES (?, ?)', job.id, dependency);
   }
   sql.exec(`UPDATE jobs SET state = 'waiting' WHERE id = ? AND state = 'ready' AND ${UNMET_DEPENDENCY}`, job.id);
   if (job.retryOf) sql.exec('UPDATE jobs SET retried_by = ? WHERE id = ?', job.id, job.retryOf);
+}
+
+/** The Worker wrote an admitted job's big input to R2: from now on it may start. */
+export function markInputStored(sql: SqlStorage, id: string): void {
+  sql.exec('UPDATE jobs SET input_ready = 1 WHERE id = ?', id);
 }
 
 /** scheduled/retrying → waiting or ready, for every job whose time has come. */
@@ -165,11 +173,11 @@ export function recordResult(sql: SqlStorage, id: string, processedItems: number
   );
 }
 
-/** Any live state → a terminal one; frees the lease. `errorJson` is the failure to show, if any. */
+/** Any live state → a terminal one; frees the lease (and any wait for input). `errorJson` is the failure to show, if any. */
 export function moveToFinished(sql: SqlStorage, id: string, state: TerminalState, now: number, errorJson: string | null = null): boolean {
   return (
     sql.exec(
-      `UPDATE jobs SET state = ?, finished_ms = ?, lease_token = NULL, claimed = 0, lease_until_ms = NULL, error = COALESCE(?, error)
+      `UPDATE jobs SET state = ?, finished_ms = ?, lease_token = NULL, claimed = 0, lease_until_ms = NULL, error = COALESCE(?, error), input_ready = 1
        WHERE id = ? AND (state = 'running' OR state IN ${PENDING_SQL})`,
       state,
       now,
