@@ -1,5 +1,4 @@
 import { DurableObject } from 'cloudflare:workers';
-import { decideAdmission, HOUR_MS, MINUTE_MS } from '../core/admission.ts';
 import { retryDelayMs } from '../core/backoff.ts';
 import type { JobErrorInfo, JobRecord } from '../core/job-record.ts';
 import { publicStatus, type TerminalState } from '../core/job-states.ts';
@@ -7,11 +6,9 @@ import { isTerminal } from '../core/job-types.ts';
 import { presentJob, ttlFor, type JobViewData } from '../core/job-view.ts';
 import { loadConfig, type Config } from '../config.ts';
 import type { WorkMessage } from '../queue/work-message.ts';
-import { firingJobId } from '../core/cron.ts';
-import { fitsInline } from '../core/inline-payload.ts';
 import { log } from '../log.ts';
-import { jobInputKey, scheduleInputKey } from '../storage/job-blobs.ts';
-import { admissionWindow, findIdempotent, recordAdmission, referenceProblems, rememberIdempotency } from './coordinator/admission-store.ts';
+import { scheduleInputKey } from '../storage/job-blobs.ts';
+import { admissionDecision, findIdempotent, recordAdmission, referenceProblems, rememberIdempotency } from './coordinator/admission-store.ts';
 import { AlarmClock, Clock } from './coordinator/alarm-clock.ts';
 import { appendAudit, auditPage, jobHistory } from './coordinator/audit-log.ts';
 import {
@@ -42,8 +39,7 @@ import {
   type WaitResult,
 } from './coordinator/contract.ts';
 import {
-  countQueued,
-  countRunning,
+  bulkCancelTargets,
   getJob,
   inputlessJobs,
   isPendingState,
@@ -51,9 +47,7 @@ import {
   lapsedLeases,
   leasedJob,
   listJobs,
-  matchingIds,
   mustGetJob,
-  nextReadyJob,
   pendingDependents,
   toRecord,
   type JobRow,
@@ -61,18 +55,8 @@ import {
 import { dependencyFailed, INPUT_MISSING } from './coordinator/failures.ts';
 import { deleteExpiredJobs, LEASE_EXPIRED, pruneSideTables } from './coordinator/maintenance.ts';
 import { getMeta, isPaused, rememberTenant, setMeta } from './coordinator/meta.ts';
-import {
-  advanceSchedule,
-  countSchedules,
-  deleteSchedule,
-  dueSchedules,
-  getSchedule,
-  insertSchedule,
-  listSchedules,
-  skipFiring,
-  stillDue,
-  type DueSchedule,
-} from './coordinator/schedules.ts';
+import { fireDueSchedules } from './coordinator/schedule-firing.ts';
+import { countSchedules, deleteSchedule, getSchedule, insertSchedule, listSchedules } from './coordinator/schedules.ts';
 import { queueStats } from './coordinator/stats.ts';
 import * as transition from './coordinator/transitions.ts';
 import { Waiters } from './coordinator/waiters.ts';
@@ -133,15 +117,8 @@ export class QueueCoordinator extends DurableObject<Env> {
 
   /** Admission limits, reference checks and the insert: one synchronous step, so nothing interleaves. */
   private admit(job: NewJob, who: Actor, now: number): { ok: true } | Extract<EnqueueResult, { ok: false }> {
-    const decision = decideAdmission(
-      {
-        nowMs: now,
-        queued: countQueued(this.sql),
-        lastMinute: admissionWindow(this.sql, now - MINUTE_MS, now),
-        lastHour: admissionWindow(this.sql, now - HOUR_MS, now),
-      },
-      { maxQueueSize: this.config.maxQueueSize, maxPerMinute: this.config.maxJobsPerMinute, maxPerHour: this.config.maxJobsPerHour },
-    );
+    const { maxQueueSize, maxJobsPerMinute: maxPerMinute, maxJobsPerHour: maxPerHour } = this.config;
+    const decision = admissionDecision(this.sql, now, { maxQueueSize, maxPerMinute, maxPerHour });
     if (!decision.ok) {
       this.audit(null, 'job.create', who, `refused:${decision.code}`, null);
       return decision;
@@ -266,15 +243,9 @@ export class QueueCoordinator extends DurableObject<Env> {
   }
 
   cancelMany(filter: BulkCancelFilter, who: Actor): BulkCancelReport {
-    const report: BulkCancelReport = { matched: 0, cancelled: 0, cancelRequested: 0, notCancellable: 0, notFound: 0 };
-    let ids = matchingIds(this.sql, filter);
-    if (filter.ids) {
-      const matching = new Set(ids);
-      report.notFound = filter.ids.filter((id) => !jobRow(this.sql, id)).length;
-      ids = filter.ids.filter((id) => matching.has(id));
-    }
+    const { ids, notFound } = bulkCancelTargets(this.sql, filter);
+    const report: BulkCancelReport = { matched: ids.length, cancelled: 0, cancelRequested: 0, notCancellable: 0, notFound };
     for (const id of ids) {
-      report.matched += 1;
       const outcome = this.cancel(id, who);
       if (!outcome.ok) report.notCancellable += 1;
       else if (outcome.job.status === 'cancelled') report.cancelled += 1;
@@ -324,11 +295,7 @@ export class QueueCoordinator extends DurableObject<Env> {
       this.dispatch();
       return { ok: false, code: 'CANCELLED' };
     }
-    const done = report.processedItems + report.failedItems;
-    const before = row.processed_items + row.failed_items;
-    const since = row.last_progress_ms ?? row.run_started_ms ?? now;
-    const speed = now > since && done > before ? ((done - before) * 1000) / (now - since) : row.speed;
-    transition.recordProgress(this.sql, jobId, token, report, speed, now, now + this.config.leaseMs);
+    transition.recordProgress(this.sql, row, token, report, now, now + this.config.leaseMs);
     this.publish(jobId, 'progress');
     if (report.yield) {
       const next = crypto.randomUUID();
@@ -386,7 +353,18 @@ export class QueueCoordinator extends DurableObject<Env> {
       }
     }
     for (const row of inputlessJobs(this.sql, now)) this.finish(row.id, 'failed', now, JSON.stringify({ ...INPUT_MISSING, attempts: row.attempt }));
-    await this.fireSchedules(now);
+    const tenant = getMeta(this.sql, 'tenant');
+    if (tenant !== null) {
+      await fireDueSchedules({
+        sql: this.sql,
+        blobs: this.env.BLOBS,
+        tenant,
+        now,
+        admit: (job, who) => this.admit(job, who, now).ok,
+        failed: (unit, error) => this.alarmError(null, unit, error),
+        waitUntil: (promise) => this.ctx.waitUntil(promise),
+      });
+    }
     this.dispatch();
     await this.deliverWebhooks();
   }
@@ -400,40 +378,6 @@ export class QueueCoordinator extends DurableObject<Env> {
     this.audit(jobId, 'alarm.error', SYSTEM, 'failed', `${unit}: ${name}`);
     log('error', { event: 'alarm_error', unit: unit.split(' ')[0], errorName: name });
   }
-
-  /**
-   * Each due schedule creates an ordinary job, admitted like any other; a refusal is counted and
-   * audited, not lost. The job id is derived from the schedule and due time, and the due time is
-   * re-checked after the input is written, so a firing that runs twice creates one job.
-   */
-  private async fireSchedules(now: number): Promise<void> {
-    const tenant = getMeta(this.sql, 'tenant');
-    if (tenant === null) return;
-    for (const due of dueSchedules(this.sql, now)) {
-      try {
-        await this.fireSchedule(tenant, due, now);
-      } catch (error) {
-        this.alarmError(null, `schedule ${due.id}`, error);
-        skipFiring(this.sql, due, now);
-      }
-    }
-  }
-
-  private async fireSchedule(tenant: string, due: DueSchedule, now: number): Promise<void> {
-    const id = await firingJobId(due.id, due.dueMs);
-    const { type, priority, size } = due.spec;
-    const input = 'data' in due.spec ? JSON.stringify(due.spec.data) : await (await this.env.BLOBS.get(scheduleInputKey(tenant, due.id)))?.text();
-    if (input === undefined) throw new Error('the schedule input is missing');
-    // A small input is kept beside the job; a big one is written to R2 first (and deleted if refused).
-    const inline = fitsInline(input);
-    if (!inline) await this.env.BLOBS.put(jobInputKey(tenant, id), input, { httpMetadata: { contentType: 'application/json' } });
-    if (!stillDue(this.sql, due.id, due.dueMs)) return;
-    const job: NewJob = { id, type, priority, ...size, runAtMs: null, dependsOn: [], retryOf: null, callbackUrl: null, input: inline ? input : null, awaitingInput: false };
-    const admitted = this.admit(job, { actor: `schedule:${due.id}`, requestId: null }, now).ok;
-    advanceSchedule(this.sql, due, now, admitted);
-    if (!admitted && !inline) this.ctx.waitUntil(this.env.BLOBS.delete(jobInputKey(tenant, id)));
-  }
-
 
   /** Deletes ended jobs past their TTL with their R2 objects, and old side-table rows. Safe to run twice or concurrently. */
   async cleanup(): Promise<CleanupReport> {
@@ -502,20 +446,8 @@ export class QueueCoordinator extends DurableObject<Env> {
   private dispatch(handOff = false): Omit<WorkMessage, 'tenant'> | null {
     const now = this.clock.now();
     transition.promoteDue(this.sql, now);
-    const started: Omit<WorkMessage, 'tenant'>[] = [];
-    let running = countRunning(this.sql);
-    const paused = isPaused(this.sql);
-    while (!paused && running < this.config.maxConcurrentJobs) {
-      const next = nextReadyJob(this.sql);
-      if (!next) break;
-      const token = crypto.randomUUID();
-      const attempt = next.attempt + 1;
-      transition.startJob(this.sql, next.id, attempt, token, now + this.config.leaseMs);
-      running += 1;
-      started.push({ jobId: next.id, token, attempt });
-      this.publish(next.id);
-    }
-    if (running > Number(getMeta(this.sql, 'peak_concurrency') ?? 0)) setMeta(this.sql, 'peak_concurrency', String(running));
+    const started = isPaused(this.sql) ? [] : transition.startReadyJobs(this.sql, this.config.maxConcurrentJobs, now, this.config.leaseMs);
+    for (const { jobId } of started) this.publish(jobId);
     const handed = handOff ? (started.shift() ?? null) : null;
     for (const message of started) this.ctx.waitUntil(this.send(message));
     this.rearm();

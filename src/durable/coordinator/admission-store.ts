@@ -1,8 +1,8 @@
 /** What admission reads and writes: the sliding rate windows, idempotency keys and reference checks. */
-import { HOUR_MS } from '../../core/admission.ts';
+import { decideAdmission, HOUR_MS, MINUTE_MS, type AdmissionDecision, type AdmissionLimits } from '../../core/admission.ts';
 import type { FieldError } from '../../core/field-error.ts';
 import type { IdempotencyClaim, NewJob } from './contract.ts';
-import { jobRow } from './job-queries.ts';
+import { countQueued, jobRow } from './job-queries.ts';
 
 export const IDEMPOTENCY_TTL_MS = 24 * HOUR_MS;
 
@@ -63,4 +63,10 @@ export function referenceProblems(sql: SqlStorage, job: NewJob): FieldError[] {
     }
   }
   return problems;
+}
+
+/** The admission rule (core/admission.ts) over what this tenant has queued and admitted now. */
+export function admissionDecision(sql: SqlStorage, now: number, limits: AdmissionLimits): AdmissionDecision {
+  const state = { nowMs: now, queued: countQueued(sql), lastMinute: admissionWindow(sql, now - MINUTE_MS, now), lastHour: admissionWindow(sql, now - HOUR_MS, now) };
+  return decideAdmission(state, limits);
 }

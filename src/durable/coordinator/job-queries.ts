@@ -2,7 +2,7 @@
 import type { JobRecord } from '../../core/job-record.ts';
 import { PENDING_STATES, publicStatus, statesOf, type JobState } from '../../core/job-states.ts';
 import { priorityFromRank, priorityRank, type JobPriority, type JobStatus, type JobType } from '../../core/job-types.ts';
-import type { ListFilter } from './contract.ts';
+import type { BulkCancelFilter, ListFilter } from './contract.ts';
 import { countMatching } from './job-counts.ts';
 
 export interface JobRow extends Record<string, SqlStorageValue> {
@@ -161,6 +161,14 @@ export function matchingIds(sql: SqlStorage, filter: Parameters<typeof whereFilt
     .exec<{ id: string }>(`SELECT id FROM jobs ${where} ORDER BY seq`, ...params)
     .toArray()
     .map((r) => r.id);
+}
+
+/** What a bulk cancel acts on: the filter's matches (only those among `filter.ids` when given) and how many of those ids are unknown. */
+export function bulkCancelTargets(sql: SqlStorage, filter: BulkCancelFilter): { ids: string[]; notFound: number } {
+  const ids = matchingIds(sql, filter);
+  if (!filter.ids) return { ids, notFound: 0 };
+  const matching = new Set(ids);
+  return { ids: filter.ids.filter((id) => matching.has(id)), notFound: filter.ids.filter((id) => !jobRow(sql, id)).length };
 }
 
 export function countRunning(sql: SqlStorage): number {

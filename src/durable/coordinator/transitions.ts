@@ -6,7 +6,8 @@
 import type { TerminalState } from '../../core/job-states.ts';
 import { priorityRank } from '../../core/job-types.ts';
 import type { NewJob, ProgressReport } from './contract.ts';
-import { PENDING_SQL } from './job-queries.ts';
+import { countRunning, nextReadyJob, PENDING_SQL, type JobRow } from './job-queries.ts';
+import { getMeta, setMeta } from './meta.ts';
 
 /** True when some dependency of `jobs.id` has not completed (a deleted one no longer blocks). */
 const UNMET_DEPENDENCY = `EXISTS (SELECT 1 FROM job_deps d JOIN jobs dj ON dj.id = d.depends_on
@@ -100,15 +101,15 @@ export function claimLease(sql: SqlStorage, id: string, offered: string, claimTo
 }
 
 /** Checkpoint, progress and lease renewal, committed together. */
-export function recordProgress(
-  sql: SqlStorage,
-  id: string,
-  token: string,
-  report: ProgressReport,
-  speed: number | null,
-  now: number,
-  leaseUntilMs: number,
-): boolean {
+/** Items per second since the last report (or the start); the previous speed when nothing moved. */
+function progressSpeed(row: JobRow, report: ProgressReport, now: number): number | null {
+  const done = report.processedItems + report.failedItems;
+  const before = row.processed_items + row.failed_items;
+  const since = row.last_progress_ms ?? row.run_started_ms ?? now;
+  return now > since && done > before ? ((done - before) * 1000) / (now - since) : row.speed;
+}
+
+export function recordProgress(sql: SqlStorage, row: JobRow, token: string, report: ProgressReport, now: number, leaseUntilMs: number): boolean {
   return (
     sql.exec(
       `UPDATE jobs SET processed_items = ?, failed_items = ?, checkpoint = ?, speed = ?, last_progress_ms = ?, lease_until_ms = ?
@@ -116,10 +117,10 @@ export function recordProgress(
       report.processedItems,
       report.failedItems,
       report.checkpoint,
-      speed,
+      progressSpeed(row, report, now),
       now,
       leaseUntilMs,
-      id,
+      row.id,
       token,
     ).rowsWritten > 0
   );
@@ -195,4 +196,31 @@ export function requestCancel(sql: SqlStorage, id: string): boolean {
 /** Numbers a job's newly published state: the SSE event id. */
 export function bumpEventSeq(sql: SqlStorage, id: string): void {
   sql.exec('UPDATE jobs SET event_seq = event_seq + 1 WHERE id = ?', id);
+}
+
+/** A job `startReadyJobs` moved to running: what its work message carries. */
+export interface StartedJob {
+  jobId: string;
+  token: string;
+  attempt: number;
+}
+
+/**
+ * Starts ready jobs in priority order (FIFO within a priority) until `slots` jobs run, each with a
+ * fresh lease token; records the peak concurrency. Returns the jobs started, in order.
+ */
+export function startReadyJobs(sql: SqlStorage, slots: number, now: number, leaseMs: number): StartedJob[] {
+  const started: StartedJob[] = [];
+  let running = countRunning(sql);
+  while (running < slots) {
+    const next = nextReadyJob(sql);
+    if (!next) break;
+    const token = crypto.randomUUID();
+    const attempt = next.attempt + 1;
+    startJob(sql, next.id, attempt, token, now + leaseMs);
+    running += 1;
+    started.push({ jobId: next.id, token, attempt });
+  }
+  if (running > Number(getMeta(sql, 'peak_concurrency') ?? 0)) setMeta(sql, 'peak_concurrency', String(running));
+  return started;
 }
