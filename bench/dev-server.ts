@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +31,11 @@ export interface DevServerOptions {
   stateDir?: string;
   /** The API key it accepts (default a bench key). */
   key?: string;
+  /** Another wrangler config (a bench-only worker); its readiness is checked at `readyPath`. */
+  config?: string;
+  readyPath?: string;
+  /** Each chunk the server prints; with it, the Worker's own log lines are printed too. */
+  onOutput?: (chunk: string) => void;
 }
 
 /**
@@ -40,7 +45,7 @@ export interface DevServerOptions {
 export async function startDevServer(port: number, vars: Record<string, string>, options: DevServerOptions = {}): Promise<DevServer> {
   const state = options.stateDir ?? mkdtempSync(join(tmpdir(), 'bench-state-'));
   const key = options.key ?? 'bench-key-0123456789';
-  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state];
+  const args = ['dev', ...(options.config ? ['-c', options.config] : []), '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state];
   for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
   const child: ChildProcess = spawn('wrangler', args, {
     env: {
@@ -54,26 +59,24 @@ export async function startDevServer(port: number, vars: Record<string, string>,
       CLOUDFLARE_CF_FETCH_ENABLED: 'false',
       X_LOCAL_OBSERVABILITY: 'false',
       WRANGLER_WRITE_LOGS: 'false',
-      WRANGLER_LOG: process.env.BENCH_SERVER_LOG ? 'log' : 'warn',
+      WRANGLER_LOG: options.onOutput ? 'log' : 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
   let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  // BENCH_SERVER_LOG=file keeps the server's output (the Worker's logs) for reading afterwards.
-  const logFile = process.env.BENCH_SERVER_LOG;
-  if (logFile) {
-    const sink = createWriteStream(logFile);
-    child.stdout?.pipe(sink);
-    child.stderr?.pipe(sink);
-  }
+  const collect = (d: Buffer): void => {
+    const chunk = d.toString();
+    output = (output + chunk).slice(-4000);
+    options.onOutput?.(chunk);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
     try {
-      const res = await fetch(`${url}/api/v1/openapi.json`);
+      const res = await fetch(`${url}${options.readyPath ?? '/api/v1/openapi.json'}`);
       if (res.ok) break;
     } catch {
       // not listening yet

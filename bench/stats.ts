@@ -9,25 +9,47 @@ export function percentile(samples: number[], p: number): number {
 
 export const ms = (x: number): string => `${x.toFixed(1)} ms`;
 
-/**
- * The local workerd processes' resident memory, summed (Linux /proc); with `group`, only those
- * in that process group (a dev server's own, not a test run's beside it).
- */
-export function workerdRss(group?: number): number {
-  let total = 0;
+interface ProcessInfo {
+  cmdline: string;
+  group: number;
+  rss: number;
+}
+
+/** Every process's command line, process group and resident memory (Linux /proc). */
+function processes(): ProcessInfo[] {
+  const found: ProcessInfo[] = [];
   for (const pid of fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
     try {
-      if (!fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('workerd')) continue;
       // stat: "pid (comm) state ppid pgrp …"; comm may hold spaces, so count from the last ')'.
       const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (group !== undefined && Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) !== group) continue;
       const match = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-      total += match ? Number(match[1]) * 1024 : 0;
+      found.push({
+        cmdline: fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'),
+        group: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]),
+        rss: match ? Number(match[1]) * 1024 : 0,
+      });
     } catch {
       // the process ended while being read
     }
   }
-  return total;
+  return found;
+}
+
+/**
+ * The local workerd processes' resident memory, summed; with `group`, only those in that process
+ * group (a dev server's own, not a test run's beside it).
+ */
+export function workerdRss(group?: number): number {
+  return processes()
+    .filter((p) => p.cmdline.includes('workerd') && (group === undefined || p.group === group))
+    .reduce((sum, p) => sum + p.rss, 0);
+}
+
+/** Resident memory of every process in one process group (wrangler, workerd and helpers), summed. */
+export function groupRss(group: number): number {
+  return processes()
+    .filter((p) => p.group === group)
+    .reduce((sum, p) => sum + p.rss, 0);
 }
 
 export function sampler(read: () => number) {

@@ -215,7 +215,7 @@ describe('the jobs CLI with no configuration', () => {
   it('reaches npm run dev with its key, no flags or variables', async () => {
     const dev = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts.dev ?? '';
     expect(dev).toContain('--port 8787');
-    expect(dev).toContain('API_KEYS:local:local-dev-key');
+    expect(dev).toContain('API_KEYS=local:local-dev-key');
     const running = await fetch('http://127.0.0.1:8787/api/v1/openapi.json').then(
       (res) => res.ok,
       () => false,

@@ -69,7 +69,7 @@ beforeAll(async () => {
 
 // This project admits 12 jobs a minute per tenant; each test starts as if a minute had passed.
 beforeEach(async () => {
-  await client.sql('DELETE FROM admissions');
+  await client.sql('DELETE FROM admission_seconds');
 });
 
 describe('data_export: each format read back record by record', () => {

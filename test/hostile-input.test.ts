@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { jobInputKey } from '../src/storage/job-blobs.ts';
-import { freshTenant } from './support/api.ts';
+import { freshTenant, R2_INPUT_TEXTS } from './support/api.ts';
 
 const CANARIES = ['4111 1111 1111 1111', '4111111111111111', '078-05-1121', '536-22-8726', 'canary.person@example.org'];
 
@@ -31,7 +31,7 @@ describe('hostile input', () => {
     // A job that succeeds with masking, and one that fails after its input vanished.
     const ok = await client.createSentiment(texts);
     await collect(await client.request('POST', `/api/v1/jobs/${ok}/wait`, { timeout: 30_000 }));
-    const doomed = await client.createSentiment(texts, {}, 'low');
+    const doomed = await client.createSentiment([...texts, ...R2_INPUT_TEXTS], {}, 'low');
     await env.BLOBS.delete(jobInputKey(client.tenant, doomed));
     await collect(await client.request('POST', `/api/v1/jobs/${doomed}/wait`, { timeout: 30_000 }));
     await collect(await client.request('GET', '/api/v1/jobs/stats/summary'));

@@ -54,6 +54,9 @@ export const RetriedJob = CreatedJob.extend({ retryOf: z.string() });
 
 const PerTypeStats = z.object({ total: z.number(), completed: z.number(), failed: z.number(), cancelled: z.number() });
 
+const Spread = z.object({ p50: z.number(), p95: z.number() });
+const TypeTiming = z.object({ jobs: z.number(), queueWaitMs: Spread, runTimeMs: Spread });
+
 export const StatsView = z
   .object({
     total: z.number(),
@@ -71,6 +74,13 @@ export const StatsView = z
     }),
     byType: z.record(z.string(), PerTypeStats),
     byPriority: z.record(z.string(), z.number()),
+    timing: z
+      .object({
+        windowMinutes: z.number(),
+        sampled: z.number().openapi({ description: 'Completions read: the latest ones within the window, at most 500' }),
+        byType: z.record(z.string(), TypeTiming),
+      })
+      .openapi({ description: 'Queue wait (created → started) and run time (started → completed) per type, ms' }),
     paused: z.boolean(),
   })
   .openapi('QueueStats');

@@ -3,11 +3,12 @@ import { loadConfig, type Config } from '../config.ts';
 import type { JobRecord } from '../core/job-record.ts';
 import type { FieldError } from '../core/field-error.ts';
 import { callbackUrlProblem } from '../core/webhooks.ts';
-import type { Actor, IdempotencyClaim } from '../durable/coordinator/contract.ts';
+import type { Actor, EnqueueResult, IdempotencyClaim, NewJob } from '../durable/coordinator/contract.ts';
 import { coordinatorFor } from '../durable/coordinator-stub.ts';
 import { handlerFor, jobSize, REGISTERED_TYPES } from '../handlers/registry.ts';
 import type { JobHandler } from '../handlers/types.ts';
-import { deleteJobBlobs, jobInputKey } from '../storage/job-blobs.ts';
+import { jobInputKey } from '../storage/job-blobs.ts';
+import { fitsInline } from '../core/inline-payload.ts';
 import type { AppEnv } from './context.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { ApiError, fieldErrors } from './errors.ts';
@@ -70,61 +71,93 @@ function startTime(body: CreateJobInput, now: number): number | null {
   return null;
 }
 
+type Prepared = { ok: true; job: NewJob; input: string } | { ok: false; error: ApiError };
+
+/** Storage and callback checks, then the job as the coordinator admits it: a small input inline. */
+async function prepareJob(c: Context<AppEnv>, body: CreateJobInput, retryOf: string | null): Promise<Prepared> {
+  const handler = handlerFor(body.type);
+  if (!handler) return { ok: false, error: new ApiError('INVALID_JOB_TYPE', 'Invalid job type', {}) };
+  const invalid = await referenceError(c, handler, body);
+  if (invalid) return { ok: false, error: invalid };
+  const input = JSON.stringify(body.data);
+  const inline = fitsInline(input);
+  const job: NewJob = {
+    id: crypto.randomUUID(),
+    type: handler.type,
+    priority: body.priority,
+    ...jobSize(handler, body.data),
+    runAtMs: startTime(body, Date.now()),
+    dependsOn: body.dependsOn ?? [],
+    retryOf,
+    callbackUrl: body.callbackUrl ?? null,
+    input: inline ? input : null,
+    awaitingInput: !inline,
+  };
+  return { ok: true, job, input };
+}
+
 /**
- * One job submission after its schema passed: storage checks, input to R2, admission in the
- * coordinator. Expected refusals come back as data so a bulk call can report them per item.
+ * After admission (so a refused job writes nothing): a big input goes to R2, and the job may start
+ * once the coordinator is told it is there. Refusals become the contract's errors.
  */
+async function settle(c: Context<AppEnv>, job: NewJob, input: string, enqueued: EnqueueResult): Promise<SubmitOutcome> {
+  if (enqueued.ok && !enqueued.replayed && job.awaitingInput) {
+    const tenant = c.get('tenant');
+    await c.env.BLOBS.put(jobInputKey(tenant, job.id), input, { httpMetadata: { contentType: 'application/json' } });
+    await coordinatorFor(c.env, tenant).inputStored(job.id);
+  }
+  if (enqueued.ok) return enqueued;
+  return { ok: false, error: refusal(enqueued) };
+}
+
+/** One job submission after its schema passed. Expected refusals come back as data. */
 export async function submitJob(
   c: Context<AppEnv>,
   body: CreateJobInput,
   options: { idempotency: IdempotencyClaim | null; retryOf: string | null },
 ): Promise<SubmitOutcome> {
-  const handler = handlerFor(body.type);
-  if (!handler) return { ok: false, error: new ApiError('INVALID_JOB_TYPE', 'Invalid job type', {}) };
+  const prepared = await prepareJob(c, body, options.retryOf);
+  if (!prepared.ok) return prepared;
   const tenant = c.get('tenant');
-  const invalid = await referenceError(c, handler, body);
-  if (invalid) return { ok: false, error: invalid };
-  const id = crypto.randomUUID();
-  await c.env.BLOBS.put(jobInputKey(tenant, id), JSON.stringify(body.data), { httpMetadata: { contentType: 'application/json' } });
-  const enqueued = await coordinatorFor(c.env, tenant).enqueue(
-    tenant,
-    {
-      id,
-      type: handler.type,
-      priority: body.priority,
-      ...jobSize(handler, body.data),
-      runAtMs: startTime(body, Date.now()),
-      dependsOn: body.dependsOn ?? [],
-      retryOf: options.retryOf,
-      callbackUrl: body.callbackUrl ?? null,
-    },
-    actorOf(c),
-    options.idempotency,
-  );
-  if (!enqueued.ok || enqueued.replayed) c.executionCtx.waitUntil(deleteJobBlobs(c.env.BLOBS, tenant, id));
-  if (enqueued.ok) return enqueued;
+  const enqueued = await coordinatorFor(c.env, tenant).enqueue(tenant, prepared.job, actorOf(c), options.idempotency);
+  return settle(c, prepared.job, prepared.input, enqueued);
+}
+
+/** POST /jobs/bulk: each job checked as POST /jobs would check it, all admitted in one coordinator call. */
+export async function submitJobs(c: Context<AppEnv>, bodies: CreateJobInput[]): Promise<SubmitOutcome[]> {
+  const prepared: Prepared[] = [];
+  for (const body of bodies) prepared.push(await prepareJob(c, body, null));
+  const ready = prepared.flatMap((p) => (p.ok ? [p] : []));
+  const tenant = c.get('tenant');
+  const enqueued = ready.length > 0 ? await coordinatorFor(c.env, tenant).enqueueMany(tenant, ready.map((p) => p.job), actorOf(c)) : [];
+  const outcomes: SubmitOutcome[] = [];
+  let next = 0;
+  for (const p of prepared) {
+    if (!p.ok) {
+      outcomes.push(p);
+      continue;
+    }
+    const answer = enqueued[next++];
+    if (!answer) throw new Error('the coordinator answered fewer jobs than it was sent');
+    outcomes.push(await settle(c, p.job, p.input, answer));
+  }
+  return outcomes;
+}
+
+function refusal(enqueued: Extract<EnqueueResult, { ok: false }>): ApiError {
   switch (enqueued.code) {
     case 'IDEMPOTENCY_CONFLICT':
-      return {
-        ok: false,
-        error: new ApiError('IDEMPOTENCY_CONFLICT', 'This Idempotency-Key was used with a different request body', { jobId: enqueued.jobId }),
-      };
+      return new ApiError('IDEMPOTENCY_CONFLICT', 'This Idempotency-Key was used with a different request body', { jobId: enqueued.jobId });
     case 'INVALID_REFERENCE':
-      return { ok: false, error: new ApiError('INVALID_JOB_DATA', 'Invalid job data', { errors: enqueued.errors }) };
+      return new ApiError('INVALID_JOB_DATA', 'Invalid job data', { errors: enqueued.errors });
     case 'QUEUE_FULL':
-      return {
-        ok: false,
-        error: new ApiError('QUEUE_FULL', 'The queue is full', { limit: enqueued.limit, retryAfter: enqueued.retryAfterSec }, enqueued.retryAfterSec),
-      };
+      return new ApiError('QUEUE_FULL', 'The queue is full', { limit: enqueued.limit, retryAfter: enqueued.retryAfterSec }, enqueued.retryAfterSec);
     case 'RATE_LIMITED':
-      return {
-        ok: false,
-        error: new ApiError(
-          'RATE_LIMITED',
-          'Too many jobs created; slow down',
-          { limit: enqueued.limit, window: enqueued.window, retryAfter: enqueued.retryAfterSec },
-          enqueued.retryAfterSec,
-        ),
-      };
+      return new ApiError(
+        'RATE_LIMITED',
+        'Too many jobs created; slow down',
+        { limit: enqueued.limit, window: enqueued.window, retryAfter: enqueued.retryAfterSec },
+        enqueued.retryAfterSec,
+      );
   }
 }

@@ -8,10 +8,14 @@ export interface JobErrorInfo {
   retryable: boolean;
 }
 
-/** Where a finished job's per-item results live: R2 parts of `partSize` items each. */
+/**
+ * Where a finished job's per-item results live: R2 parts of `partSize` items each, or, when they
+ * fit (src/core/inline-payload.ts), `inline` in the result itself, with no R2 object at all.
+ */
 export interface ResultItems {
   total: number;
   partSize: number;
+  inline?: object[];
 }
 
 /** The handler's result: a small summary kept by the coordinator, items paged from R2. */

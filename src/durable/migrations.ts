@@ -143,6 +143,51 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX jobs_ready ON jobs (priority_rank, seq) WHERE state = 'ready';
    CREATE INDEX jobs_state ON jobs (state, finished_ms);
    CREATE INDEX jobs_due ON jobs (not_before_ms) WHERE state IN ('scheduled', 'retrying');`,
+  // Per-job overhead: small inputs kept beside the job (big ones wait for their R2 write before
+  // they may start); counts kept by triggers so stats and list totals never recount the rows;
+  // per-second admission counts so the rate windows never recount admissions; list indexes that
+  // hold every filter column, so a page (however deep) is read from an index alone.
+  `ALTER TABLE jobs ADD COLUMN input TEXT;
+   ALTER TABLE jobs ADD COLUMN input_ready INTEGER NOT NULL DEFAULT 1;
+   CREATE TABLE job_counts (
+     type TEXT NOT NULL,
+     priority_rank INTEGER NOT NULL,
+     state TEXT NOT NULL,
+     n INTEGER NOT NULL,
+     PRIMARY KEY (type, priority_rank, state)
+   ) WITHOUT ROWID;
+   INSERT INTO job_counts (type, priority_rank, state, n) SELECT type, priority_rank, state, COUNT(*) FROM jobs GROUP BY 1, 2, 3;
+   CREATE TABLE run_totals (k INTEGER PRIMARY KEY CHECK (k = 0), jobs INTEGER NOT NULL, busy_ms INTEGER NOT NULL);
+   INSERT INTO run_totals (k, jobs, busy_ms)
+     SELECT 0, COUNT(*), COALESCE(SUM(finished_ms - started_ms), 0) FROM jobs WHERE state = 'completed' AND started_ms IS NOT NULL;
+   CREATE TABLE completions (minute INTEGER PRIMARY KEY, n INTEGER NOT NULL);
+   INSERT INTO completions (minute, n) SELECT finished_ms / 60000, COUNT(*) FROM jobs WHERE state = 'completed' GROUP BY 1;
+   CREATE TRIGGER jobs_counted AFTER INSERT ON jobs BEGIN
+     INSERT INTO job_counts (type, priority_rank, state, n) VALUES (new.type, new.priority_rank, new.state, 1)
+       ON CONFLICT DO UPDATE SET n = n + 1;
+   END;
+   CREATE TRIGGER jobs_recounted AFTER UPDATE OF state ON jobs WHEN old.state != new.state BEGIN
+     UPDATE job_counts SET n = n - 1 WHERE type = old.type AND priority_rank = old.priority_rank AND state = old.state;
+     INSERT INTO job_counts (type, priority_rank, state, n) VALUES (new.type, new.priority_rank, new.state, 1)
+       ON CONFLICT DO UPDATE SET n = n + 1;
+   END;
+   CREATE TRIGGER jobs_completed AFTER UPDATE OF state ON jobs WHEN new.state = 'completed' AND old.state != 'completed' BEGIN
+     INSERT INTO completions (minute, n) VALUES (new.finished_ms / 60000, 1) ON CONFLICT DO UPDATE SET n = n + 1;
+     UPDATE run_totals SET jobs = jobs + 1, busy_ms = busy_ms + (new.finished_ms - new.started_ms) WHERE new.started_ms IS NOT NULL;
+   END;
+   CREATE TRIGGER jobs_uncounted AFTER DELETE ON jobs BEGIN
+     UPDATE job_counts SET n = n - 1 WHERE type = old.type AND priority_rank = old.priority_rank AND state = old.state;
+     UPDATE run_totals SET jobs = jobs - 1, busy_ms = busy_ms - (old.finished_ms - old.started_ms)
+       WHERE old.state = 'completed' AND old.started_ms IS NOT NULL;
+   END;
+   CREATE TABLE admission_seconds (second INTEGER PRIMARY KEY, n INTEGER NOT NULL);
+   INSERT INTO admission_seconds (second, n) SELECT ts_ms / 1000, COUNT(*) FROM admissions GROUP BY 1;
+   DROP TABLE admissions;
+   CREATE INDEX jobs_by_seq ON jobs (seq);
+   CREATE INDEX jobs_by_state ON jobs (state, seq);
+   CREATE INDEX jobs_by_type ON jobs (type, seq, state, priority_rank);
+   CREATE INDEX jobs_by_priority ON jobs (priority_rank, seq, state, type);
+   CREATE INDEX jobs_awaiting_input ON jobs (created_ms) WHERE input_ready = 0;`,
 ];
 
 /** Applies the entries of `migrations` not yet applied; any Durable Object's list works the same way. */

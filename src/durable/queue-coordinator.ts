@@ -1,7 +1,5 @@
 import { DurableObject } from 'cloudflare:workers';
-import { decideAdmission, HOUR_MS, MINUTE_MS } from '../core/admission.ts';
 import { retryDelayMs } from '../core/backoff.ts';
-import { firingJobId } from '../core/cron.ts';
 import type { JobErrorInfo, JobRecord } from '../core/job-record.ts';
 import { publicStatus, type TerminalState } from '../core/job-states.ts';
 import { isTerminal } from '../core/job-types.ts';
@@ -9,8 +7,8 @@ import { presentJob, ttlFor, type JobViewData } from '../core/job-view.ts';
 import { loadConfig, type Config } from '../config.ts';
 import type { WorkMessage } from '../queue/work-message.ts';
 import { log } from '../log.ts';
-import { jobInputKey, scheduleInputKey } from '../storage/job-blobs.ts';
-import { admissionWindow, findIdempotent, recordAdmission, referenceProblems, rememberIdempotency } from './coordinator/admission-store.ts';
+import { scheduleInputKey } from '../storage/job-blobs.ts';
+import { admissionDecision, findIdempotent, recordAdmission, referenceProblems, rememberIdempotency } from './coordinator/admission-store.ts';
 import { AlarmClock, Clock } from './coordinator/alarm-clock.ts';
 import { appendAudit, auditPage, jobHistory } from './coordinator/audit-log.ts';
 import {
@@ -24,6 +22,7 @@ import {
   type CheckpointResult,
   type ClaimResult,
   type CleanupReport,
+  type CompleteResult,
   type Completion,
   type CreateScheduleResult,
   type EnqueueResult,
@@ -40,35 +39,24 @@ import {
   type WaitResult,
 } from './coordinator/contract.ts';
 import {
-  countQueued,
-  countRunning,
+  bulkCancelTargets,
   getJob,
+  inputlessJobs,
   isPendingState,
   jobRow,
   lapsedLeases,
   leasedJob,
   listJobs,
-  matchingIds,
   mustGetJob,
-  nextReadyJob,
   pendingDependents,
   toRecord,
   type JobRow,
 } from './coordinator/job-queries.ts';
+import { dependencyFailed, INPUT_MISSING } from './coordinator/failures.ts';
 import { deleteExpiredJobs, LEASE_EXPIRED, pruneSideTables } from './coordinator/maintenance.ts';
 import { getMeta, isPaused, rememberTenant, setMeta } from './coordinator/meta.ts';
-import {
-  advanceSchedule,
-  countSchedules,
-  deleteSchedule,
-  dueSchedules,
-  getSchedule,
-  insertSchedule,
-  listSchedules,
-  skipFiring,
-  stillDue,
-  type DueSchedule,
-} from './coordinator/schedules.ts';
+import { fireDueSchedules } from './coordinator/schedule-firing.ts';
+import { countSchedules, deleteSchedule, getSchedule, insertSchedule, listSchedules } from './coordinator/schedules.ts';
 import { queueStats } from './coordinator/stats.ts';
 import * as transition from './coordinator/transitions.ts';
 import { Waiters } from './coordinator/waiters.ts';
@@ -122,17 +110,15 @@ export class QueueCoordinator extends DurableObject<Env> {
     return { ok: true, job: mustGetJob(this.sql, job.id), replayed: false };
   }
 
+  /** POST /jobs/bulk: each job admitted as `enqueue` admits it, in one call. */
+  enqueueMany(tenant: string, jobs: NewJob[], who: Actor): EnqueueResult[] {
+    return jobs.map((job) => this.enqueue(tenant, job, who, null));
+  }
+
   /** Admission limits, reference checks and the insert: one synchronous step, so nothing interleaves. */
   private admit(job: NewJob, who: Actor, now: number): { ok: true } | Extract<EnqueueResult, { ok: false }> {
-    const decision = decideAdmission(
-      {
-        nowMs: now,
-        queued: countQueued(this.sql),
-        lastMinute: admissionWindow(this.sql, now - MINUTE_MS),
-        lastHour: admissionWindow(this.sql, now - HOUR_MS),
-      },
-      { maxQueueSize: this.config.maxQueueSize, maxPerMinute: this.config.maxJobsPerMinute, maxPerHour: this.config.maxJobsPerHour },
-    );
+    const { maxQueueSize, maxJobsPerMinute: maxPerMinute, maxJobsPerHour: maxPerHour } = this.config;
+    const decision = admissionDecision(this.sql, now, { maxQueueSize, maxPerMinute, maxPerHour });
     if (!decision.ok) {
       this.audit(null, 'job.create', who, `refused:${decision.code}`, null);
       return decision;
@@ -151,6 +137,17 @@ export class QueueCoordinator extends DurableObject<Env> {
 
   listJobs(filter: ListFilter): { jobs: JobRecord[]; total: number } {
     return listJobs(this.sql, filter);
+  }
+
+  /** A job's input when kept inline (null when it is in R2, or the job is unknown): for retry. */
+  input(id: string): string | null {
+    return jobRow(this.sql, id)?.input ?? null;
+  }
+
+  /** The Worker wrote this admitted job's big input to R2: it may start now. */
+  inputStored(id: string): void {
+    transition.markInputStored(this.sql, id);
+    this.dispatch();
   }
 
   cancel(id: string, who: Actor): CancelResult {
@@ -246,15 +243,9 @@ export class QueueCoordinator extends DurableObject<Env> {
   }
 
   cancelMany(filter: BulkCancelFilter, who: Actor): BulkCancelReport {
-    const report: BulkCancelReport = { matched: 0, cancelled: 0, cancelRequested: 0, notCancellable: 0, notFound: 0 };
-    let ids = matchingIds(this.sql, filter);
-    if (filter.ids) {
-      const matching = new Set(ids);
-      report.notFound = filter.ids.filter((id) => !jobRow(this.sql, id)).length;
-      ids = filter.ids.filter((id) => matching.has(id));
-    }
+    const { ids, notFound } = bulkCancelTargets(this.sql, filter);
+    const report: BulkCancelReport = { matched: ids.length, cancelled: 0, cancelRequested: 0, notCancellable: 0, notFound };
     for (const id of ids) {
-      report.matched += 1;
       const outcome = this.cancel(id, who);
       if (!outcome.ok) report.notCancellable += 1;
       else if (outcome.job.status === 'cancelled') report.cancelled += 1;
@@ -292,7 +283,7 @@ export class QueueCoordinator extends DurableObject<Env> {
     this.audit(jobId, 'job.start', SYSTEM, row.checkpoint === null ? 'started' : 'resumed', `attempt ${row.attempt}`);
     this.publish(jobId);
     this.rearm();
-    return { ok: true, token: claimToken, job: mustGetJob(this.sql, jobId), checkpoint: row.checkpoint };
+    return { ok: true, token: claimToken, job: mustGetJob(this.sql, jobId), checkpoint: row.checkpoint, input: row.input };
   }
 
   checkpoint(jobId: string, token: string, report: ProgressReport): CheckpointResult {
@@ -304,11 +295,7 @@ export class QueueCoordinator extends DurableObject<Env> {
       this.dispatch();
       return { ok: false, code: 'CANCELLED' };
     }
-    const done = report.processedItems + report.failedItems;
-    const before = row.processed_items + row.failed_items;
-    const since = row.last_progress_ms ?? row.run_started_ms ?? now;
-    const speed = now > since && done > before ? ((done - before) * 1000) / (now - since) : row.speed;
-    transition.recordProgress(this.sql, jobId, token, report, speed, now, now + this.config.leaseMs);
+    transition.recordProgress(this.sql, row, token, report, now, now + this.config.leaseMs);
     this.publish(jobId, 'progress');
     if (report.yield) {
       const next = crypto.randomUUID();
@@ -319,15 +306,17 @@ export class QueueCoordinator extends DurableObject<Env> {
     return { ok: true };
   }
 
-  complete(jobId: string, token: string, completion: Completion): FinishResult {
+  /** With `takeNext`, the freed slot's next job is claimed here for the caller (same lease rules): a drain runs back to back. */
+  complete(jobId: string, token: string, completion: Completion, takeNext = false): CompleteResult {
     const row = leasedJob(this.sql, jobId, token);
     if (!row) return { ok: false, code: 'STALE' };
     if (row.cancel_requested !== 1) {
       transition.recordResult(this.sql, jobId, completion.processedItems, completion.failedItems, JSON.stringify(completion.result));
     }
     this.finish(jobId, row.cancel_requested === 1 ? 'cancelled' : 'completed', this.clock.now());
-    this.dispatch();
-    return { ok: true, status: mustGetJob(this.sql, jobId).status };
+    const handed = this.dispatch(takeNext);
+    const next = handed ? this.claim(handed.jobId, handed.token) : null;
+    return { ok: true, status: mustGetJob(this.sql, jobId).status, next: next?.ok ? next : null };
   }
 
   fail(jobId: string, token: string, failure: FailureReport): FinishResult {
@@ -363,7 +352,19 @@ export class QueueCoordinator extends DurableObject<Env> {
         transition.postponeLapsedLease(this.sql, row.id, now + this.config.leaseMs);
       }
     }
-    await this.fireSchedules(now);
+    for (const row of inputlessJobs(this.sql, now)) this.finish(row.id, 'failed', now, JSON.stringify({ ...INPUT_MISSING, attempts: row.attempt }));
+    const tenant = getMeta(this.sql, 'tenant');
+    if (tenant !== null) {
+      await fireDueSchedules({
+        sql: this.sql,
+        blobs: this.env.BLOBS,
+        tenant,
+        now,
+        admit: (job, who) => this.admit(job, who, now).ok,
+        failed: (unit, error) => this.alarmError(null, unit, error),
+        waitUntil: (promise) => this.ctx.waitUntil(promise),
+      });
+    }
     this.dispatch();
     await this.deliverWebhooks();
   }
@@ -376,37 +377,6 @@ export class QueueCoordinator extends DurableObject<Env> {
     const name = error instanceof Error ? error.name : typeof error;
     this.audit(jobId, 'alarm.error', SYSTEM, 'failed', `${unit}: ${name}`);
     log('error', { event: 'alarm_error', unit: unit.split(' ')[0], errorName: name });
-  }
-
-  /**
-   * Each due schedule creates an ordinary job, admitted like any other; a refusal is counted and
-   * audited, not lost. The job id is derived from the schedule and due time, and the due time is
-   * re-checked after the input is written, so a firing that runs twice creates one job.
-   */
-  private async fireSchedules(now: number): Promise<void> {
-    const tenant = getMeta(this.sql, 'tenant');
-    if (tenant === null) return;
-    for (const due of dueSchedules(this.sql, now)) {
-      try {
-        await this.fireSchedule(tenant, due, now);
-      } catch (error) {
-        this.alarmError(null, `schedule ${due.id}`, error);
-        skipFiring(this.sql, due, now);
-      }
-    }
-  }
-
-  private async fireSchedule(tenant: string, due: DueSchedule, now: number): Promise<void> {
-    const id = await firingJobId(due.id, due.dueMs);
-    const { type, priority, size } = due.spec;
-    const input = 'data' in due.spec ? JSON.stringify(due.spec.data) : await (await this.env.BLOBS.get(scheduleInputKey(tenant, due.id)))?.text();
-    if (input === undefined) throw new Error('the schedule input is missing');
-    await this.env.BLOBS.put(jobInputKey(tenant, id), input, { httpMetadata: { contentType: 'application/json' } });
-    if (!stillDue(this.sql, due.id, due.dueMs)) return;
-    const job: NewJob = { id, type, priority, ...size, runAtMs: null, dependsOn: [], retryOf: null, callbackUrl: null };
-    const admitted = this.admit(job, { actor: `schedule:${due.id}`, requestId: null }, now).ok;
-    advanceSchedule(this.sql, due, now, admitted);
-    if (!admitted) this.ctx.waitUntil(this.env.BLOBS.delete(jobInputKey(tenant, id)));
   }
 
   /** Deletes ended jobs past their TTL with their R2 objects, and old side-table rows. Safe to run twice or concurrently. */
@@ -464,41 +434,24 @@ export class QueueCoordinator extends DurableObject<Env> {
   /** A dependency that can never complete fails everything still waiting on it, transitively. */
   private failDependents(id: string, state: 'failed' | 'cancelled', now: number): void {
     for (const dependent of pendingDependents(this.sql, id)) {
-      const error = {
-        code: 'DEPENDENCY_FAILED',
-        message: `Dependency ${id} ${state === 'failed' ? 'failed' : 'was cancelled'}`,
-        stage: 'waiting',
-        retryable: false,
-        attempts: dependent.attempt,
-        dependency: id,
-      };
-      this.finish(dependent.id, 'failed', now, JSON.stringify(error));
+      this.finish(dependent.id, 'failed', now, JSON.stringify(dependencyFailed(id, state, dependent.attempt)));
     }
   }
 
   /**
    * Fills free slots in priority order (FIFO within a priority). Write first, send second: the
-   * state is committed synchronously and the sends finish after the caller has its answer.
+   * state is committed synchronously and the sends finish after the caller has its answer. With
+   * `handOff`, the first job started is returned instead of sent, for the caller to claim.
    */
-  private dispatch(): void {
+  private dispatch(handOff = false): Omit<WorkMessage, 'tenant'> | null {
     const now = this.clock.now();
     transition.promoteDue(this.sql, now);
-    const started: Omit<WorkMessage, 'tenant'>[] = [];
-    let running = countRunning(this.sql);
-    const paused = isPaused(this.sql);
-    while (!paused && running < this.config.maxConcurrentJobs) {
-      const next = nextReadyJob(this.sql);
-      if (!next) break;
-      const token = crypto.randomUUID();
-      const attempt = next.attempt + 1;
-      transition.startJob(this.sql, next.id, attempt, token, now + this.config.leaseMs);
-      running += 1;
-      started.push({ jobId: next.id, token, attempt });
-      this.publish(next.id);
-    }
-    if (running > Number(getMeta(this.sql, 'peak_concurrency') ?? 0)) setMeta(this.sql, 'peak_concurrency', String(running));
+    const started = isPaused(this.sql) ? [] : transition.startReadyJobs(this.sql, this.config.maxConcurrentJobs, now, this.config.leaseMs);
+    for (const { jobId } of started) this.publish(jobId);
+    const handed = handOff ? (started.shift() ?? null) : null;
     for (const message of started) this.ctx.waitUntil(this.send(message));
     this.rearm();
+    return handed;
   }
 
   /**

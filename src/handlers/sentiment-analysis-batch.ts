@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { analyzeSentiment, SENTIMENT_LANGUAGES, type SentimentLabel } from '../analysis/sentiment.ts';
 import { maskPii, type PiiType } from '../pii/detectors.ts';
+import { fitsInline } from '../core/inline-payload.ts';
 import { resultPartKey } from '../storage/job-blobs.ts';
 import type { ExecuteOutcome, JobHandler, JobRun } from './types.ts';
 
@@ -97,14 +98,19 @@ async function execute(run: JobRun<SentimentBatchData, Checkpoint>): Promise<Exe
         state.distribution[outcome.label] += 1;
       }
     }
-    await run.env.BLOBS.put(resultPartKey(run.tenant, run.jobId, start / PART_SIZE), JSON.stringify(items), {
-      httpMetadata: { contentType: 'application/json' },
-    });
+    const json = JSON.stringify(items);
     state.next = end;
+    // A job of one part whose items fit is answered from its result alone: no R2 object.
+    if (start === 0 && end >= texts.length && fitsInline(json)) return finished(state, texts.length, items);
+    await run.env.BLOBS.put(resultPartKey(run.tenant, run.jobId, start / PART_SIZE), json, { httpMetadata: { contentType: 'application/json' } });
     if (end >= texts.length) break;
     const answer = await run.report({ processedItems: state.successful, failedItems: state.failed, checkpoint: state });
     if (answer !== 'continue') return { done: false };
   }
+  return finished(state, texts.length, null);
+}
+
+function finished(state: Checkpoint, total: number, inline: SentimentItem[] | null): ExecuteOutcome {
   return {
     done: true,
     processedItems: state.successful,
@@ -119,7 +125,7 @@ async function execute(run: JobRun<SentimentBatchData, Checkpoint>): Promise<Exe
           distribution: state.distribution,
         },
       },
-      items: { total: texts.length, partSize: PART_SIZE },
+      items: { total, partSize: PART_SIZE, ...(inline ? { inline } : {}) },
     },
   };
 }

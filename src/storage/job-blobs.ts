@@ -1,3 +1,5 @@
+import type { ResultItems } from '../core/job-record.ts';
+
 /** R2 layout: everything a tenant owns lives under `t/{tenant}/`; a job's objects under its own prefix. */
 export function tenantPrefix(tenant: string): string {
   return `t/${tenant}/`;
@@ -55,12 +57,13 @@ export async function readResultItems(
   bucket: R2Bucket,
   tenant: string,
   jobId: string,
-  items: { total: number; partSize: number },
+  items: ResultItems,
   offset: number,
   limit: number,
 ): Promise<unknown[]> {
   const end = Math.min(items.total, offset + limit);
   if (offset >= end) return [];
+  if (items.inline) return items.inline.slice(offset, end);
   const first = Math.floor(offset / items.partSize);
   const last = Math.floor((end - 1) / items.partSize);
   const parts = await Promise.all(

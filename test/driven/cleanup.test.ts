@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import worker from '../../src/index.ts';
 import { jobPrefix } from '../../src/storage/job-blobs.ts';
-import { deliver, freshTenant, type Client } from '../support/api.ts';
+import { deliver, freshTenant, R2_INPUT_TEXTS, type Client } from '../support/api.ts';
 
 const HOUR = 3_600_000;
 
@@ -24,9 +24,10 @@ async function cron(): Promise<void> {
 describe('cron TTL cleanup', () => {
   it('deletes completed and cancelled jobs after 24 h and failed after 72 h, with their R2 objects, and nothing else', async () => {
     const client = freshTenant();
-    const completed = await client.createSentiment(['done']);
+    // Big enough that input and results are R2 objects (small ones are kept beside the job).
+    const completed = await client.createSentiment(R2_INPUT_TEXTS);
     await deliver(await client.pendingMessage(completed));
-    const failed = await client.createSentiment(['broken']);
+    const failed = await client.createSentiment(R2_INPUT_TEXTS);
     await env.BLOBS.delete(`${jobPrefix(client.tenant, failed)}input.json`);
     await deliver(await client.pendingMessage(failed));
     const running = await client.createSentiment(Array.from({ length: 600 }, () => 'slow'));
@@ -55,5 +56,5 @@ describe('cron TTL cleanup', () => {
     await Promise.all([cron(), cron()]);
     expect(await status(failed)).toBe(404);
     expect(await status(running)).toBe(200);
-  });
+  }, 30_000);
 });

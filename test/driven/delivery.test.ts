@@ -2,7 +2,7 @@ import { runDurableObjectAlarm } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { jobInputKey } from '../../src/storage/job-blobs.ts';
-import { deliver, freshTenant } from '../support/api.ts';
+import { deliver, freshTenant, R2_INPUT_TEXTS } from '../support/api.ts';
 
 interface JobData {
   status: string;
@@ -107,7 +107,7 @@ describe('at-least-once delivery', () => {
 
   it('fails at once, without retrying, on an error that is not retryable', async () => {
     const client = freshTenant();
-    const id = await client.createSentiment(['x']);
+    const id = await client.createSentiment(R2_INPUT_TEXTS);
     await env.BLOBS.delete(jobInputKey(client.tenant, id));
     await deliver(await client.pendingMessage(id));
     const failed = await client.json<JobData>('GET', `/api/v1/jobs/${id}`);

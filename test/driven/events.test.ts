@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { jobInputKey } from '../../src/storage/job-blobs.ts';
-import { deliver, freshTenant, type Client } from '../support/api.ts';
+import { deliver, freshTenant, R2_INPUT_TEXTS, type Client } from '../support/api.ts';
 
 interface SseEvent {
   id: number;
@@ -81,7 +81,7 @@ describe('GET /api/v1/jobs/:id/events', () => {
 
   it('ends with a failed event for a job that fails', async () => {
     const client = freshTenant();
-    const id = await client.createSentiment(['x']);
+    const id = await client.createSentiment(R2_INPUT_TEXTS);
     const reader = await listen(client, id);
     await env.BLOBS.delete(jobInputKey(client.tenant, id));
     await deliver(await client.pendingMessage(id));

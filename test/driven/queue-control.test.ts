@@ -2,7 +2,7 @@ import { runDurableObjectAlarm } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { jobInputKey } from '../../src/storage/job-blobs.ts';
-import { deliver, freshTenant, type Client } from '../support/api.ts';
+import { deliver, freshTenant, R2_INPUT_TEXTS, type Client } from '../support/api.ts';
 
 interface Job {
   id: string;
@@ -75,7 +75,7 @@ describe('dependencies', () => {
 
   it('fails everything downstream of a failed dependency with DEPENDENCY_FAILED naming it', async () => {
     const client = freshTenant();
-    const a = (await create(client, {})).body.data.jobId;
+    const a = (await create(client, { data: { texts: R2_INPUT_TEXTS } })).body.data.jobId;
     const b = (await create(client, { dependsOn: [a] })).body.data.jobId;
     const c = (await create(client, { dependsOn: [b] })).body.data.jobId;
     await env.BLOBS.delete(jobInputKey(client.tenant, a));

@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { QueueStats } from '../../src/durable/coordinator/contract.ts';
-import { deliver, deliverWith, freshTenant, type Client } from '../support/api.ts';
+import { deliver, deliverWith, freshTenant, R2_INPUT_TEXTS, type Client } from '../support/api.ts';
 import { flakyStorage, seeded, unreachableCoordinator } from '../support/faults.ts';
 
 interface Job {
@@ -26,7 +26,8 @@ async function backoffElapses(client: Client): Promise<void> {
 describe('faults', () => {
   it('fails a poison job (storage always overloaded) after the retry budget with TEMPORARY_FAILURE, freeing its slot', async () => {
     const client = freshTenant();
-    const id = await client.createSentiment(['doomed']);
+    // Big enough that its input and results go through R2.
+    const id = await client.createSentiment(R2_INPUT_TEXTS);
     const broken = flakyStorage(() => true);
     for (let attempt = 1; attempt <= 3; attempt++) {
       const result = await deliverWith(broken, await client.pendingMessage(id));

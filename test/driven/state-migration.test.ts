@@ -11,7 +11,6 @@ interface JobData {
 }
 
 const HOUR = 3_600_000;
-const TABLES = ['jobs', 'job_deps', 'admissions', 'meta', 'idempotency_keys', 'audit', 'webhooks', 'schedules', '_migrations'];
 
 describe('migration 7: states that say what a pending job waits for', () => {
   it('splits old pending rows into ready, scheduled, retrying and waiting, and they run as before', async () => {
@@ -20,7 +19,8 @@ describe('migration 7: states that say what a pending job waits for', () => {
     // Rebuild this coordinator's storage as the six migrations before left it, with old rows.
     await runInDurableObject(client.coordinator(), (_instance, state) => {
       const sql = state.storage.sql;
-      for (const table of TABLES) sql.exec(`DROP TABLE IF EXISTS ${table}`);
+      const tables = sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'");
+      for (const { name } of tables.toArray()) sql.exec(`DROP TABLE IF EXISTS ${name}`);
       applyMigrations(sql, MIGRATIONS.slice(0, 6));
       const now = Date.now();
       const insert = (id: string | undefined, status: string, attempt: number, notBefore: number) =>
@@ -53,6 +53,13 @@ describe('migration 7: states that say what a pending job waits for', () => {
     expect(await get(backingOff)).toMatchObject({ status: 'pending', nextAttemptAt: expect.any(String) });
     expect(await get(dependent)).toMatchObject({ status: 'pending', waitingFor: [delayed] });
     expect((await get(done)).status).toBe('completed');
+    // Migration 8 counted the rows it found: stats start right.
+    expect((await client.json<{ pending: number; running: number; completed: number; total: number }>('GET', '/api/v1/jobs/stats/summary')).body.data).toMatchObject({
+      total: 5,
+      pending: 3,
+      running: 1,
+      completed: 1,
+    });
 
     await client.advanceClock(HOUR + 1);
     await runDurableObjectAlarm(client.coordinator());

@@ -7,6 +7,9 @@ import { TEST_TENANTS } from './tenants.ts';
 let next = 0;
 
 /** A tenant no other test in this file uses: its own coordinator, its own R2 prefix. */
+/** Texts too big to keep inline (src/core/inline-payload.ts): their input lives in R2, where a test can delete it. */
+export const R2_INPUT_TEXTS: string[] = Array.from({ length: 14 }, (_, i) => `${i} ${'word '.repeat(1_999)}`);
+
 export function freshTenant(): Client {
   const tenant = TEST_TENANTS[next++];
   if (!tenant) throw new Error('out of test tenants: add more in test/support/tenants.ts');

@@ -9,7 +9,7 @@ import { jobInputKey, readResultItems } from '../../storage/job-blobs.ts';
 import type { AppEnv } from '../context.ts';
 import { ok, okWithMessage } from '../ok.ts';
 import { ApiError, echoId, errorEnvelope, quotaExceeded } from '../errors.ts';
-import { actorOf, parseJobBody, submitJob } from '../submit.ts';
+import { actorOf, parseJobBody, submitJob, submitJobs } from '../submit.ts';
 import { CreateJobBody } from '../create-job-body.ts';
 import { errors, json, JSON_BODY, security } from '../openapi.ts';
 import { presentJob, progressOf, storedResult, summarizeJob, ttlFor } from '../../core/job-view.ts';
@@ -264,16 +264,16 @@ export const jobRoutes = new OpenAPIHono<AppEnv>()
     return ok(c, createdView(job), 201);
   })
   .openapi(bulkCreate, async (c) => {
-    const results = [];
-    for (const [index, item] of c.req.valid('json').jobs.entries()) {
-      const parsed = parseJobBody(item);
-      const outcome = parsed.ok ? await submitJob(c, parsed.body, { idempotency: null, retryOf: null }) : parsed;
-      results.push(
-        outcome.ok
-          ? { index, success: true, jobId: outcome.job.id, status: outcome.job.status }
-          : { index, success: false, error: outcome.error.message, details: errorEnvelope(outcome.error).details },
-      );
-    }
+    const parsed = c.req.valid('json').jobs.map((item) => parseJobBody(item));
+    const submitted = await submitJobs(c, parsed.flatMap((p) => (p.ok ? [p.body] : [])));
+    let next = 0;
+    const results = parsed.map((p, index) => {
+      const outcome = p.ok ? submitted[next++] : p;
+      if (!outcome) throw new Error('fewer outcomes than submitted jobs');
+      return outcome.ok
+        ? { index, success: true, jobId: outcome.job.id, status: outcome.job.status }
+        : { index, success: false, error: outcome.error.message, details: errorEnvelope(outcome.error).details };
+    });
     const created = results.filter((r) => r.success).length;
     return ok(c, { created, failed: results.length - created, results }, 207);
   })
@@ -284,14 +284,17 @@ export const jobRoutes = new OpenAPIHono<AppEnv>()
   .openapi(retryJob, async (c) => {
     const { id } = c.req.valid('param');
     const tenant = c.get('tenant');
-    const original = await coordinatorFor(c.env, tenant).getJob(id);
+    const coordinator = coordinatorFor(c.env, tenant);
+    const original = await coordinator.getJob(id);
     if (!original) throw notFound(id);
     if (original.status !== 'failed' && original.status !== 'cancelled') {
       throw new ApiError('JOB_NOT_RETRYABLE', 'Only a failed or cancelled job can be retried', { jobId: id, currentStatus: original.status });
     }
-    const input = await c.env.BLOBS.get(jobInputKey(tenant, id));
-    if (!input) throw new ApiError('JOB_NOT_RETRYABLE', 'The job input is no longer stored', { jobId: id, currentStatus: original.status });
-    const parsed = parseJobBody({ type: original.type, data: await input.json(), priority: original.priority });
+    const inline = await coordinator.input(id);
+    const stored = inline === null ? await c.env.BLOBS.get(jobInputKey(tenant, id)) : null;
+    if (inline === null && !stored) throw new ApiError('JOB_NOT_RETRYABLE', 'The job input is no longer stored', { jobId: id, currentStatus: original.status });
+    const data: unknown = inline === null ? await stored?.json() : JSON.parse(inline);
+    const parsed = parseJobBody({ type: original.type, data, priority: original.priority });
     const outcome = parsed.ok ? await submitJob(c, parsed.body, { idempotency: null, retryOf: id }) : parsed;
     if (!outcome.ok) throw outcome.error;
     c.header('Location', `/api/v1/jobs/${outcome.job.id}`);

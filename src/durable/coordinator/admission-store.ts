@@ -1,8 +1,8 @@
 /** What admission reads and writes: the sliding rate windows, idempotency keys and reference checks. */
-import { HOUR_MS } from '../../core/admission.ts';
+import { decideAdmission, HOUR_MS, MINUTE_MS, type AdmissionDecision, type AdmissionLimits } from '../../core/admission.ts';
 import type { FieldError } from '../../core/field-error.ts';
 import type { IdempotencyClaim, NewJob } from './contract.ts';
-import { jobRow } from './job-queries.ts';
+import { countQueued, jobRow } from './job-queries.ts';
 
 export const IDEMPOTENCY_TTL_MS = 24 * HOUR_MS;
 
@@ -25,14 +25,24 @@ export function rememberIdempotency(sql: SqlStorage, claim: IdempotencyClaim, jo
   );
 }
 
-/** Admissions since `sinceMs`, and the oldest of them (when the window frees a place). */
-export function admissionWindow(sql: SqlStorage, sinceMs: number): { count: number; oldestMs: number | null } {
-  const row = sql.exec<{ n: number; oldest: number | null }>('SELECT COUNT(*) AS n, MIN(ts_ms) AS oldest FROM admissions WHERE ts_ms > ?', sinceMs).one();
-  return { count: row.n, oldestMs: row.oldest };
+/**
+ * Admissions counted per second: a window's count and its oldest admission are read from at most
+ * one row per second of the window. A second counts while any instant of it is inside the
+ * window, so the limit errs by under a second towards refusing, never towards admitting.
+ */
+export function admissionWindow(sql: SqlStorage, sinceMs: number, now: number): { count: number; oldestMs: number | null } {
+  const row = sql
+    .exec<{ n: number | null; oldest: number | null }>('SELECT SUM(n) AS n, MIN(second) AS oldest FROM admission_seconds WHERE second >= ?', Math.floor(sinceMs / 1000))
+    .one();
+  return { count: row.n ?? 0, oldestMs: row.oldest === null ? null : Math.min(row.oldest * 1000 + 999, now) };
 }
 
 export function recordAdmission(sql: SqlStorage, now: number): void {
-  sql.exec('INSERT INTO admissions (ts_ms) VALUES (?)', now);
+  sql.exec('INSERT INTO admission_seconds (second, n) VALUES (?, 1) ON CONFLICT DO UPDATE SET n = n + 1', Math.floor(now / 1000));
+}
+
+export function forgetAdmissions(sql: SqlStorage, beforeMs: number): void {
+  sql.exec('DELETE FROM admission_seconds WHERE second < ?', Math.floor(beforeMs / 1000));
 }
 
 /** Dependencies and retry sources must be this tenant's jobs, in a state that can still work out. */
@@ -53,4 +63,10 @@ export function referenceProblems(sql: SqlStorage, job: NewJob): FieldError[] {
     }
   }
   return problems;
+}
+
+/** The admission rule (core/admission.ts) over what this tenant has queued and admitted now. */
+export function admissionDecision(sql: SqlStorage, now: number, limits: AdmissionLimits): AdmissionDecision {
+  const state = { nowMs: now, queued: countQueued(sql), lastMinute: admissionWindow(sql, now - MINUTE_MS, now), lastHour: admissionWindow(sql, now - HOUR_MS, now) };
+  return decideAdmission(state, limits);
 }

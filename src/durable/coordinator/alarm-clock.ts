@@ -2,6 +2,7 @@
  * Time for the coordinator: one clock every decision reads (tests move it instead of editing
  * rows), and one alarm at the earliest deadline any table holds.
  */
+import { INPUT_WAIT_MS } from './job-queries.ts';
 
 /** Wall time plus an offset that only tests move. */
 export class Clock {
@@ -25,7 +26,7 @@ export class Clock {
 /** Deadlines this close also get an in-memory timer (alarms may fire a second late); the alarm stays the durable backstop. */
 const PRECISE_HORIZON_MS = 2_000;
 
-/** The earliest lease expiry, start time, backoff, webhook or schedule firing; null when nothing waits on time. */
+/** The earliest lease expiry, start time, backoff, webhook, schedule firing or input wait; null when nothing waits on time. */
 export function nextDeadline(sql: SqlStorage, now: number): number | null {
   return sql
     .exec<{ t: number | null }>(
@@ -37,7 +38,10 @@ export function nextDeadline(sql: SqlStorage, now: number): number | null {
          SELECT MIN(next_ms) AS t FROM webhooks WHERE state = 'pending'
          UNION ALL
          SELECT MIN(next_ms) AS t FROM schedules
+         UNION ALL
+         SELECT MIN(created_ms) + ? AS t FROM jobs WHERE input_ready = 0
        )`,
+      INPUT_WAIT_MS,
     )
     .one().t;
 }

@@ -5,6 +5,7 @@
 import type { FieldError } from '../../core/field-error.ts';
 import type { JobRecord, StoredResult } from '../../core/job-record.ts';
 import type { JobPriority, JobStatus, JobType } from '../../core/job-types.ts';
+import type { Spread } from '../../core/percentiles.ts';
 
 export interface NewJob extends JobSize {
   id: string;
@@ -18,6 +19,13 @@ export interface NewJob extends JobSize {
   retryOf: string | null;
   /** Told of the terminal state by a signed POST (checked by the Worker before it gets here). */
   callbackUrl: string | null;
+  /**
+   * The input's JSON when small enough to keep beside the job (src/core/inline-payload.ts); null
+   * when it lives in R2. With `awaitingInput`, the Worker writes it to R2 after admission and
+   * then calls `inputStored`: until then the job may not start.
+   */
+  input: string | null;
+  awaitingInput: boolean;
 }
 
 /** How big a job is, as its handler estimates it from the data (stored so a schedule can fire without the handler). */
@@ -131,9 +139,16 @@ export type Stale = { ok: false; code: 'STALE' };
 /** The job was cancelled at this checkpoint: stop, record nothing more. */
 export type Cancelled = { ok: false; code: 'CANCELLED' };
 
-export type ClaimResult =
-  | { ok: true; token: string; job: JobRecord; checkpoint: string | null }
-  | Stale;
+/** A lease the worker holds; `input` is the job's JSON input when kept inline (else it is in R2). */
+export interface Claimed {
+  ok: true;
+  token: string;
+  job: JobRecord;
+  checkpoint: string | null;
+  input: string | null;
+}
+
+export type ClaimResult = Claimed | Stale;
 
 export interface ProgressReport {
   processedItems: number;
@@ -160,6 +175,16 @@ export interface FailureReport {
 
 export type FinishResult = { ok: true; status: JobStatus } | Stale;
 
+/** A completion that may hand the worker the tenant's next ready job, already claimed for it. */
+export type CompleteResult = { ok: true; status: JobStatus; next: Claimed | null } | Stale;
+
+/** Queue wait (created → started) and run time (started → completed) of recent completions of one type, ms. */
+export interface TypeTiming {
+  jobs: number;
+  queueWaitMs: Spread;
+  runTimeMs: Spread;
+}
+
 export interface QueueStats {
   total: number;
   pending: number;
@@ -176,6 +201,8 @@ export interface QueueStats {
   };
   byType: Record<string, { total: number; completed: number; failed: number; cancelled: number }>;
   byPriority: Record<string, number>;
+  /** Over the latest completions (at most `TIMING_SAMPLE` (stats.ts)) within the throughput window. */
+  timing: { windowMinutes: number; sampled: number; byType: Record<string, TypeTiming> };
   paused: boolean;
 }
 

@@ -2,7 +2,8 @@
 import type { JobRecord } from '../../core/job-record.ts';
 import { PENDING_STATES, publicStatus, statesOf, type JobState } from '../../core/job-states.ts';
 import { priorityFromRank, priorityRank, type JobPriority, type JobStatus, type JobType } from '../../core/job-types.ts';
-import type { ListFilter } from './contract.ts';
+import type { BulkCancelFilter, ListFilter } from './contract.ts';
+import { countMatching } from './job-counts.ts';
 
 export interface JobRow extends Record<string, SqlStorageValue> {
   id: string;
@@ -35,6 +36,10 @@ export interface JobRow extends Record<string, SqlStorageValue> {
   retry_of: string | null;
   retried_by: string | null;
   callback_url: string | null;
+  /** The input's JSON when kept inline; null when it is in R2. */
+  input: string | null;
+  /** 0 while an admitted job waits for the Worker to write its input to R2. */
+  input_ready: number;
 }
 
 /** The pending states as an SQL list, for `state IN ${PENDING_SQL}`. */
@@ -127,12 +132,24 @@ export function whereFilter(filter: { status?: JobStatus | undefined; type?: Job
   return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }
 
-/** Newest first, for GET /jobs. */
+/**
+ * Newest first, for GET /jobs: the total from the kept counts, the page's positions from an index
+ * that holds every filter column (migration 8), then only that page's rows.
+ */
 export function listJobs(sql: SqlStorage, filter: ListFilter): { jobs: JobRecord[]; total: number } {
   const { where, params } = whereFilter(filter);
-  const total = sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM jobs ${where}`, ...params).one().n;
+  const total = countMatching(sql, {
+    ...(filter.status ? { states: statesOf(filter.status) } : {}),
+    ...(filter.type ? { type: filter.type } : {}),
+    ...(filter.priority ? { priorityRank: priorityRank(filter.priority) } : {}),
+  });
   const rows = sql
-    .exec<JobRow>(`SELECT * FROM jobs ${where} ORDER BY seq DESC LIMIT ? OFFSET ?`, ...params, filter.limit, filter.offset)
+    .exec<JobRow>(
+      `SELECT * FROM jobs WHERE seq IN (SELECT seq FROM jobs ${where} ORDER BY seq DESC LIMIT ? OFFSET ?) ORDER BY seq DESC`,
+      ...params,
+      filter.limit,
+      filter.offset,
+    )
     .toArray();
   return { jobs: rows.map(toRecord), total };
 }
@@ -146,17 +163,21 @@ export function matchingIds(sql: SqlStorage, filter: Parameters<typeof whereFilt
     .map((r) => r.id);
 }
 
-export function countJobs(sql: SqlStorage, where: string, ...params: SqlStorageValue[]): number {
-  return sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM jobs WHERE ${where}`, ...params).one().n;
+/** What a bulk cancel acts on: the filter's matches (only those among `filter.ids` when given) and how many of those ids are unknown. */
+export function bulkCancelTargets(sql: SqlStorage, filter: BulkCancelFilter): { ids: string[]; notFound: number } {
+  const ids = matchingIds(sql, filter);
+  if (!filter.ids) return { ids, notFound: 0 };
+  const matching = new Set(ids);
+  return { ids: filter.ids.filter((id) => matching.has(id)), notFound: filter.ids.filter((id) => !jobRow(sql, id)).length };
 }
 
 export function countRunning(sql: SqlStorage): number {
-  return countJobs(sql, "state = 'running'");
+  return countMatching(sql, { states: ['running'] });
 }
 
 /** Jobs admitted and not yet ended: what MAX_QUEUE_SIZE bounds. */
 export function countQueued(sql: SqlStorage): number {
-  return countJobs(sql, `state IN ${PENDING_SQL} OR state = 'running'`);
+  return countMatching(sql, { states: [...PENDING_STATES, 'running'] });
 }
 
 export function unmetDependencies(sql: SqlStorage, id: string): string[] {
@@ -170,12 +191,22 @@ export function unmetDependencies(sql: SqlStorage, id: string): string[] {
     .map((r) => r.id);
 }
 
-/** The next job to start: highest priority, then oldest. */
+/** The next job to start: highest priority, then oldest, among those whose input is stored. */
 export function nextReadyJob(sql: SqlStorage): { id: string; attempt: number } | null {
   return (
-    sql.exec<{ id: string; attempt: number }>("SELECT id, attempt FROM jobs WHERE state = 'ready' ORDER BY priority_rank, seq LIMIT 1").toArray()[0] ??
-    null
+    sql
+      .exec<{ id: string; attempt: number }>("SELECT id, attempt FROM jobs WHERE state = 'ready' AND input_ready = 1 ORDER BY priority_rank, seq LIMIT 1")
+      .toArray()[0] ?? null
   );
+}
+
+/** How long an admitted job waits for the Worker to write its big input to R2 before it fails. */
+export const INPUT_WAIT_MS = 60_000;
+
+/** Admitted jobs whose input the Worker never confirmed writing (it stopped in between). */
+export function inputlessJobs(sql: SqlStorage, now: number): JobRow[] {
+  // Only the partial index is read (an ended job never waits for input: moveToFinished), so this costs nothing per kept job.
+  return sql.exec<JobRow>('SELECT * FROM jobs WHERE input_ready = 0 AND created_ms <= ?', now - INPUT_WAIT_MS).toArray();
 }
 
 /** Running jobs whose lease ran out: their worker stopped reporting. */

@@ -1,23 +1,24 @@
-/** GET /jobs/stats/summary, from one grouped count and two aggregates. */
-import { MINUTE_MS } from '../../core/admission.ts';
+/**
+ * GET /jobs/stats/summary from counts the triggers keep (job-counts.ts), never by recounting the
+ * rows: it costs the same for a tenant keeping 100,000 jobs as for an empty one.
+ */
 import { publicStatus, type JobState } from '../../core/job-states.ts';
 import { JOB_PRIORITIES, JOB_STATUSES, JOB_TYPES, priorityFromRank, type JobPriority, type JobStatus } from '../../core/job-types.ts';
-import type { QueueStats } from './contract.ts';
-import { countJobs } from './job-queries.ts';
+import { spreadOf } from '../../core/percentiles.ts';
+import type { QueueStats, TypeTiming } from './contract.ts';
+import { averageRunMs, completedSince, jobCounts, recentTimings, THROUGHPUT_WINDOW_MINUTES, THROUGHPUT_WINDOW_MS } from './job-counts.ts';
 import { getMeta, isPaused } from './meta.ts';
 
-const THROUGHPUT_WINDOW_MINUTES = 60;
+/** Completions the timing percentiles are read from: bounded, so stats cost the same at any size. */
+export const TIMING_SAMPLE = 500;
 
 export function queueStats(sql: SqlStorage, now: number): QueueStats {
   const byStatus = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
   const byType = Object.fromEntries(JOB_TYPES.map((t) => [t, { total: 0, completed: 0, failed: 0, cancelled: 0 }])) as QueueStats['byType'];
   const byPriority = Object.fromEntries(JOB_PRIORITIES.map((p) => [p, 0])) as Record<JobPriority, number>;
   let total = 0;
-  const groups = sql.exec<{ type: string; priority_rank: number; state: JobState; n: number }>(
-    'SELECT type, priority_rank, state, COUNT(*) AS n FROM jobs GROUP BY type, priority_rank, state',
-  );
-  for (const g of groups) {
-    const status = publicStatus(g.state);
+  for (const g of jobCounts(sql)) {
+    const status = publicStatus(g.state as JobState);
     total += g.n;
     byStatus[status] += g.n;
     byPriority[priorityFromRank(g.priority_rank)] += g.n;
@@ -27,16 +28,20 @@ export function queueStats(sql: SqlStorage, now: number): QueueStats {
       if (status === 'completed' || status === 'failed' || status === 'cancelled') t[status] += g.n;
     }
   }
-  const avg = sql
-    .exec<{ avg: number | null }>("SELECT AVG(finished_ms - started_ms) AS avg FROM jobs WHERE state = 'completed' AND started_ms IS NOT NULL")
-    .one().avg;
-  const recent = countJobs(sql, "state = 'completed' AND finished_ms >= ?", now - THROUGHPUT_WINDOW_MINUTES * MINUTE_MS);
+  const windowStart = now - THROUGHPUT_WINDOW_MS;
+  const recent = completedSince(sql, windowStart);
+  const samples = recentTimings(sql, windowStart, TIMING_SAMPLE);
+  const timing: Record<string, TypeTiming> = {};
+  for (const type of new Set(samples.map((t) => t.type))) {
+    const mine = samples.filter((t) => t.type === type);
+    timing[type] = { jobs: mine.length, queueWaitMs: spreadOf(mine.map((t) => t.wait_ms)), runTimeMs: spreadOf(mine.map((t) => t.run_ms)) };
+  }
   const ended = byStatus.completed + byStatus.failed;
   return {
     total,
     ...byStatus,
     performance: {
-      averageProcessingTime: Math.round(avg ?? 0),
+      averageProcessingTime: Math.round(averageRunMs(sql)),
       throughput: `${Math.round((recent / THROUGHPUT_WINDOW_MINUTES) * 100) / 100} jobs/minute`,
       throughputWindowMinutes: THROUGHPUT_WINDOW_MINUTES,
       successRate: ended === 0 ? 100 : Math.round((byStatus.completed / ended) * 1000) / 10,
@@ -44,6 +49,7 @@ export function queueStats(sql: SqlStorage, now: number): QueueStats {
     },
     byType,
     byPriority,
+    timing: { windowMinutes: THROUGHPUT_WINDOW_MINUTES, sampled: samples.length, byType: timing },
     paused: isPaused(sql),
   };
 }

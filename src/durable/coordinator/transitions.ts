@@ -6,7 +6,8 @@
 import type { TerminalState } from '../../core/job-states.ts';
 import { priorityRank } from '../../core/job-types.ts';
 import type { NewJob, ProgressReport } from './contract.ts';
-import { PENDING_SQL } from './job-queries.ts';
+import { countRunning, nextReadyJob, PENDING_SQL, type JobRow } from './job-queries.ts';
+import { getMeta, setMeta } from './meta.ts';
 
 /** True when some dependency of `jobs.id` has not completed (a deleted one no longer blocks). */
 const UNMET_DEPENDENCY = `EXISTS (SELECT 1 FROM job_deps d JOIN jobs dj ON dj.id = d.depends_on
@@ -17,8 +18,9 @@ export function addJob(sql: SqlStorage, job: NewJob, maxAttempts: number, now: n
   const delayed = job.runAtMs !== null && job.runAtMs > now;
   sql.exec(
     `INSERT INTO jobs (id, type, priority_rank, state, max_attempts, total_items, estimated_ms,
-                       estimated_memory, created_ms, not_before_ms, scheduled_ms, retry_of, callback_url)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                       estimated_memory, created_ms, not_before_ms, scheduled_ms, retry_of, callback_url,
+                       input, input_ready)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     job.id,
     job.type,
     priorityRank(job.priority),
@@ -32,12 +34,19 @@ export function addJob(sql: SqlStorage, job: NewJob, maxAttempts: number, now: n
     delayed ? job.runAtMs : null,
     job.retryOf,
     job.callbackUrl,
+    job.input,
+    job.awaitingInput ? 0 : 1,
   );
   for (const dependency of job.dependsOn) {
     sql.exec('INSERT OR IGNORE INTO job_deps (job_id, depends_on) VALUES (?, ?)', job.id, dependency);
   }
   sql.exec(`UPDATE jobs SET state = 'waiting' WHERE id = ? AND state = 'ready' AND ${UNMET_DEPENDENCY}`, job.id);
   if (job.retryOf) sql.exec('UPDATE jobs SET retried_by = ? WHERE id = ?', job.id, job.retryOf);
+}
+
+/** The Worker wrote an admitted job's big input to R2: from now on it may start. */
+export function markInputStored(sql: SqlStorage, id: string): void {
+  sql.exec('UPDATE jobs SET input_ready = 1 WHERE id = ?', id);
 }
 
 /** scheduled/retrying → waiting or ready, for every job whose time has come. */
@@ -92,15 +101,15 @@ export function claimLease(sql: SqlStorage, id: string, offered: string, claimTo
 }
 
 /** Checkpoint, progress and lease renewal, committed together. */
-export function recordProgress(
-  sql: SqlStorage,
-  id: string,
-  token: string,
-  report: ProgressReport,
-  speed: number | null,
-  now: number,
-  leaseUntilMs: number,
-): boolean {
+/** Items per second since the last report (or the start); the previous speed when nothing moved. */
+function progressSpeed(row: JobRow, report: ProgressReport, now: number): number | null {
+  const done = report.processedItems + report.failedItems;
+  const before = row.processed_items + row.failed_items;
+  const since = row.last_progress_ms ?? row.run_started_ms ?? now;
+  return now > since && done > before ? ((done - before) * 1000) / (now - since) : row.speed;
+}
+
+export function recordProgress(sql: SqlStorage, row: JobRow, token: string, report: ProgressReport, now: number, leaseUntilMs: number): boolean {
   return (
     sql.exec(
       `UPDATE jobs SET processed_items = ?, failed_items = ?, checkpoint = ?, speed = ?, last_progress_ms = ?, lease_until_ms = ?
@@ -108,10 +117,10 @@ export function recordProgress(
       report.processedItems,
       report.failedItems,
       report.checkpoint,
-      speed,
+      progressSpeed(row, report, now),
       now,
       leaseUntilMs,
-      id,
+      row.id,
       token,
     ).rowsWritten > 0
   );
@@ -165,11 +174,11 @@ export function recordResult(sql: SqlStorage, id: string, processedItems: number
   );
 }
 
-/** Any live state → a terminal one; frees the lease. `errorJson` is the failure to show, if any. */
+/** Any live state → a terminal one; frees the lease (and any wait for input). `errorJson` is the failure to show, if any. */
 export function moveToFinished(sql: SqlStorage, id: string, state: TerminalState, now: number, errorJson: string | null = null): boolean {
   return (
     sql.exec(
-      `UPDATE jobs SET state = ?, finished_ms = ?, lease_token = NULL, claimed = 0, lease_until_ms = NULL, error = COALESCE(?, error)
+      `UPDATE jobs SET state = ?, finished_ms = ?, lease_token = NULL, claimed = 0, lease_until_ms = NULL, error = COALESCE(?, error), input_ready = 1
        WHERE id = ? AND (state = 'running' OR state IN ${PENDING_SQL})`,
       state,
       now,
@@ -187,4 +196,31 @@ export function requestCancel(sql: SqlStorage, id: string): boolean {
 /** Numbers a job's newly published state: the SSE event id. */
 export function bumpEventSeq(sql: SqlStorage, id: string): void {
   sql.exec('UPDATE jobs SET event_seq = event_seq + 1 WHERE id = ?', id);
+}
+
+/** A job `startReadyJobs` moved to running: what its work message carries. */
+export interface StartedJob {
+  jobId: string;
+  token: string;
+  attempt: number;
+}
+
+/**
+ * Starts ready jobs in priority order (FIFO within a priority) until `slots` jobs run, each with a
+ * fresh lease token; records the peak concurrency. Returns the jobs started, in order.
+ */
+export function startReadyJobs(sql: SqlStorage, slots: number, now: number, leaseMs: number): StartedJob[] {
+  const started: StartedJob[] = [];
+  let running = countRunning(sql);
+  while (running < slots) {
+    const next = nextReadyJob(sql);
+    if (!next) break;
+    const token = crypto.randomUUID();
+    const attempt = next.attempt + 1;
+    startJob(sql, next.id, attempt, token, now + leaseMs);
+    running += 1;
+    started.push({ jobId: next.id, token, attempt });
+  }
+  if (running > Number(getMeta(sql, 'peak_concurrency') ?? 0)) setMeta(sql, 'peak_concurrency', String(running));
+  return started;
 }

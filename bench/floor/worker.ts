@@ -1,0 +1,72 @@
+/**
+ * The platform floor under `wrangler dev`, for `npm run bench:overhead`: a Hono route with no
+ * I/O, one Durable Object RPC (one SQLite write, as a job create does), one R2 put + get of a
+ * small object, and one queue send → consume round trip. Bench-only: not part of the product.
+ */
+import { DurableObject } from 'cloudflare:workers';
+import { Hono } from 'hono';
+
+export class FloorObject extends DurableObject<Env> {
+  private readonly arrivals = new Map<string, () => void>();
+  private readonly early = new Set<string>();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS hits (k TEXT PRIMARY KEY, n INTEGER NOT NULL)');
+  }
+
+  hit(): number {
+    return this.ctx.storage.sql
+      .exec<{ n: number }>("INSERT INTO hits (k, n) VALUES ('hit', 1) ON CONFLICT (k) DO UPDATE SET n = n + 1 RETURNING n")
+      .one().n;
+  }
+
+  /** Resolves when the consumer reports the message `id` (or at once if it already did). */
+  awaitArrival(id: string): Promise<void> {
+    if (this.early.delete(id)) return Promise.resolve();
+    return new Promise((resolve) => this.arrivals.set(id, resolve));
+  }
+
+  arrived(id: string): void {
+    const resolve = this.arrivals.get(id);
+    if (resolve) {
+      this.arrivals.delete(id);
+      resolve();
+    } else {
+      this.early.add(id);
+    }
+  }
+}
+
+const floor = (env: Env) => env.FLOOR_OBJECT.get(env.FLOOR_OBJECT.idFromName('floor'));
+const SMALL = JSON.stringify({ texts: Array.from({ length: 10 }, (_, i) => `A short text to analyse, number ${i}.`) });
+
+const app = new Hono<{ Bindings: Env }>()
+  .get('/ping', (c) => c.json({ ok: true }))
+  .get('/rpc', async (c) => c.json({ n: await floor(c.env).hit() }))
+  .get('/r2', async (c) => {
+    const key = `floor/${crypto.randomUUID()}`;
+    await c.env.FLOOR_BLOBS.put(key, SMALL);
+    const object = await c.env.FLOOR_BLOBS.get(key);
+    const bytes = object ? (await object.arrayBuffer()).byteLength : 0;
+    c.executionCtx.waitUntil(c.env.FLOOR_BLOBS.delete(key));
+    return c.json({ bytes });
+  })
+  .get('/queue', async (c) => {
+    const id = crypto.randomUUID();
+    const arrival = floor(c.env).awaitArrival(id);
+    await c.env.FLOOR_QUEUE.send({ id }, { contentType: 'json' });
+    await arrival;
+    return c.json({ id });
+  });
+
+export default {
+  fetch: app.fetch,
+  async queue(batch, env) {
+    for (const message of batch.messages) {
+      const body = message.body as { id?: unknown };
+      if (typeof body.id === 'string') await floor(env).arrived(body.id);
+      message.ack();
+    }
+  },
+} satisfies ExportedHandler<Env>;

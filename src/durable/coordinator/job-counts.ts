@@ -1,0 +1,57 @@
+/**
+ * Counts kept by triggers (migration 8) as jobs are inserted, change state and are deleted, so
+ * stats, list totals and admission never recount the rows a tenant keeps.
+ */
+import { MINUTE_MS } from '../../core/admission.ts';
+
+/** What stats calls recent: throughput and the timing percentiles read this window. */
+export const THROUGHPUT_WINDOW_MINUTES = 60;
+export const THROUGHPUT_WINDOW_MS = THROUGHPUT_WINDOW_MINUTES * MINUTE_MS;
+
+export interface CountRow extends Record<string, SqlStorageValue> {
+  type: string;
+  priority_rank: number;
+  state: string;
+  n: number;
+}
+
+export function jobCounts(sql: SqlStorage): CountRow[] {
+  return sql.exec<CountRow>('SELECT type, priority_rank, state, n FROM job_counts WHERE n > 0').toArray();
+}
+
+/** Jobs in any of `states` (all states when omitted), optionally of one type and priority. */
+export function countMatching(sql: SqlStorage, filter: { states?: readonly string[]; type?: string; priorityRank?: number }): number {
+  return jobCounts(sql)
+    .filter((row) => (filter.states === undefined || filter.states.includes(row.state)) && (filter.type === undefined || row.type === filter.type))
+    .filter((row) => filter.priorityRank === undefined || row.priority_rank === filter.priorityRank)
+    .reduce((sum, row) => sum + row.n, 0);
+}
+
+/** Jobs completed at or after `sinceMs`, by the minute they completed in. */
+export function completedSince(sql: SqlStorage, sinceMs: number): number {
+  return sql.exec<{ n: number | null }>('SELECT SUM(n) AS n FROM completions WHERE minute >= ?', Math.floor(sinceMs / MINUTE_MS)).one().n ?? 0;
+}
+
+/** Mean started → finished time of the completed jobs kept. */
+export function averageRunMs(sql: SqlStorage): number {
+  const row = sql.exec<{ jobs: number; busy_ms: number }>('SELECT jobs, busy_ms FROM run_totals').toArray()[0];
+  return row && row.jobs > 0 ? row.busy_ms / row.jobs : 0;
+}
+
+/** The latest completions within the window: queue wait (created → started) and run time, by type. */
+export function recentTimings(sql: SqlStorage, sinceMs: number, limit: number): { type: string; wait_ms: number; run_ms: number }[] {
+  return sql
+    .exec<{ type: string; wait_ms: number; run_ms: number }>(
+      `SELECT type, started_ms - created_ms AS wait_ms, finished_ms - started_ms AS run_ms FROM jobs
+       WHERE state = 'completed' AND finished_ms >= ? AND started_ms IS NOT NULL
+       ORDER BY finished_ms DESC LIMIT ?`,
+      sinceMs,
+      limit,
+    )
+    .toArray();
+}
+
+/** Completion minutes older than the window are no longer read. */
+export function forgetCompletions(sql: SqlStorage, beforeMs: number): void {
+  sql.exec('DELETE FROM completions WHERE minute < ?', Math.floor(beforeMs / MINUTE_MS));
+}
