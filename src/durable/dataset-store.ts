@@ -3,33 +3,9 @@ import type { SentimentLabel } from '../analysis/sentiment.ts';
 import type { DatasetRecord, FieldValue, RecordInput } from '../core/dataset-record.ts';
 import { datasetMarkerKey } from '../storage/file-keys.ts';
 import { applyMigrations } from './migrations.ts';
+import { DATASET_MIGRATIONS, writeRecords } from './dataset-schema.ts';
 
 export type { DatasetRecord, FieldValue, RecordInput };
-
-/**
- * The dataset's schema, append-only like the coordinator's. Both indexes end in `id` so keyset
- * pagination on (created_ms, id) is a range scan, with or without a sentiment filter.
- */
-export const DATASET_MIGRATIONS: readonly string[] = [
-  `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-   CREATE TABLE records (
-     id TEXT PRIMARY KEY,
-     text TEXT NOT NULL,
-     sentiment TEXT CHECK (sentiment IN ('positive', 'negative', 'neutral')),
-     score REAL,
-     confidence REAL,
-     created_ms INTEGER NOT NULL,
-     source_file TEXT NOT NULL,
-     source_line INTEGER NOT NULL,
-     fields TEXT NOT NULL
-   );
-   CREATE INDEX records_by_time ON records (created_ms, id);
-   CREATE INDEX records_by_sentiment ON records (sentiment, created_ms, id);
-   CREATE INDEX records_by_source ON records (source_file, source_line);
-   CREATE TABLE columns (name TEXT PRIMARY KEY);
-   CREATE TABLE sources (file TEXT PRIMARY KEY, format TEXT NOT NULL, job_id TEXT NOT NULL, updated_ms INTEGER NOT NULL);
-   CREATE TABLE writers (job_id TEXT PRIMARY KEY, since_ms INTEGER NOT NULL);`,
-];
 
 export interface ReadQuery {
   sentiment?: SentimentLabel | undefined;
@@ -182,24 +158,7 @@ export class DatasetStore extends DurableObject<Env> {
   /** Upserts by id: a slice that runs again rewrites the same rows instead of adding copies. */
   append(tenant: string, jobId: string, records: RecordInput[], columns: string[]): Owned<{ written: number }> {
     if (!this.owns(tenant)) return NOT_FOUND;
-    for (const r of records) {
-      this.sql.exec(
-        `INSERT INTO records (id, text, sentiment, score, confidence, created_ms, source_file, source_line, fields)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET text = excluded.text, sentiment = excluded.sentiment, score = excluded.score,
-           confidence = excluded.confidence, created_ms = excluded.created_ms, source_file = excluded.source_file,
-           source_line = excluded.source_line, fields = excluded.fields`,
-        r.id,
-        r.text,
-        r.sentiment,
-        r.score,
-        r.confidence,
-        r.createdMs,
-        r.sourceFile,
-        r.sourceLine,
-        JSON.stringify(r.fields),
-      );
-    }
+    writeRecords((query, ...params) => this.sql.exec(query, ...params), records);
     for (const name of columns) this.sql.exec('INSERT OR IGNORE INTO columns (name) VALUES (?)', name);
     const now = Date.now();
     this.touch(now);
@@ -222,20 +181,21 @@ export class DatasetStore extends DurableObject<Env> {
 
   summary(tenant: string): Owned<DatasetSummary> {
     if (!this.owns(tenant)) return NOT_FOUND;
-    const counts: DatasetSummary['counts'] = { positive: 0, negative: 0, neutral: 0, unanalyzed: 0 };
-    let recordCount = 0;
-    for (const row of this.sql.exec<{ sentiment: string | null; n: number }>(
-      'SELECT sentiment, COUNT(*) AS n FROM records GROUP BY sentiment',
-    )) {
-      counts[(row.sentiment ?? 'unanalyzed') as keyof typeof counts] += row.n;
-      recordCount += row.n;
-    }
+    // Both counts read an index alone: by source (every record), by sentiment (analyzed ones).
     const perSource = new Map(
       this.sql
         .exec<{ source_file: string; n: number }>('SELECT source_file, COUNT(*) AS n FROM records GROUP BY source_file')
         .toArray()
         .map((r) => [r.source_file, r.n]),
     );
+    const recordCount = [...perSource.values()].reduce((sum, n) => sum + n, 0);
+    const counts: DatasetSummary['counts'] = { positive: 0, negative: 0, neutral: 0, unanalyzed: recordCount };
+    for (const row of this.sql.exec<{ sentiment: SentimentLabel; n: number }>(
+      'SELECT sentiment, COUNT(*) AS n FROM records WHERE sentiment IS NOT NULL GROUP BY sentiment',
+    )) {
+      counts[row.sentiment] += row.n;
+      counts.unanalyzed -= row.n;
+    }
     const sources = this.sql
       .exec<{ file: string; format: string; job_id: string; updated_ms: number }>('SELECT * FROM sources ORDER BY file')
       .toArray()

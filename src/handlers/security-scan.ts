@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { assessCompliance, complianceFrameworksSchema, indexFindings, type FindingIndices } from '../scan/compliance.ts';
 import { QUICK_SCAN_BUDGET, quickScanPlan, type ByteRange } from '../scan/quick-scan.ts';
 import { assessRisk } from '../scan/risk.ts';
-import { createScanner } from '../scan/scanner.ts';
+import { createScanner, WINDOW } from '../scan/scanner.ts';
 import type { Finding, ScannerSnapshot } from '../scan/types.ts';
 import { fileKey } from '../storage/file-keys.ts';
 import { resultPartKey, scanReportKey } from '../storage/job-blobs.ts';
@@ -107,7 +107,9 @@ async function execute(run: JobRun<SecurityScanData, Checkpoint>): Promise<Execu
       if (piece.done) break;
       for (let bytes = piece.value; bytes.length > 0; ) {
         const edge = (Math.floor(at / SCAN_UNIT) + 1) * SCAN_UNIT;
-        const n = Math.min(bytes.length, edge - at);
+        // At most a window per push: the scanner runs its detectors on each as it fills.
+        const n = Math.min(bytes.length, edge - at, WINDOW);
+        await run.pace();
         scanner.push(bytes.subarray(0, n), at);
         bytes = bytes.subarray(n);
         at += n;

@@ -81,6 +81,7 @@ async function execute(run: JobRun<SentimentBatchData, Checkpoint>): Promise<Exe
     const end = Math.min(texts.length, start + PART_SIZE);
     const items: SentimentItem[] = [];
     for (let i = start; i < end; i++) {
+      await run.pace();
       let outcome: ReturnType<typeof analyzeOne>;
       try {
         outcome = analyzeOne(texts[i] ?? '', run.data);

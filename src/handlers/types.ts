@@ -28,6 +28,11 @@ export interface JobRun<D, C> {
    * a new message; 'stop': cancelled or no longer the lease holder, write nothing more.
    */
   report(progress: Progress<C>): Promise<ReportAnswer>;
+  /**
+   * Call between small steps of CPU work (a record, a window): lets the isolate's other requests
+   * in every ~20 ms (`pacer`). `report` paces too.
+   */
+  pace(): Promise<void>;
 }
 
 export type ExecuteOutcome =

@@ -8,6 +8,7 @@ import { JobFailure, type Progress, type ReportAnswer } from '../handlers/types.
 import { jobInputKey } from '../storage/job-blobs.ts';
 import { log } from '../log.ts';
 import { isTransient } from '../core/transient.ts';
+import { pacer } from '../core/pacer.ts';
 import { WorkMessageSchema, type WorkMessage } from './work-message.ts';
 
 /** Maps anything a handler throws to what the coordinator records: safe words, never raw input. */
@@ -83,8 +84,10 @@ async function runClaimed(claim: Claimed, context: RunContext): Promise<Claimed 
     let lastCheckpoint: unknown = claim.checkpoint === null ? null : (JSON.parse(claim.checkpoint) as unknown);
     let cancelled = false;
 
+    const pace = pacer();
     const report = async (progress: Progress<unknown>): Promise<ReportAnswer> => {
       lastCheckpoint = progress.checkpoint;
+      await pace();
       const now = Date.now();
       const budgetSpent = now - invocationStart >= config.sliceBudgetMs;
       if (!budgetSpent && now - lastCommit < config.progressIntervalMs) return 'continue';
@@ -102,7 +105,7 @@ async function runClaimed(claim: Claimed, context: RunContext): Promise<Claimed 
       return budgetSpent ? 'yield' : 'continue';
     };
 
-    const run = { jobId: job.id, tenant, attempt: job.attempt, data, checkpoint: lastCheckpoint, env, report };
+    const run = { jobId: job.id, tenant, attempt: job.attempt, data, checkpoint: lastCheckpoint, env, report, pace };
     discard = async () => handler.discard?.({ ...run, checkpoint: lastCheckpoint });
     const outcome = await handler.execute(run);
     const ran = Date.now();

@@ -8,6 +8,12 @@ import type { Severity, WindowMatch } from './types.ts';
 export interface SecretRule {
   type: string;
   severity: Severity;
+  /**
+   * Literals (compared case-insensitively) of which every match holds one. `start`: every
+   * match begins with one of them, so the pattern is only tried where one begins. `inside`: the
+   * pattern runs over the text only when one of them occurs in it.
+   */
+  keywords: { start: readonly string[] } | { inside: readonly string[] };
   /** Global + hasIndices; the value is the named group `v` when present, else the whole match. */
   pattern: RegExp;
   /** Extra check on the value; `text` and `end` (of the whole match) give the surroundings. */
@@ -20,9 +26,16 @@ export const SECRET_MAX_LENGTH = 6100;
 const L = String.raw`(?<![A-Za-z0-9_-])`;
 const R = String.raw`(?![A-Za-z0-9_-])`;
 
-function rule(type: string, severity: Severity, body: string, validate?: SecretRule['validate'], flags = ''): SecretRule {
-  const pattern = new RegExp(L + body + R, `gd${flags}`);
-  return validate ? { type, severity, pattern, validate } : { type, severity, pattern };
+/** A rule whose matches hold `keyword` past their start. */
+function inside(type: string, severity: Severity, keyword: string, body: string): SecretRule {
+  return { type, severity, keywords: { inside: [keyword] }, pattern: new RegExp(L + body + R, 'gd') };
+}
+
+/** A rule whose matches begin with one of `starts`. */
+function rule(type: string, severity: Severity, starts: string | readonly string[], body: string, validate?: SecretRule['validate']): SecretRule {
+  const pattern = new RegExp(L + body + R, 'gd');
+  const keywords = { start: typeof starts === 'string' ? [starts] : starts };
+  return validate ? { type, severity, keywords, pattern, validate } : { type, severity, keywords, pattern };
 }
 
 /** Shannon entropy in bits per character. */
@@ -105,75 +118,79 @@ const DB_SCHEMES =
 
 /** Provider rules, most specific first; see `GENERIC_SECRET` for the catch-all. */
 export const SECRET_RULES: readonly SecretRule[] = [
-  rule('AWS_ACCESS_KEY_ID', 'high', '(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}'),
+  rule('AWS_ACCESS_KEY_ID', 'high', ['AKIA', 'ASIA', 'ABIA', 'ACCA', 'A3T'], '(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}'),
   // A secret key is 40 base64 chars with no prefix of its own: only next to its usual names.
   {
     type: 'AWS_SECRET_ACCESS_KEY',
     severity: 'critical',
+    keywords: { start: ['aws', 'secret'] },
     pattern:
       /(?<![A-Za-z0-9])(?:aws[A-Za-z0-9_.-]{0,20}secret[A-Za-z0-9_.-]{0,20}|secret[_.-]?access[_.-]?key)["']?\s{0,4}(?:=>|:=|[:=])\s{0,4}["']?(?<v>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/dgi,
     validate: highEntropy(3.5),
   },
-  ...GITHUB_KINDS.map(([prefix, type, severity]) => rule(type, severity, `${prefix}_[A-Za-z0-9]{36}`)),
-  rule('GITHUB_FINE_GRAINED_PAT', 'critical', 'github_pat_[A-Za-z0-9_]{82}'),
-  rule('GITLAB_PAT', 'critical', 'glpat-[A-Za-z0-9_-]{20,64}'),
-  rule('GITLAB_RUNNER_TOKEN', 'high', 'glrt-[A-Za-z0-9_-]{20,64}'),
-  rule('GITLAB_DEPLOY_TOKEN', 'high', 'gldt-[A-Za-z0-9_-]{20,64}'),
-  rule('GITLAB_PIPELINE_TRIGGER_TOKEN', 'medium', 'glptt-[0-9a-f]{40}'),
-  rule('SLACK_BOT_TOKEN', 'critical', 'xoxb-[0-9]{10,13}-[0-9]{10,13}-[A-Za-z0-9]{24,34}'),
-  rule('SLACK_USER_TOKEN', 'critical', 'xox[pe]-[0-9]{10,13}-[0-9]{10,13}-[0-9]{10,13}-[A-Za-z0-9]{28,34}'),
+  ...GITHUB_KINDS.map(([prefix, type, severity]) => rule(type, severity, `${prefix}_`, `${prefix}_[A-Za-z0-9]{36}`)),
+  rule('GITHUB_FINE_GRAINED_PAT', 'critical', 'github_pat_', 'github_pat_[A-Za-z0-9_]{82}'),
+  rule('GITLAB_PAT', 'critical', 'glpat-', 'glpat-[A-Za-z0-9_-]{20,64}'),
+  rule('GITLAB_RUNNER_TOKEN', 'high', 'glrt-', 'glrt-[A-Za-z0-9_-]{20,64}'),
+  rule('GITLAB_DEPLOY_TOKEN', 'high', 'gldt-', 'gldt-[A-Za-z0-9_-]{20,64}'),
+  rule('GITLAB_PIPELINE_TRIGGER_TOKEN', 'medium', 'glptt-', 'glptt-[0-9a-f]{40}'),
+  rule('SLACK_BOT_TOKEN', 'critical', 'xoxb-', 'xoxb-[0-9]{10,13}-[0-9]{10,13}-[A-Za-z0-9]{24,34}'),
+  rule('SLACK_USER_TOKEN', 'critical', 'xox', 'xox[pe]-[0-9]{10,13}-[0-9]{10,13}-[0-9]{10,13}-[A-Za-z0-9]{28,34}'),
   // Workspace app (xoxa), refresh (xoxr), legacy (xoxs, xoxo) tokens, and app-level tokens.
-  rule('SLACK_TOKEN', 'high', 'xox[aors]-[0-9]{1,13}(?:-[0-9A-Za-z]{1,100}){1,4}', (v) => v.length >= 30),
-  rule('SLACK_APP_TOKEN', 'high', 'xapp-[0-9]-[A-Z0-9]{9,11}-[0-9]{10,13}-[a-f0-9]{64}'),
+  rule('SLACK_TOKEN', 'high', 'xox', 'xox[aors]-[0-9]{1,13}(?:-[0-9A-Za-z]{1,100}){1,4}', (v) => v.length >= 30),
+  rule('SLACK_APP_TOKEN', 'high', 'xapp-', 'xapp-[0-9]-[A-Z0-9]{9,11}-[0-9]{10,13}-[a-f0-9]{64}'),
   rule(
     'SLACK_WEBHOOK_URL',
     'high',
+    'hooks.slack.com/',
     'hooks\\.slack\\.com/(?:services/T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{24}|workflows/T[A-Z0-9]{8,12}/A[A-Z0-9]{8,12}/[0-9]{15,20}/[A-Za-z0-9]{32})',
   ),
-  rule('STRIPE_LIVE_SECRET_KEY', 'critical', 'sk_live_[A-Za-z0-9]{24,247}'),
-  rule('STRIPE_LIVE_RESTRICTED_KEY', 'high', 'rk_live_[A-Za-z0-9]{24,247}'),
+  rule('STRIPE_LIVE_SECRET_KEY', 'critical', 'sk_live_', 'sk_live_[A-Za-z0-9]{24,247}'),
+  rule('STRIPE_LIVE_RESTRICTED_KEY', 'high', 'rk_live_', 'rk_live_[A-Za-z0-9]{24,247}'),
   // Publishable keys ship in web pages by design; test-mode keys move no money.
-  rule('STRIPE_LIVE_PUBLISHABLE_KEY', 'low', 'pk_live_[A-Za-z0-9]{24,247}'),
-  rule('STRIPE_TEST_KEY', 'low', '[sr]k_test_[A-Za-z0-9]{24,247}'),
-  rule('STRIPE_WEBHOOK_SECRET', 'high', 'whsec_[A-Za-z0-9]{32,64}'),
-  rule('GOOGLE_API_KEY', 'high', 'AIza[0-9A-Za-z_-]{35}'),
-  rule('GOOGLE_OAUTH_CLIENT_SECRET', 'high', 'GOCSPX-[A-Za-z0-9_-]{28}'),
-  rule('GOOGLE_OAUTH_ACCESS_TOKEN', 'high', 'ya29\\.[0-9A-Za-z_-]{20,1024}'),
-  rule('ANTHROPIC_API_KEY', 'critical', 'sk-ant-[a-z]{3,8}[0-9]{2}-[A-Za-z0-9_-]{32,200}'),
+  rule('STRIPE_LIVE_PUBLISHABLE_KEY', 'low', 'pk_live_', 'pk_live_[A-Za-z0-9]{24,247}'),
+  rule('STRIPE_TEST_KEY', 'low', ['sk_test_', 'rk_test_'], '[sr]k_test_[A-Za-z0-9]{24,247}'),
+  rule('STRIPE_WEBHOOK_SECRET', 'high', 'whsec_', 'whsec_[A-Za-z0-9]{32,64}'),
+  rule('GOOGLE_API_KEY', 'high', 'AIza', 'AIza[0-9A-Za-z_-]{35}'),
+  rule('GOOGLE_OAUTH_CLIENT_SECRET', 'high', 'GOCSPX-', 'GOCSPX-[A-Za-z0-9_-]{28}'),
+  rule('GOOGLE_OAUTH_ACCESS_TOKEN', 'high', 'ya29.', 'ya29\\.[0-9A-Za-z_-]{20,1024}'),
+  rule('ANTHROPIC_API_KEY', 'critical', 'sk-ant-', 'sk-ant-[a-z]{3,8}[0-9]{2}-[A-Za-z0-9_-]{32,200}'),
   rule(
     'OPENAI_API_KEY',
     'critical',
+    'sk-',
     'sk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,250}|[A-Za-z0-9]{32,64})',
     highEntropy(3.5),
   ),
-  rule('TWILIO_API_KEY', 'high', 'SK[0-9a-fA-F]{32}'),
-  rule('TWILIO_ACCOUNT_SID', 'low', 'AC[0-9a-f]{32}'),
-  rule('SENDGRID_API_KEY', 'critical', 'SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}'),
-  rule('NPM_TOKEN', 'critical', 'npm_[A-Za-z0-9]{36}'),
-  rule('PYPI_TOKEN', 'critical', 'pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,1000}'),
-  rule('AZURE_STORAGE_ACCOUNT_KEY', 'critical', 'AccountKey=(?<v>[A-Za-z0-9+/]{86}==)'),
-  rule('SHOPIFY_TOKEN', 'high', 'shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}'),
-  rule('DIGITALOCEAN_TOKEN', 'high', 'do[opr]_v1_[a-f0-9]{64}'),
-  rule('HUGGINGFACE_TOKEN', 'high', 'hf_[A-Za-z]{34}'),
-  rule('MAILGUN_API_KEY', 'high', 'key-[0-9a-f]{32}'),
-  rule('MAILCHIMP_API_KEY', 'high', '[0-9a-f]{32}-us[0-9]{1,2}'),
-  rule('SQUARE_TOKEN', 'high', 'sq0(?:atp|csp)-[0-9A-Za-z_-]{22,43}'),
-  rule('DISCORD_WEBHOOK_URL', 'high', 'discord(?:app)?\\.com/api/webhooks/[0-9]{17,20}/[A-Za-z0-9_-]{60,68}'),
-  rule('TELEGRAM_BOT_TOKEN', 'high', '[0-9]{8,10}:AA[0-9A-Za-z_-]{33}'),
-  rule('DOCKER_HUB_PAT', 'high', 'dckr_pat_[A-Za-z0-9_-]{27}'),
-  rule('DATABRICKS_TOKEN', 'high', 'dapi[a-f0-9]{32}(?:-[0-9])?'),
-  rule('HASHICORP_VAULT_TOKEN', 'high', 'hv[sb]\\.[A-Za-z0-9_-]{24,200}'),
-  rule('POSTMAN_API_KEY', 'high', 'PMAK-[a-f0-9]{24}-[a-f0-9]{34}'),
-  rule('LINEAR_API_KEY', 'high', 'lin_api_[A-Za-z0-9]{40}'),
-  rule('NEW_RELIC_API_KEY', 'high', 'NRAK-[A-Z0-9]{27}'),
-  rule('GROQ_API_KEY', 'high', 'gsk_[A-Za-z0-9]{52}'),
-  rule('AGE_SECRET_KEY', 'critical', 'AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}'),
+  rule('TWILIO_API_KEY', 'high', 'SK', 'SK[0-9a-fA-F]{32}'),
+  rule('TWILIO_ACCOUNT_SID', 'low', 'AC', 'AC[0-9a-f]{32}'),
+  rule('SENDGRID_API_KEY', 'critical', 'SG.', 'SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}'),
+  rule('NPM_TOKEN', 'critical', 'npm_', 'npm_[A-Za-z0-9]{36}'),
+  rule('PYPI_TOKEN', 'critical', 'pypi-AgEIcHlwaS5vcmc', 'pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,1000}'),
+  rule('AZURE_STORAGE_ACCOUNT_KEY', 'critical', 'AccountKey=', 'AccountKey=(?<v>[A-Za-z0-9+/]{86}==)'),
+  rule('SHOPIFY_TOKEN', 'high', 'shp', 'shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}'),
+  rule('DIGITALOCEAN_TOKEN', 'high', ['dop_v1_', 'doo_v1_', 'dor_v1_'], 'do[opr]_v1_[a-f0-9]{64}'),
+  rule('HUGGINGFACE_TOKEN', 'high', 'hf_', 'hf_[A-Za-z]{34}'),
+  rule('MAILGUN_API_KEY', 'high', 'key-', 'key-[0-9a-f]{32}'),
+  inside('MAILCHIMP_API_KEY', 'high', '-us', '[0-9a-f]{32}-us[0-9]{1,2}'),
+  rule('SQUARE_TOKEN', 'high', 'sq0', 'sq0(?:atp|csp)-[0-9A-Za-z_-]{22,43}'),
+  rule('DISCORD_WEBHOOK_URL', 'high', 'discord', 'discord(?:app)?\\.com/api/webhooks/[0-9]{17,20}/[A-Za-z0-9_-]{60,68}'),
+  inside('TELEGRAM_BOT_TOKEN', 'high', ':AA', '[0-9]{8,10}:AA[0-9A-Za-z_-]{33}'),
+  rule('DOCKER_HUB_PAT', 'high', 'dckr_pat_', 'dckr_pat_[A-Za-z0-9_-]{27}'),
+  rule('DATABRICKS_TOKEN', 'high', 'dapi', 'dapi[a-f0-9]{32}(?:-[0-9])?'),
+  rule('HASHICORP_VAULT_TOKEN', 'high', ['hvs.', 'hvb.'], 'hv[sb]\\.[A-Za-z0-9_-]{24,200}'),
+  rule('POSTMAN_API_KEY', 'high', 'PMAK-', 'PMAK-[a-f0-9]{24}-[a-f0-9]{34}'),
+  rule('LINEAR_API_KEY', 'high', 'lin_api_', 'lin_api_[A-Za-z0-9]{40}'),
+  rule('NEW_RELIC_API_KEY', 'high', 'NRAK-', 'NRAK-[A-Z0-9]{27}'),
+  rule('GROQ_API_KEY', 'high', 'gsk_', 'gsk_[A-Za-z0-9]{52}'),
+  rule('AGE_SECRET_KEY', 'critical', 'AGE-SECRET-KEY-1', 'AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}'),
   // Header, payload, signature (empty for alg "none"); the header must decode to JSON with "alg".
-  rule('JWT', 'high', 'eyJ[A-Za-z0-9_-]{1,1000}\\.[A-Za-z0-9_-]{2,4000}\\.[A-Za-z0-9_-]{0,1000}', jwtValid),
+  rule('JWT', 'high', 'eyJ', 'eyJ[A-Za-z0-9_-]{1,1000}\\.[A-Za-z0-9_-]{2,4000}\\.[A-Za-z0-9_-]{0,1000}', jwtValid),
   ...PEM_KINDS.map(
     ([label, type, severity]): SecretRule => ({
       type,
       severity,
+      keywords: { start: ['-----BEGIN '] },
       pattern: new RegExp(`-----BEGIN ${label}-----`, 'gd'),
       validate: pemBodyFollows,
     }),
@@ -182,6 +199,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     // scheme://user:password@host: the value is the password alone.
     type: 'CONNECTION_STRING_PASSWORD',
     severity: 'high',
+    keywords: { inside: ['://'] },
     pattern: new RegExp(`(?<![A-Za-z0-9+.-])(?:${DB_SCHEMES})://[^\\s:/@'"]{0,128}:(?<v>[^\\s:/@'"]{1,128})@[A-Za-z0-9[]`, 'dgi'),
     validate: (v) => !isPlaceholder(v),
   },
@@ -240,18 +258,91 @@ export function findGenericSecrets(text: string): WindowMatch[] {
   return out;
 }
 
+// The keyword prefilter (as gitleaks and trufflehog gate their rules): one pass of one
+// alternation of every rule's keywords finds where any of them begins; a `start` rule is then
+// tried (sticky) only at its own keywords' positions, an `inside` rule over the text only if one
+// of its keywords occurred. Each match holds a keyword, so this finds exactly what running every
+// pattern over the whole text finds. Keywords match with their rule's case sensitivity: most
+// rules are case-sensitive, and "SK" or "AC" alone are rare where "sk" and "ac" are everywhere.
+interface Gated {
+  rule: SecretRule;
+  /** Its place in SECRET_RULES: matches are listed in that order, as each pattern's own pass did. */
+  order: number;
+  /** The pattern, sticky: tried at one position. Null for an `inside` rule. */
+  sticky: RegExp | null;
+}
+
+interface Keyword {
+  text: string;
+  /** Compared case-insensitively (`text` is lowercase then). */
+  folded: boolean;
+  rules: Gated[];
+}
+
+const GATED: readonly Gated[] = SECRET_RULES.map((r, order) => ({ rule: r, order, sticky: 'start' in r.keywords ? new RegExp(r.pattern.source, `${r.pattern.flags}y`) : null }));
+const KEYWORD_LIST: Keyword[] = [];
+for (const g of GATED) {
+  const folded = g.rule.pattern.flags.includes('i');
+  for (const k of 'start' in g.rule.keywords ? g.rule.keywords.start : g.rule.keywords.inside) {
+    const text = folded ? k.toLowerCase() : k;
+    const known = KEYWORD_LIST.find((w) => w.text === text && w.folded === folded);
+    if (known) known.rules.push(g);
+    else KEYWORD_LIST.push({ text, folded, rules: [g] });
+  }
+}
+/** Keywords by their first character (lowercased): what may begin at a hit. */
+const BY_FIRST = new Map<string, Keyword[]>();
+for (const k of KEYWORD_LIST) {
+  const first = k.text.charAt(0).toLowerCase();
+  BY_FIRST.set(first, [...(BY_FIRST.get(first) ?? []), k]);
+}
+const escapeChar = (c: string): string => c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+const KEYWORDS = new RegExp(
+  KEYWORD_LIST.map((k) => [...k.text].map((c) => (k.folded && c.toLowerCase() !== c.toUpperCase() ? `[${c}${c.toUpperCase()}]` : escapeChar(c))).join('')).join('|'),
+  'g',
+);
+
+const beginsAt = (text: string, at: number, k: Keyword): boolean =>
+  k.folded ? text.slice(at, at + k.text.length).toLowerCase() === k.text : text.startsWith(k.text, at);
+
+function pushMatch(out: Array<WindowMatch & { order: number }>, g: Gated, m: RegExpExecArray | RegExpMatchArray, text: string): void {
+  const span = m.indices?.groups?.v ?? m.indices?.[0];
+  if (!span) return;
+  const r = g.rule;
+  const value = text.slice(span[0], span[1]);
+  if (r.validate && !r.validate(value, text, (m.index ?? 0) + m[0].length)) return;
+  out.push({ type: r.type, category: 'secret', severity: r.severity, start: span[0], end: span[1], order: g.order });
+}
+
 function findRuleMatches(text: string): WindowMatch[] {
-  const out: WindowMatch[] = [];
-  for (const r of SECRET_RULES) {
-    for (const m of text.matchAll(r.pattern)) {
-      const span = m.indices?.groups?.v ?? m.indices?.[0];
-      if (!span) continue;
-      const value = text.slice(span[0], span[1]);
-      if (r.validate && !r.validate(value, text, m.index + m[0].length)) continue;
-      out.push({ type: r.type, category: 'secret', severity: r.severity, start: span[0], end: span[1] });
+  const out: Array<WindowMatch & { order: number }> = [];
+  /** Per `start` rule: where its last match ended (a pattern's matches never overlap). */
+  const next = new Map<Gated, number>();
+  const present = new Set<Gated>();
+  KEYWORDS.lastIndex = 0;
+  for (let hit = KEYWORDS.exec(text); hit !== null; hit = KEYWORDS.exec(text)) {
+    const at = hit.index;
+    // Every keyword beginning here, not only the one the alternation matched; then on from the
+    // next character, so overlapping keywords are all seen.
+    KEYWORDS.lastIndex = at + 1;
+    for (const k of BY_FIRST.get(text.charAt(at).toLowerCase()) ?? []) {
+      if (!beginsAt(text, at, k)) continue;
+      for (const g of k.rules) {
+        if (!g.sticky) {
+          present.add(g);
+          continue;
+        }
+        if (at < (next.get(g) ?? 0)) continue;
+        g.sticky.lastIndex = at;
+        const m = g.sticky.exec(text);
+        if (!m) continue;
+        next.set(g, at + m[0].length);
+        pushMatch(out, g, m, text);
+      }
     }
   }
-  return out;
+  for (const g of present) for (const m of text.matchAll(g.rule.pattern)) pushMatch(out, g, m, text);
+  return out.sort((a, b) => a.order - b.order || a.start - b.start).map(({ order: _, ...m }) => m);
 }
 
 /**
