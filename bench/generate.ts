@@ -3,19 +3,14 @@
 // temp dir in blocks (never held whole) and reused while their size fits.
 import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
+import { seeded } from '../test/support/seeded-random.ts';
 
 export const MB = 1_000_000;
 export const MiB = 1024 * 1024;
 
-// mulberry32: deterministic, and unlike a plain LCG its consecutive draws are not correlated.
+/** The benchmarks' default stream (seed 42). */
 export function random(seed = 42): () => number {
-  let s = seed;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
+  return seeded(seed);
 }
 
 const REVIEW_WORDS = 'great terrible product quality love hate fast slow shipping box screen battery would buy again never'.split(' ');

@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { maskPii } from '../src/pii/detectors.ts';
+import { seeded } from '../test/support/seeded-random.ts';
 
 type Mask = (text: string) => { text: string };
 
@@ -19,14 +20,8 @@ const sizeArg = args.find((a, i) => /^\d+(\.\d+)?$/.test(a) && i !== baseIdx + 1
 const size = Math.round(Number(sizeArg ?? '2') * 1e6);
 const here = dirname(fileURLToPath(import.meta.url));
 
-// mulberry32: deterministic corpora across runs.
-let seed = 7;
-const rand = (): number => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-};
+// Deterministic corpora across runs.
+const rand = seeded(7);
 const int = (n: number): number => Math.floor(rand() * n);
 const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)] as T;
 const digits = (n: number): string => Array.from({ length: n }, () => String(int(10))).join('');

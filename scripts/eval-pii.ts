@@ -9,6 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PII_TYPES, detectPii, maskPii } from '../src/pii/detectors.ts';
 import type { PiiType } from '../src/pii/detectors.ts';
+import { seeded } from '../test/support/seeded-random.ts';
 
 interface GoldSpan {
   entity_type: string;
@@ -44,13 +45,7 @@ const negatives = (
 
 // Fisher–Yates with mulberry32: the same halves on every run and machine.
 function split(n: number, seed: number): { dev: number[]; heldOut: number[] } {
-  let s = seed;
-  const rand = (): number => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
+  const rand = seeded(seed);
   const idx = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));

@@ -2,7 +2,8 @@ import { runDurableObjectAlarm } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { QueueStats } from '../../src/durable/coordinator/contract.ts';
 import { deliver, deliverWith, freshTenant, R2_INPUT_TEXTS, type Client } from '../support/api.ts';
-import { flakyStorage, seeded, unreachableCoordinator } from '../support/faults.ts';
+import { flakyStorage, unreachableCoordinator } from '../support/faults.ts';
+import { seeded } from '../support/seeded-random.ts';
 
 interface Job {
   id: string;

@@ -41,15 +41,3 @@ export function unreachableCoordinator(tenant: string): Env {
   });
   return { ...env, QUEUE_COORDINATOR } as Env;
 }
-
-/** A small seeded PRNG (mulberry32), so a randomized run can be replayed exactly. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -3,21 +3,12 @@
  * PRNG (mulberry32, seed 16), first half development, second half held-out. Rules and constants
  * of the analyzer are tuned on the development half only.
  */
+import { seeded } from './seeded-random.ts';
+
 const SEED = 16;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function splitHalves<T>(rows: readonly T[]): { dev: T[]; heldout: T[] } {
-  const random = mulberry32(SEED);
+  const random = seeded(SEED);
   const shuffled = [...rows];
   for (let i = shuffled.length - 1; i > 0; i -= 1) {
     const j = Math.floor(random() * (i + 1));
