@@ -486,19 +486,7 @@ const CARD_MIN_DIGITS = 12;
 const CARD_MAX_DIGITS = 19;
 
 export function luhnValid(digits: string): boolean {
-  if (!/^\d+$/.test(digits)) return false;
-  let sum = 0;
-  let dbl = false;
-  for (let i = digits.length - 1; i >= 0; i--) {
-    let d = digits.charCodeAt(i) - C_0;
-    if (dbl) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    dbl = !dbl;
-  }
-  return sum % 10 === 0;
+  return /^\d+$/.test(digits) && luhnValidIn(digits, 0, digits.length);
 }
 
 /** Luhn over the digits of text[start, end), skipping separators: no string per candidate. */
