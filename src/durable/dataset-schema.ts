@@ -62,7 +62,7 @@ export const DATASET_MIGRATIONS: readonly string[] = [
  * Records per write (the file handler's batch; bench:data's write floor uses it too). A write
  * holds its Durable Object (under `wrangler dev`, the whole isolate) while it runs.
  */
-export const BATCH_RECORDS = 5000;
+export const BATCH_RECORDS = 2000;
 
 /** Lines of one source are keys below 2^40 (a trillion lines); the source's number sits above them. */
 export const MAX_LINE = 2 ** 40 - 1;
