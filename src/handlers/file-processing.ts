@@ -219,11 +219,11 @@ export const fileProcessing: JobHandler<FileProcessingData, Checkpoint> = {
   validate: (data, { env, tenant }) => checkFileExists(env, tenant, data),
   // Progress counts bytes for this job type: processedItems is the offset reached.
   totalItems: (data) => measuredSize(data),
-  // bench/file-processing.ts under wrangler dev: parse ~1.8 MB/s end to end (bound by the dataset
-  // writes); analyze is bound by scoring, ~0.4 MB/s for the parser alone. See docs/files.md.
+  // bench:data under wrangler dev on a loaded 2-core machine: parse 4–11 MB/s end to end (bound by
+  // the dataset writes), analyze ~1.4 MB/s (8,000 rows/s, bound by scoring). See the README.
   estimateTime: (data) => {
     const bytes = measuredSize(data);
-    return 200 + Math.ceil(bytes / (data.processingType === 'analyze' ? 300 : 1_800));
+    return 200 + Math.ceil(bytes / (data.processingType === 'analyze' ? 1_000 : 4_000));
   },
   // The model, a batch of records and the stream's buffers; independent of file and chunk size.
   estimateMemory: () => 16 * MiB,
