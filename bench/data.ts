@@ -234,6 +234,7 @@ async function waitJob(call: Call, id: string): Promise<Record<string, unknown>>
 
 /** One job end to end with the status GET latency while it runs and the workers' peak memory. */
 async function job(server: DevServer, call: Call, type: string, data: Record<string, unknown>) {
+  const rssAtStart = workerdRss(server.group);
   const rss = sampler(() => workerdRss(server.group));
   const cpu0 = workerdCpuSeconds(server.group);
   const t0 = performance.now();
@@ -243,7 +244,14 @@ async function job(server: DevServer, call: Call, type: string, data: Record<str
   const seconds = (performance.now() - t0) / 1000;
   // The status probes' own requests are in it too: a slight overstatement of the job's cost.
   const cpuSeconds = workerdCpuSeconds(server.group) - cpu0;
-  return { result, seconds, cpuSeconds, latency: latency(await probing.stop()), peakRssMiB: Math.round(rss.stop() / MiB) };
+  return {
+    result,
+    seconds,
+    cpuSeconds,
+    latency: latency(await probing.stop()),
+    rssAtStartMiB: Math.round(rssAtStart / MiB),
+    peakRssMiB: Math.round(rss.stop() / MiB),
+  };
 }
 
 async function upload(call: Call, path: string, name: string): Promise<number> {
@@ -305,6 +313,7 @@ async function endToEnd(): Promise<void> {
             MBperCpuSecond: round(perCpu),
             vsParseWritesFloorCpu: ratio(perCpu, floors[`${kind}.storedCpu`]),
             statusGet: r.latency,
+            rssAtStartMiB: r.rssAtStartMiB,
             peakRssMiB: r.peakRssMiB,
           });
         }
