@@ -236,6 +236,7 @@ async function waitJob(call: Call, id: string): Promise<Record<string, unknown>>
 async function job(server: DevServer, call: Call, type: string, data: Record<string, unknown>) {
   const rssAtStart = workerdRss(server.group);
   const rss = sampler(() => workerdRss(server.group));
+  const anon = sampler(() => workerdRss(server.group, 'anon'));
   const cpu0 = workerdCpuSeconds(server.group);
   const t0 = performance.now();
   const id = await createJob(call, type, data);
@@ -251,6 +252,8 @@ async function job(server: DevServer, call: Call, type: string, data: Record<str
     latency: latency(await probing.stop()),
     rssAtStartMiB: Math.round(rssAtStart / MiB),
     peakRssMiB: Math.round(rss.stop() / MiB),
+    // RSS also counts the file pages workerd maps in (the dataset's SQLite grows with the file).
+    peakAnonRssMiB: Math.round(anon.stop() / MiB),
   };
 }
 
@@ -315,6 +318,7 @@ async function endToEnd(): Promise<void> {
             statusGet: r.latency,
             rssAtStartMiB: r.rssAtStartMiB,
             peakRssMiB: r.peakRssMiB,
+            peakAnonRssMiB: r.peakAnonRssMiB,
           });
         }
       }

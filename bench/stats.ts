@@ -13,6 +13,8 @@ interface ProcessInfo {
   cmdline: string;
   group: number;
   rss: number;
+  /** The anonymous part of `rss` (heaps, buffers): without the file pages mapped in, such as SQLite's database. */
+  anon: number;
   /** User + system CPU time so far, in clock ticks. */
   cpuTicks: number;
 }
@@ -27,12 +29,15 @@ function processes(): ProcessInfo[] {
     try {
       // stat: "pid (comm) state ppid pgrp …"; comm may hold spaces, so count from the last ')'.
       const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const match = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+      const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+      const match = /VmRSS:\s+(\d+)/.exec(status);
+      const anon = /RssAnon:\s+(\d+)/.exec(status);
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       found.push({
         cmdline: fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'),
         group: Number(fields[2]),
         rss: match ? Number(match[1]) * 1024 : 0,
+        anon: anon ? Number(anon[1]) * 1024 : 0,
         cpuTicks: Number(fields[11]) + Number(fields[12]),
       });
     } catch {
@@ -46,10 +51,10 @@ function processes(): ProcessInfo[] {
  * The local workerd processes' resident memory, summed; with `group`, only those in that process
  * group (a dev server's own, not a test run's beside it).
  */
-export function workerdRss(group?: number): number {
+export function workerdRss(group?: number, part: 'rss' | 'anon' = 'rss'): number {
   return processes()
     .filter((p) => p.cmdline.includes('workerd') && (group === undefined || p.group === group))
-    .reduce((sum, p) => sum + p.rss, 0);
+    .reduce((sum, p) => sum + p[part], 0);
 }
 
 /**
