@@ -3,6 +3,7 @@ import type { JobRecord } from '../../core/job-record.ts';
 import { PENDING_STATES, publicStatus, statesOf, type JobState } from '../../core/job-states.ts';
 import { priorityFromRank, priorityRank, type JobPriority, type JobStatus, type JobType } from '../../core/job-types.ts';
 import type { BulkCancelFilter, ListFilter } from './contract.ts';
+import { LIST_BUCKET_SEQS } from '../migrations.ts';
 import { countMatching } from './job-counts.ts';
 
 export interface JobRow extends Record<string, SqlStorageValue> {
@@ -109,17 +110,16 @@ export function leasedJob(sql: SqlStorage, id: string, token: string): JobRow | 
   return row;
 }
 
-/** The WHERE clause of a status/type/priority filter, shared by listing and bulk cancel. */
-export function whereFilter(filter: { status?: JobStatus | undefined; type?: JobType | undefined; priority?: JobPriority | undefined }): {
-  where: string;
+/** The conditions of a status/type/priority filter, shared by listing and bulk cancel; each shape has its index (migration 9). */
+function filterClauses(filter: { status?: JobStatus | undefined; type?: JobType | undefined; priority?: JobPriority | undefined }): {
+  clauses: string[];
   params: SqlStorageValue[];
 } {
   const clauses: string[] = [];
   const params: SqlStorageValue[] = [];
   if (filter.status) {
-    const states = statesOf(filter.status);
-    clauses.push(`state IN (${states.map(() => '?').join(', ')})`);
-    params.push(...states);
+    clauses.push('status = ?');
+    params.push(filter.status);
   }
   if (filter.type) {
     clauses.push('type = ?');
@@ -129,26 +129,50 @@ export function whereFilter(filter: { status?: JobStatus | undefined; type?: Job
     clauses.push('priority_rank = ?');
     params.push(priorityRank(filter.priority));
   }
+  return { clauses, params };
+}
+
+export function whereFilter(filter: Parameters<typeof filterClauses>[0]): { where: string; params: SqlStorageValue[] } {
+  const { clauses, params } = filterClauses(filter);
   return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }
 
 /**
- * Newest first, for GET /jobs: the total from the kept counts, the page's positions from an index
- * that holds every filter column (migration 8), then only that page's rows.
+ * Where a page starts: the newest bucket holding the `offset`-th match (newest first) and how many
+ * matches the newer buckets hold, from the bucket counts (migration 9), so a deep page reads a
+ * few count rows instead of stepping over every job before it. Null when the page is past the end.
+ */
+function pageStart(sql: SqlStorage, filter: ListFilter): { beforeSeq: number; skip: number } | null {
+  const { where, params } = whereFilter(filter);
+  let newer = 0;
+  for (const row of sql.exec<{ bucket: number; n: number }>(`SELECT bucket, SUM(n) AS n FROM list_buckets ${where} GROUP BY bucket ORDER BY bucket DESC`, ...params)) {
+    if (newer + row.n > filter.offset) return { beforeSeq: (row.bucket + 1) * LIST_BUCKET_SEQS, skip: filter.offset - newer };
+    newer += row.n;
+  }
+  return null;
+}
+
+/**
+ * Newest first, for GET /jobs: the total from the kept counts, the page's start from the bucket
+ * counts, its positions from the index of that filter shape (a seek, then fewer than
+ * LIST_BUCKET_SEQS entries skipped), then only that page's rows.
  */
 export function listJobs(sql: SqlStorage, filter: ListFilter): { jobs: JobRecord[]; total: number } {
-  const { where, params } = whereFilter(filter);
   const total = countMatching(sql, {
     ...(filter.status ? { states: statesOf(filter.status) } : {}),
     ...(filter.type ? { type: filter.type } : {}),
     ...(filter.priority ? { priorityRank: priorityRank(filter.priority) } : {}),
   });
+  const start = pageStart(sql, filter);
+  if (!start) return { jobs: [], total };
+  const { clauses, params } = filterClauses(filter);
   const rows = sql
     .exec<JobRow>(
-      `SELECT * FROM jobs WHERE seq IN (SELECT seq FROM jobs ${where} ORDER BY seq DESC LIMIT ? OFFSET ?) ORDER BY seq DESC`,
+      `SELECT * FROM jobs WHERE seq IN (SELECT seq FROM jobs WHERE ${[...clauses, 'seq < ?'].join(' AND ')} ORDER BY seq DESC LIMIT ? OFFSET ?) ORDER BY seq DESC`,
       ...params,
+      start.beforeSeq,
       filter.limit,
-      filter.offset,
+      start.skip,
     )
     .toArray();
   return { jobs: rows.map(toRecord), total };
