@@ -1,5 +1,5 @@
 /** Named reads of the jobs table: one job, a filtered page, counts, the next job to start. */
-import type { JobRecord } from '../../core/job-record.ts';
+import type { JobRecord, JobSummaryRecord } from '../../core/job-record.ts';
 import { PENDING_STATES, publicStatus, statesOf, type JobState } from '../../core/job-states.ts';
 import { priorityFromRank, priorityRank, type JobPriority, type JobStatus, type JobType } from '../../core/job-types.ts';
 import type { BulkCancelFilter, ListFilter } from './contract.ts';
@@ -81,6 +81,24 @@ export function toRecord(row: JobRow): JobRecord {
   };
 }
 
+const SUMMARY_COLUMNS = 'id, type, priority_rank, state, total_items, processed_items, failed_items, created_ms, started_ms, finished_ms';
+type SummaryRow = Pick<JobRow, 'id' | 'type' | 'priority_rank' | 'state' | 'total_items' | 'processed_items' | 'failed_items' | 'created_ms' | 'started_ms' | 'finished_ms'>;
+
+function toSummary(row: SummaryRow): JobSummaryRecord {
+  return {
+    id: row.id,
+    type: row.type as JobType,
+    priority: priorityFromRank(row.priority_rank),
+    status: publicStatus(row.state),
+    totalItems: row.total_items,
+    processedItems: row.processed_items,
+    failedItems: row.failed_items,
+    createdMs: row.created_ms,
+    startedMs: row.started_ms,
+    finishedMs: row.finished_ms,
+  };
+}
+
 export function jobRow(sql: SqlStorage, id: string): JobRow | null {
   return sql.exec<JobRow>('SELECT * FROM jobs WHERE id = ?', id).toArray()[0] ?? null;
 }
@@ -157,7 +175,7 @@ function pageStart(sql: SqlStorage, filter: ListFilter): { beforeSeq: number; sk
  * counts, its positions from the index of that filter shape (a seek, then fewer than
  * LIST_BUCKET_SEQS entries skipped), then only that page's rows.
  */
-export function listJobs(sql: SqlStorage, filter: ListFilter): { jobs: JobRecord[]; total: number } {
+export function listJobs(sql: SqlStorage, filter: ListFilter): { jobs: JobSummaryRecord[]; total: number } {
   const total = countMatching(sql, {
     ...(filter.status ? { states: statesOf(filter.status) } : {}),
     ...(filter.type ? { type: filter.type } : {}),
@@ -167,15 +185,16 @@ export function listJobs(sql: SqlStorage, filter: ListFilter): { jobs: JobRecord
   if (!start) return { jobs: [], total };
   const { clauses, params } = filterClauses(filter);
   const rows = sql
-    .exec<JobRow>(
-      `SELECT * FROM jobs WHERE seq IN (SELECT seq FROM jobs WHERE ${[...clauses, 'seq < ?'].join(' AND ')} ORDER BY seq DESC LIMIT ? OFFSET ?) ORDER BY seq DESC`,
+    .exec<SummaryRow>(
+      `SELECT ${SUMMARY_COLUMNS} FROM jobs
+       WHERE seq IN (SELECT seq FROM jobs WHERE ${[...clauses, 'seq < ?'].join(' AND ')} ORDER BY seq DESC LIMIT ? OFFSET ?) ORDER BY seq DESC`,
       ...params,
       start.beforeSeq,
       filter.limit,
       start.skip,
     )
     .toArray();
-  return { jobs: rows.map(toRecord), total };
+  return { jobs: rows.map(toSummary), total };
 }
 
 /** Ids matching a filter, oldest first, for bulk cancel. */
