@@ -150,7 +150,7 @@ function filterClauses(filter: { status?: JobStatus | undefined; type?: JobType 
   return { clauses, params };
 }
 
-export function whereFilter(filter: Parameters<typeof filterClauses>[0]): { where: string; params: SqlStorageValue[] } {
+function whereFilter(filter: Parameters<typeof filterClauses>[0]): { where: string; params: SqlStorageValue[] } {
   const { clauses, params } = filterClauses(filter);
   return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }
