@@ -70,6 +70,11 @@ function forgetTimings(sql: SqlStorage, beforeMs: number): void {
   sql.exec('DELETE FROM timing_window WHERE n <= 0');
 }
 
+/** Bucket counts the deletes and state changes took to zero: kept, they would lengthen every page's walk. */
+export function forgetEmptyBuckets(sql: SqlStorage): void {
+  sql.exec('DELETE FROM list_buckets WHERE n = 0');
+}
+
 /** Completion minutes older than the window are no longer read. */
 export function forgetCompletions(sql: SqlStorage, beforeMs: number): void {
   sql.exec('DELETE FROM completions WHERE minute < ?', Math.floor(beforeMs / MINUTE_MS));

@@ -181,7 +181,7 @@ export function listJobs(sql: SqlStorage, filter: ListFilter): { jobs: JobSummar
     ...(filter.type ? { type: filter.type } : {}),
     ...(filter.priority ? { priorityRank: priorityRank(filter.priority) } : {}),
   });
-  const start = pageStart(sql, filter);
+  const start = filter.offset < total ? pageStart(sql, filter) : null;
   if (!start) return { jobs: [], total };
   const { clauses, params } = filterClauses(filter);
   const rows = sql
