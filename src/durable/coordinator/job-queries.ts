@@ -234,11 +234,17 @@ export function unmetDependencies(sql: SqlStorage, id: string): string[] {
     .map((r) => r.id);
 }
 
-/** The next job to start: highest priority, then oldest, among those whose input is stored. */
+/**
+ * The next job to start: highest priority, then oldest, among those whose input is stored. Read in
+ * the order of the ready index: left to itself, the planner took the state index and sorted every
+ * ready job on each call (0.4 ms with 1,000 queued, 5 ms with 20,000), so a drain cost grew with its backlog.
+ */
 export function nextReadyJob(sql: SqlStorage): { id: string; attempt: number } | null {
   return (
     sql
-      .exec<{ id: string; attempt: number }>("SELECT id, attempt FROM jobs WHERE state = 'ready' AND input_ready = 1 ORDER BY priority_rank, seq LIMIT 1")
+      .exec<{ id: string; attempt: number }>(
+        "SELECT id, attempt FROM jobs INDEXED BY jobs_ready WHERE state = 'ready' AND input_ready = 1 ORDER BY priority_rank, seq LIMIT 1",
+      )
       .toArray()[0] ?? null
   );
 }
