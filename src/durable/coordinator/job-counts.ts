@@ -38,7 +38,7 @@ export function averageRunMs(sql: SqlStorage): number {
   return row && row.jobs > 0 ? row.busy_ms / row.jobs : 0;
 }
 
-/** One histogram bin of the stats window: `n` completions of `type` whose `metric` lay in [lo, hi] ms. */
+/** One histogram bin of the stats window: `n` completions of `type` whose `metric` fell in the bin ending at `hi` ms. */
 export interface TimingBin extends Record<string, SqlStorageValue> {
   type: string;
   metric: 'wait' | 'run';
