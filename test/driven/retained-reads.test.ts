@@ -1,7 +1,8 @@
+import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { JOB_PRIORITIES, JOB_TYPES, type JobPriority, type JobType } from '../../src/core/job-types.ts';
 import type { NewJob, QueueStats } from '../../src/durable/coordinator/contract.ts';
-import { LIST_BUCKET_SEQS } from '../../src/durable/migrations.ts';
+import { applyMigrations, LIST_BUCKET_SEQS, MIGRATIONS } from '../../src/durable/migrations.ts';
 import { freshTenant, type Client } from '../support/api.ts';
 
 const WHO = { actor: 'key:test', requestId: null };
@@ -175,5 +176,49 @@ describe('queue wait and run time percentiles in stats', () => {
     const later = (await client.json<QueueStats>('GET', '/api/v1/jobs/stats/summary')).body.data;
     expect(later.timing).toEqual({ windowMinutes: 60, sampled: 0, byType: {} });
     expect(later.completed).toBe(10);
+  });
+});
+
+describe('migration 9 over a tenant that already keeps jobs', () => {
+  it('counts every kept job into its bucket and every completion in the window into the histograms', async () => {
+    const client = freshTenant();
+    const now = await client.now();
+    const ids = Array.from({ length: LIST_BUCKET_SEQS + 300 }, () => crypto.randomUUID());
+    const states = ['cancelled', 'completed', 'ready', 'failed', 'scheduled'];
+    await runInDurableObject(client.coordinator(), (_instance, state) => {
+      const sql = state.storage.sql;
+      const tables = sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'");
+      for (const { name } of tables.toArray()) sql.exec(`DROP TABLE IF EXISTS ${name}`);
+      applyMigrations(sql, MIGRATIONS.slice(0, 8));
+      for (const [i, id] of ids.entries()) {
+        const done = states[i % states.length] === 'completed';
+        // Completed ones waited i % 40 ms and ran 100 + i ms, finishing within the last minutes.
+        sql.exec(
+          `INSERT INTO jobs (id, type, priority_rank, state, max_attempts, total_items, estimated_ms, estimated_memory, created_ms, started_ms, finished_ms)
+           VALUES (?, ?, ?, ?, 3, 1, 1, 1, ?, ?, ?)`,
+          id,
+          JOB_TYPES[i % JOB_TYPES.length] ?? 'sentiment_analysis_batch',
+          Math.floor(i / 3) % JOB_PRIORITIES.length,
+          states[i % states.length] ?? 'cancelled',
+          now - 300_000,
+          done ? now - 300_000 + (i % 40) : null,
+          done ? now - 300_000 + (i % 40) + 100 + i : states[i % states.length] === 'ready' || states[i % states.length] === 'scheduled' ? null : now,
+        );
+      }
+      applyMigrations(sql);
+    });
+    const kept = await reference(client, ids);
+    expect(kept).toHaveLength(ids.length);
+    await expectPagesMatch(client, kept);
+
+    const stats = (await client.json<QueueStats>('GET', '/api/v1/jobs/stats/summary')).body.data;
+    const completed = ids.flatMap((_, i) => (states[i % states.length] === 'completed' ? [i] : []));
+    expect(stats.timing.sampled).toBe(completed.length);
+    const sentiment = completed.filter((i) => JOB_TYPES[i % JOB_TYPES.length] === 'sentiment_analysis_batch');
+    expect(stats.timing.byType.sentiment_analysis_batch?.jobs).toBe(sentiment.length);
+    const runs = sentiment.map((i) => 100 + i).sort((a, b) => a - b);
+    const p50 = runs[Math.ceil(runs.length / 2) - 1] ?? -1;
+    expect(stats.timing.byType.sentiment_analysis_batch?.runTimeMs.p50).toBeGreaterThanOrEqual(p50);
+    expect(stats.timing.byType.sentiment_analysis_batch?.runTimeMs.p50).toBeLessThanOrEqual(Math.ceil(p50 * 1.19) + 1);
   });
 });
