@@ -192,8 +192,10 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX jobs_by_priority ON jobs (priority_rank, seq, state, type);
    CREATE INDEX jobs_awaiting_input ON jobs (created_ms) WHERE input_ready = 0;`,
   // A tenant's kept jobs cost nothing per read (job-counts.ts, job-queries.ts):
-  // - the public status as a column, and one index per filter shape the list allows (status, type,
-  //   priority and each combination, then seq), so a page is a seek plus a short scan;
+  // - the public status as a column, and list indexes ending in seq: one per filter shape without
+  //   status; every shape with status reads the one status × type × priority index, once per value
+  //   of the columns it leaves out (an index holding status is rewritten on each state change, so
+  //   there is one);
   // - how many jobs of each (status, type, priority) each run of LIST_BUCKET_SEQS seqs holds, so a
   //   deep page finds its bucket from these counts instead of stepping over every row before it;
   // - queue wait and run time histograms per completed minute and summed over the stats window,
@@ -203,11 +205,8 @@ export const MIGRATIONS: readonly string[] = [
    DROP INDEX jobs_by_state;
    DROP INDEX jobs_by_type;
    DROP INDEX jobs_by_priority;
-   CREATE INDEX jobs_by_status ON jobs (status, seq);
    CREATE INDEX jobs_by_type ON jobs (type, seq);
    CREATE INDEX jobs_by_priority ON jobs (priority_rank, seq);
-   CREATE INDEX jobs_by_status_type ON jobs (status, type, seq);
-   CREATE INDEX jobs_by_status_priority ON jobs (status, priority_rank, seq);
    CREATE INDEX jobs_by_type_priority ON jobs (type, priority_rank, seq);
    CREATE INDEX jobs_by_status_type_priority ON jobs (status, type, priority_rank, seq);
    CREATE TABLE list_buckets (

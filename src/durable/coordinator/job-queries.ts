@@ -1,7 +1,7 @@
 /** Named reads of the jobs table: one job, a filtered page, counts, the next job to start. */
 import type { JobRecord, JobSummaryRecord } from '../../core/job-record.ts';
 import { PENDING_STATES, publicStatus, statesOf, type JobState } from '../../core/job-states.ts';
-import { priorityFromRank, priorityRank, type JobPriority, type JobStatus, type JobType } from '../../core/job-types.ts';
+import { JOB_PRIORITIES, JOB_TYPES, priorityFromRank, priorityRank, type JobPriority, type JobStatus, type JobType } from '../../core/job-types.ts';
 import type { BulkCancelFilter, ListFilter } from './contract.ts';
 import { LIST_BUCKET_SEQS } from '../migrations.ts';
 import { countMatching } from './job-counts.ts';
@@ -128,7 +128,7 @@ export function leasedJob(sql: SqlStorage, id: string, token: string): JobRow | 
   return row;
 }
 
-/** The conditions of a status/type/priority filter, shared by listing and bulk cancel; each shape has its index (migration 9). */
+/** The conditions of a status/type/priority filter, shared by listing and bulk cancel. */
 function filterClauses(filter: { status?: JobStatus | undefined; type?: JobType | undefined; priority?: JobPriority | undefined }): {
   clauses: string[];
   params: SqlStorageValue[];
@@ -156,24 +156,44 @@ function whereFilter(filter: Parameters<typeof filterClauses>[0]): { where: stri
 }
 
 /**
- * Where a page starts: the newest bucket holding the `offset`-th match (newest first) and how many
- * matches the newer buckets hold, from the bucket counts (migration 9), so a deep page reads a
- * few count rows instead of stepping over every job before it. Null when the page is past the end.
+ * The seqs a page lies between, from the bucket counts (migration 9): `[fromSeq, beforeSeq)` holds
+ * the page's jobs after the first `skip` matches, and fewer than `skip + limit + LIST_BUCKET_SEQS`
+ * matches in all, so a deep page reads a few count rows instead of stepping over every job before
+ * it. Null when the page is past the end.
  */
-function pageStart(sql: SqlStorage, filter: ListFilter): { beforeSeq: number; skip: number } | null {
+function pageRange(sql: SqlStorage, filter: ListFilter): { fromSeq: number; beforeSeq: number; skip: number } | null {
   const { where, params } = whereFilter(filter);
   let newer = 0;
+  let start: { beforeSeq: number; skip: number } | null = null;
   for (const row of sql.exec<{ bucket: number; n: number }>(`SELECT bucket, SUM(n) AS n FROM list_buckets ${where} GROUP BY bucket ORDER BY bucket DESC`, ...params)) {
-    if (newer + row.n > filter.offset) return { beforeSeq: (row.bucket + 1) * LIST_BUCKET_SEQS, skip: filter.offset - newer };
+    if (!start && newer + row.n > filter.offset) start = { beforeSeq: (row.bucket + 1) * LIST_BUCKET_SEQS, skip: filter.offset - newer };
     newer += row.n;
+    if (start && newer >= filter.offset + filter.limit) return { ...start, fromSeq: row.bucket * LIST_BUCKET_SEQS };
   }
-  return null;
+  return start ? { ...start, fromSeq: 0 } : null;
 }
 
 /**
- * Newest first, for GET /jobs: the total from the kept counts, the page's start from the bucket
- * counts, its positions from the index of that filter shape (a seek, then fewer than
- * LIST_BUCKET_SEQS entries skipped), then only that page's rows.
+ * The filter as the list indexes can seek it. Every shape with a status reads the one index that
+ * holds status (status × type × priority; named, or the planner may look up every row), once per
+ * value of the columns the filter leaves out, within the page's seq range, so the sort that
+ * merges those reads stays small.
+ */
+function seekableFilter(filter: ListFilter): { index: string; clauses: string[]; params: SqlStorageValue[] } {
+  if (!filter.status) return { index: '', ...filterClauses(filter) };
+  const types: readonly string[] = filter.type ? [filter.type] : JOB_TYPES;
+  const ranks = filter.priority ? [priorityRank(filter.priority)] : JOB_PRIORITIES.map((_, rank) => rank);
+  return {
+    index: 'INDEXED BY jobs_by_status_type_priority',
+    clauses: ['status = ?', `type IN (${types.map(() => '?').join(', ')})`, `priority_rank IN (${ranks.map(() => '?').join(', ')})`],
+    params: [filter.status, ...types, ...ranks],
+  };
+}
+
+/**
+ * Newest first, for GET /jobs: the total from the kept counts, the page's seq range from the
+ * bucket counts, its positions from the index of that filter shape within the range, then only
+ * the columns its summary shows.
  */
 export function listJobs(sql: SqlStorage, filter: ListFilter): { jobs: JobSummaryRecord[]; total: number } {
   const total = countMatching(sql, {
@@ -181,17 +201,19 @@ export function listJobs(sql: SqlStorage, filter: ListFilter): { jobs: JobSummar
     ...(filter.type ? { type: filter.type } : {}),
     ...(filter.priority ? { priorityRank: priorityRank(filter.priority) } : {}),
   });
-  const start = filter.offset < total ? pageStart(sql, filter) : null;
-  if (!start) return { jobs: [], total };
-  const { clauses, params } = filterClauses(filter);
+  const range = filter.offset < total ? pageRange(sql, filter) : null;
+  if (!range) return { jobs: [], total };
+  const { index, clauses, params } = seekableFilter(filter);
   const rows = sql
     .exec<SummaryRow>(
       `SELECT ${SUMMARY_COLUMNS} FROM jobs
-       WHERE seq IN (SELECT seq FROM jobs WHERE ${[...clauses, 'seq < ?'].join(' AND ')} ORDER BY seq DESC LIMIT ? OFFSET ?) ORDER BY seq DESC`,
+       WHERE seq IN (SELECT seq FROM jobs ${index} WHERE ${[...clauses, 'seq >= ?', 'seq < ?'].join(' AND ')} ORDER BY seq DESC LIMIT ? OFFSET ?)
+       ORDER BY seq DESC`,
       ...params,
-      start.beforeSeq,
+      range.fromSeq,
+      range.beforeSeq,
       filter.limit,
-      start.skip,
+      range.skip,
     )
     .toArray();
   return { jobs: rows.map(toSummary), total };
