@@ -26,13 +26,43 @@ export const MAX_CONTEXT_BEFORE = MEDICAL_RADIUS;
 /** Longest match plus the context detectors look at after it, in characters. */
 export const MAX_MATCH_AND_CONTEXT_AFTER = Math.max(SECRET_MAX_LENGTH, MALWARE_MAX_PATTERN) + MEDICAL_RADIUS;
 
+// Terms are words, or two words joined by spaces ("medical record"); none begins inside
+// another, so a scan started anywhere outside a term finds the same terms from there on.
+const TERM_WORD_MAX = 16;
+const TERM_SKIP_SLACK = 64;
+const isTermWordCode = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45;
+const SPACE = /\s/;
+
+/**
+ * Where a scan for the terms that end at or after `lo` may start (not before `at`): a term
+ * reaching back past `lo - TERM_SKIP_SLACK` holds a long run of spaces, so back over that run
+ * and the word before it.
+ */
+function termScanStart(text: string, at: number, lo: number): number {
+  let s = lo - TERM_SKIP_SLACK;
+  if (s <= at) return at;
+  while (s > at && SPACE.test(text.charAt(s - 1))) s--;
+  for (let k = 0; k < TERM_WORD_MAX && s > at && isTermWordCode(text.charCodeAt(s - 1)); k++) s--;
+  return s;
+}
+
+/**
+ * Marks each match (sorted by start) that has a medical term within MEDICAL_RADIUS. Terms are
+ * searched only near the matches, not over the whole window.
+ */
 function markMedicalContext(pii: WindowMatch[], text: string): void {
-  const terms = Array.from(text.matchAll(MEDICAL_TERMS), (m) => ({ start: m.index, end: m.index + m[0].length }));
-  let t = 0;
+  let at = 0;
+  // The first term ending at or after the current match's reach; null when none is left.
+  let term: { start: number; end: number } | null | undefined;
   for (const m of pii) {
-    while (t < terms.length && (terms[t]?.end ?? 0) < m.start - MEDICAL_RADIUS) t++;
-    const near = terms[t];
-    m.medicalContext = near !== undefined && near.start <= m.end + MEDICAL_RADIUS;
+    const lo = m.start - MEDICAL_RADIUS;
+    while (term !== null && (term === undefined || term.end < lo)) {
+      MEDICAL_TERMS.lastIndex = termScanStart(text, at, lo);
+      const found = MEDICAL_TERMS.exec(text);
+      term = found ? { start: found.index, end: found.index + found[0].length } : null;
+      at = term ? term.end : text.length;
+    }
+    m.medicalContext = term != null && term.start <= m.end + MEDICAL_RADIUS;
   }
 }
 

@@ -179,14 +179,19 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
 
   /** Walks line/column from `from` (a buffer index whose position is `pos`) to buffer index `to`. */
   function walk(pos: { line: number; col: number; lineKnown: boolean; colKnown: boolean }, from: number, to: number): void {
+    // Locals, not the object's fields, in the loop: it runs over every byte of the file.
+    let { line: ln, col: cl, colKnown: known } = pos;
     for (let i = from; i < to; i++) {
       const b = buf[i] ?? 0;
       if (b === 0x0a) {
-        pos.line++;
-        pos.col = 0;
-        pos.colKnown = true;
-      } else if (!isContinuation(b)) pos.col++;
+        ln++;
+        cl = 0;
+        known = true;
+      } else if (!isContinuation(b)) cl++;
     }
+    pos.line = ln;
+    pos.col = cl;
+    pos.colKnown = known;
   }
 
   function processWindow(final: boolean): void {
@@ -225,8 +230,9 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     ownStart = ownEnd;
     // Keep LEFT_CONTEXT bytes before the next window's range; the cursor moves to the new buf[0].
     const keepFrom = Math.max(bufStart, ownStart - LEFT_CONTEXT) - bufStart;
-    const cursor = { line, col, lineKnown, colKnown };
-    walk(cursor, 0, keepFrom);
+    // Each byte is walked once: on from the last finding when it lies before keepFrom.
+    const cursor = walked <= keepFrom ? pos : { line, col, lineKnown, colKnown };
+    walk(cursor, walked <= keepFrom ? walked : 0, keepFrom);
     ({ line, col, lineKnown, colKnown } = cursor);
     buf.copyWithin(0, keepFrom, bufLen);
     bufLen -= keepFrom;

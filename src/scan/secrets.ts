@@ -219,8 +219,12 @@ const NOT_SECRET_QUALIFIERS = new Set(['public', 'csrf', 'xsrf', 'next', 'page',
 export const GENERIC_MIN_LENGTH = 8;
 export const GENERIC_MIN_ENTROPY = 3;
 
+// Groups: 1 name, then the value quoted "…" (2), '…' (3), `…` (4), or unquoted (5). Tried
+// (sticky) only where a name ends just before an operator: see findGenericSecrets.
 const ASSIGNMENT =
-  /(?<![A-Za-z0-9_.$-])(?<k>[A-Za-z_][A-Za-z0-9_.-]{0,62})["']?\s{0,4}(?:=>|:=|==?|:)\s{0,4}(?:"(?<dq>[^"\\\r\n]{1,256})"|'(?<sq>[^'\\\r\n]{1,256})'|`(?<bq>[^`\\\r\n$]{1,256})`|(?<uq>[^\s"'`,;(){}<>[\]=]{1,256}={0,2}))/dg;
+  /(?<![A-Za-z0-9_.$-])([A-Za-z_][A-Za-z0-9_.-]{0,62})["']?\s{0,4}(?:=>|:=|==?|:)\s{0,4}(?:"([^"\\\r\n]{1,256})"|'([^'\\\r\n]{1,256})'|`([^`\\\r\n$]{1,256})`|([^\s"'`,;(){}<>[\]=]{1,256}={0,2}))/y;
+/** Every secret name holds one of these (SECRET_WORDS and "key"): the rest skip the word split. */
+const SECRET_NAME_HINT = /token|secret|pass|pwd|key|credential/i;
 
 function nameWords(name: string): string[] {
   return (name.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+/g) ?? []).map((w) => w.toLowerCase());
@@ -243,17 +247,56 @@ function genericValueOk(value: string, quoted: boolean, next: string): boolean {
   return shannonEntropy(value) >= GENERIC_MIN_ENTROPY;
 }
 
+const isNameCode = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c === 45;
+const isSpaceCode = (c: number): boolean => c === 32 || (c >= 9 && c <= 13) || (c > 127 && /\s/.test(String.fromCharCode(c)));
+
+/**
+ * Where an assignment whose operator begins at `op` must begin, or -1. The name is a whole run
+ * of name characters (none of them is a quote, a space or an operator), so it ends just before
+ * an optional quote and up to four spaces before the operator, and begins where its run does.
+ */
+function assignmentStart(text: string, op: number): number {
+  let q = op;
+  while (q > 0 && op - q < 5 && isSpaceCode(text.charCodeAt(q - 1))) q--;
+  if (op - q > 4) return -1;
+  const c = text.charCodeAt(q - 1);
+  if (c === 34 || c === 39) q--;
+  let p = q;
+  while (p > 0 && q - p <= 63 && isNameCode(text.charCodeAt(p - 1))) p--;
+  return p < q && q - p <= 63 ? p : -1;
+}
+
+/**
+ * The assignments a scan of ASSIGNMENT over the whole text would match, at a fraction of its
+ * cost: every match begins where `assignmentStart` says for its operator's first character, so
+ * the pattern is tried only there (an operator at a time, in order). A match's value may hold
+ * further "name = value" text; as in a scan, the next match begins after it.
+ */
 export function findGenericSecrets(text: string): WindowMatch[] {
   const out: WindowMatch[] = [];
-  for (const m of text.matchAll(ASSIGNMENT)) {
-    const g = m.groups ?? {};
-    if (!isSecretName(g.k ?? '')) continue;
-    const key = g.dq !== undefined ? 'dq' : g.sq !== undefined ? 'sq' : g.bq !== undefined ? 'bq' : 'uq';
-    const span = m.indices?.groups?.[key];
-    const value = g[key];
-    if (!span || value === undefined) continue;
-    if (!genericValueOk(value, key !== 'uq', text.charAt(span[1]))) continue;
-    out.push({ type: 'GENERIC_SECRET', category: 'secret', severity: 'medium', start: span[0], end: span[1] });
+  let from = 0;
+  let eq = text.indexOf('=');
+  let colon = text.indexOf(':');
+  while (eq >= 0 || colon >= 0) {
+    const op = colon < 0 || (eq >= 0 && eq < colon) ? eq : colon;
+    if (op === eq) eq = text.indexOf('=', op + 1);
+    else colon = text.indexOf(':', op + 1);
+    const start = assignmentStart(text, op);
+    if (start < from) continue;
+    ASSIGNMENT.lastIndex = start;
+    const m = ASSIGNMENT.exec(text);
+    if (!m) continue;
+    const end = start + m[0].length;
+    from = end;
+    if (eq >= 0 && eq < from) eq = text.indexOf('=', from);
+    if (colon >= 0 && colon < from) colon = text.indexOf(':', from);
+    const name = m[1] ?? '';
+    if (!SECRET_NAME_HINT.test(name) || !isSecretName(name)) continue;
+    const quoted = m[5] === undefined;
+    const value = m[2] ?? m[3] ?? m[4] ?? m[5] ?? '';
+    const valueEnd = quoted ? end - 1 : end;
+    if (!genericValueOk(value, quoted, text.charAt(valueEnd))) continue;
+    out.push({ type: 'GENERIC_SECRET', category: 'secret', severity: 'medium', start: valueEnd - value.length, end: valueEnd });
   }
   return out;
 }
