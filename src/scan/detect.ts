@@ -27,16 +27,18 @@ export const MAX_CONTEXT_BEFORE = MEDICAL_RADIUS;
 export const MAX_MATCH_AND_CONTEXT_AFTER = Math.max(SECRET_MAX_LENGTH, MALWARE_MAX_PATTERN) + MEDICAL_RADIUS;
 
 // Terms are words, or two words joined by spaces ("medical record"); none begins inside
-// another, so a scan started anywhere outside a term finds the same terms from there on.
+// another, so trying the pattern at each word start finds what a scan of the text finds.
+const MEDICAL_TERM = new RegExp(MEDICAL_TERMS.source, 'iy');
 const TERM_WORD_MAX = 16;
 const TERM_SKIP_SLACK = 64;
-const isTermWordCode = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45;
+const isLetterCode = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const isTermWordCode = (c: number): boolean => isLetterCode(c) || (c >= 48 && c <= 57) || c === 45;
 const SPACE = /\s/;
 
 /**
- * Where a scan for the terms that end at or after `lo` may start (not before `at`): a term
- * reaching back past `lo - TERM_SKIP_SLACK` holds a long run of spaces, so back over that run
- * and the word before it.
+ * Where to look for the terms that end at or after `lo` (not before `at`): a term reaching back
+ * past `lo - TERM_SKIP_SLACK` holds a long run of spaces, so back over that run and the word
+ * before it.
  */
 function termScanStart(text: string, at: number, lo: number): number {
   let s = lo - TERM_SKIP_SLACK;
@@ -47,22 +49,34 @@ function termScanStart(text: string, at: number, lo: number): number {
 }
 
 /**
- * Marks each match (sorted by start) that has a medical term within MEDICAL_RADIUS. Terms are
- * searched only near the matches, not over the whole window.
+ * Marks each match (sorted by start) that has a medical term within MEDICAL_RADIUS: the first
+ * term ending at or after `start - MEDICAL_RADIUS` begins by `end + MEDICAL_RADIUS`. Terms are
+ * looked for only there, each character of the window at most once.
  */
 function markMedicalContext(pii: WindowMatch[], text: string): void {
+  /** Every word start before `at` was tried. */
   let at = 0;
-  // The first term ending at or after the current match's reach; null when none is left.
-  let term: { start: number; end: number } | null | undefined;
+  let term: { start: number; end: number } | undefined;
   for (const m of pii) {
     const lo = m.start - MEDICAL_RADIUS;
-    while (term !== null && (term === undefined || term.end < lo)) {
-      MEDICAL_TERMS.lastIndex = termScanStart(text, at, lo);
-      const found = MEDICAL_TERMS.exec(text);
-      term = found ? { start: found.index, end: found.index + found[0].length } : null;
-      at = term ? term.end : text.length;
+    const hi = m.end + MEDICAL_RADIUS;
+    if (!term || term.end < lo) {
+      term = undefined;
+      let p = termScanStart(text, at, lo);
+      for (; p <= hi && p < text.length; p++) {
+        if (!isLetterCode(text.charCodeAt(p)) || isLetterCode(text.charCodeAt(p - 1))) continue;
+        MEDICAL_TERM.lastIndex = p;
+        if (!MEDICAL_TERM.test(text)) continue;
+        const found = { start: p, end: MEDICAL_TERM.lastIndex };
+        p = found.end - 1;
+        if (found.end >= lo) {
+          term = found;
+          break;
+        }
+      }
+      at = term ? term.end : p;
     }
-    m.medicalContext = term != null && term.start <= m.end + MEDICAL_RADIUS;
+    m.medicalContext = term !== undefined && term.start <= hi;
   }
 }
 
