@@ -58,30 +58,37 @@ function codeAt(text: string, i: number): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Candidates: one pass of one native regex over the text finds every "numeric zone", digits
-// joined by up to three number punctuation chars. Every card, phone, SSN and IPv4 address lies
-// inside one zone and an IBAN's check digits start one, so those validators run only there;
-// prose costs one regex scan and digit-heavy text costs validators only on real candidates.
+// Candidates: one pass over the text finds every "numeric zone", digits joined by up to three
+// number punctuation chars. Every card, phone, SSN and IPv4 address lies inside one zone and an
+// IBAN's check digits start one, so those validators run only there: prose and hex or base64
+// text cost one pass, and digit-heavy text costs validators only on real candidates.
 
 export interface NumericZone {
   start: number;
   end: number;
 }
-const FIRST_DIGIT = /\d/g;
 const ZONE_MAX_JOIN = 3;
+/** No card, phone, SSN or IPv4 address is shorter ("1.2.3.4", 7 digits). */
+const ZONE_MIN_VALIDATED = 7;
 
 function isZoneJoinCode(c: number): boolean {
   // space - . / ( ) : + NBSP
   return c === 32 || c === 45 || c === 46 || c === 47 || c === 40 || c === 41 || c === 58 || c === 43 || c === 0xa0;
 }
 
-export function numericZones(text: string): NumericZone[] {
+/**
+ * The zones of `minLength`+ characters; with `ibanHeads`, also collects there the zones that
+ * may hold an IBAN's check digits (two ASCII letters right before, two digits at the start).
+ */
+function zonesOf(text: string, minLength: number, ibanHeads: NumericZone[] | null): NumericZone[] {
   const out: NumericZone[] = [];
   const n = text.length;
-  FIRST_DIGIT.lastIndex = 0;
-  // The native regex skips prose; the loop extends each zone over digits and short joins.
-  for (let m = FIRST_DIGIT.exec(text); m; m = FIRST_DIGIT.exec(text)) {
-    const start = m.index;
+  for (let i = 0; i < n; ) {
+    if (!isDigitCode(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
     let end = start + 1;
     for (;;) {
       while (end < n && isDigitCode(text.charCodeAt(end))) end++;
@@ -90,10 +97,22 @@ export function numericZones(text: string): NumericZone[] {
       if (k === end || k >= n || !isDigitCode(text.charCodeAt(k))) break;
       end = k;
     }
-    out.push({ start, end });
-    FIRST_DIGIT.lastIndex = end;
+    if (end - start >= minLength) out.push({ start, end });
+    if (
+      ibanHeads &&
+      isDigitCode(codeAt(text, start + 1)) &&
+      isAsciiLetterCode(codeAt(text, start - 1)) &&
+      isAsciiLetterCode(codeAt(text, start - 2))
+    ) {
+      ibanHeads.push({ start, end });
+    }
+    i = end;
   }
   return out;
+}
+
+export function numericZones(text: string): NumericZone[] {
+  return zonesOf(text, 1, null);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -993,12 +1012,13 @@ function resolveCluster(cluster: PiiMatch[]): PiiMatch[] {
 
 /** All PII in `text`: sorted by start, non-overlapping (see `resolveOverlaps`). */
 export function detectPii(text: string): PiiMatch[] {
-  const zones = numericZones(text);
+  const ibanHeads: NumericZone[] = [];
+  const zones = zonesOf(text, ZONE_MIN_VALIDATED, ibanHeads);
   const strong = [
     ...findEmails(text),
     ...findCreditCards(text, zones),
     ...findSsns(text, zones),
-    ...findIbans(text, zones),
+    ...findIbans(text, ibanHeads),
     ...findIpAddresses(text, zones),
   ];
   // PHONE loses every partial overlap anyway, so the phone matcher only sees the parts of the

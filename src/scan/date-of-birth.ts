@@ -50,7 +50,7 @@ function plausibleBirthDate(g: Record<string, string | undefined>): boolean {
 }
 
 /** Every context word holds one of these: most windows hold none and skip DOB's costlier scan. */
-const CONTEXT_HINT = /d\.?o\.?b|birth|born/i;
+const CONTEXT_HINT = /(?<![A-Za-z])(?:d\.?o\.?b|birth|born)/i;
 
 export function findDatesOfBirth(text: string): WindowMatch[] {
   const out: WindowMatch[] = [];
