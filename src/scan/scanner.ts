@@ -179,19 +179,20 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
 
   /** Walks line/column from `from` (a buffer index whose position is `pos`) to buffer index `to`. */
   function walk(pos: { line: number; col: number; lineKnown: boolean; colKnown: boolean }, from: number, to: number): void {
-    // Locals, not the object's fields, in the loop: it runs over every byte of the file.
-    let { line: ln, col: cl, colKnown: known } = pos;
-    for (let i = from; i < to; i++) {
-      const b = buf[i] ?? 0;
-      if (b === 0x0a) {
-        ln++;
-        cl = 0;
-        known = true;
-      } else if (!isContinuation(b)) cl++;
+    // Line breaks by the native search; columns are counted only after the last of them.
+    const bytes = buf.subarray(0, to);
+    let lineStart = from;
+    for (let nl = bytes.indexOf(0x0a, from); nl >= 0; nl = bytes.indexOf(0x0a, nl + 1)) {
+      pos.line++;
+      lineStart = nl + 1;
     }
-    pos.line = ln;
-    pos.col = cl;
-    pos.colKnown = known;
+    if (lineStart > from) {
+      pos.col = 0;
+      pos.colKnown = true;
+    }
+    let col = pos.col;
+    for (let i = lineStart; i < to; i++) if (!isContinuation(bytes[i] ?? 0)) col++;
+    pos.col = col;
   }
 
   function processWindow(final: boolean): void {

@@ -14,6 +14,11 @@ export interface SecretRule {
    * pattern runs over the text only when one of them occurs in it.
    */
   keywords: { start: readonly string[] } | { inside: readonly string[] };
+  /**
+   * For an `inside` rule: where a match holding the keyword found at `at` may begin, in order;
+   * the pattern is then tried there alone instead of over the whole text.
+   */
+  startsBefore?: (text: string, at: number) => number[];
   /** Global + hasIndices; the value is the named group `v` when present, else the whole match. */
   pattern: RegExp;
   /** Extra check on the value; `text` and `end` (of the whole match) give the surroundings. */
@@ -116,6 +121,21 @@ const GITHUB_KINDS: ReadonlyArray<readonly [prefix: string, type: string, severi
 const DB_SCHEMES =
   'postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|rediss?|amqps?|mssql|sqlserver|oracle|cockroachdb|clickhouse|couchdbs?|neo4j(?:\\+s)?|nats|ldaps?|s?ftp|smtps?|jdbc:[a-z]+';
 
+const isSchemeCode = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 58;
+
+/**
+ * Where a scheme ending at the "://" at `at` may begin: the run of scheme characters (letters,
+ * digits, "+", ":") before it starts there, or right after one of its colons ("jdbc:mysql").
+ * Runs before different "://" never overlap, so all of them cost one pass.
+ */
+function schemeStarts(text: string, at: number): number[] {
+  let r = at;
+  while (r > 0 && isSchemeCode(text.charCodeAt(r - 1))) r--;
+  const out = [r];
+  for (let i = r; i < at; i++) if (text.charCodeAt(i) === 58) out.push(i + 1);
+  return out;
+}
+
 /** Provider rules, most specific first; see `GENERIC_SECRET` for the catch-all. */
 export const SECRET_RULES: readonly SecretRule[] = [
   rule('AWS_ACCESS_KEY_ID', 'high', ['AKIA', 'ASIA', 'ABIA', 'ACCA', 'A3T'], '(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}'),
@@ -201,6 +221,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     severity: 'high',
     keywords: { inside: ['://'] },
     pattern: new RegExp(`(?<![A-Za-z0-9+.-])(?:${DB_SCHEMES})://[^\\s:/@'"]{0,128}:(?<v>[^\\s:/@'"]{1,128})@[A-Za-z0-9[]`, 'dgi'),
+    startsBefore: schemeStarts,
     validate: (v) => !isPlaceholder(v),
   },
 ];
@@ -303,7 +324,8 @@ export function findGenericSecrets(text: string): WindowMatch[] {
 
 // The keyword prefilter (as gitleaks and trufflehog gate their rules): one pass of one
 // alternation of every rule's keywords finds where any of them begins; a `start` rule is then
-// tried (sticky) only at its own keywords' positions, an `inside` rule over the text only if one
+// tried (sticky) only at its own keywords' positions, an `inside` rule at the starts its
+// `startsBefore` gives for each of its keywords' positions, or else over the text only if one
 // of its keywords occurred. Each match holds a keyword, so this finds exactly what running every
 // pattern over the whole text finds. Keywords match with their rule's case sensitivity: most
 // rules are case-sensitive, and "SK" or "AC" alone are rare where "sk" and "ac" are everywhere.
@@ -311,7 +333,7 @@ interface Gated {
   rule: SecretRule;
   /** Its place in SECRET_RULES: matches are listed in that order, as each pattern's own pass did. */
   order: number;
-  /** The pattern, sticky: tried at one position. Null for an `inside` rule. */
+  /** The pattern, sticky: tried at one position. Null for an `inside` rule run over the text. */
   sticky: RegExp | null;
 }
 
@@ -322,7 +344,11 @@ interface Keyword {
   rules: Gated[];
 }
 
-const GATED: readonly Gated[] = SECRET_RULES.map((r, order) => ({ rule: r, order, sticky: 'start' in r.keywords ? new RegExp(r.pattern.source, `${r.pattern.flags}y`) : null }));
+const GATED: readonly Gated[] = SECRET_RULES.map((r, order) => ({
+  rule: r,
+  order,
+  sticky: 'start' in r.keywords || r.startsBefore ? new RegExp(r.pattern.source, `${r.pattern.flags}y`) : null,
+}));
 const KEYWORD_LIST: Keyword[] = [];
 for (const g of GATED) {
   const folded = g.rule.pattern.flags.includes('i');
@@ -359,7 +385,7 @@ function pushMatch(out: Array<WindowMatch & { order: number }>, g: Gated, m: Reg
 
 function findRuleMatches(text: string): WindowMatch[] {
   const out: Array<WindowMatch & { order: number }> = [];
-  /** Per `start` rule: where its last match ended (a pattern's matches never overlap). */
+  /** Per sticky rule: where its last match ended (a pattern's matches never overlap). */
   const next = new Map<Gated, number>();
   const present = new Set<Gated>();
   KEYWORDS.lastIndex = 0;
@@ -375,12 +401,15 @@ function findRuleMatches(text: string): WindowMatch[] {
           present.add(g);
           continue;
         }
-        if (at < (next.get(g) ?? 0)) continue;
-        g.sticky.lastIndex = at;
-        const m = g.sticky.exec(text);
-        if (!m) continue;
-        next.set(g, at + m[0].length);
-        pushMatch(out, g, m, text);
+        for (const start of g.rule.startsBefore ? g.rule.startsBefore(text, at) : [at]) {
+          if (start < (next.get(g) ?? 0)) continue;
+          g.sticky.lastIndex = start;
+          const m = g.sticky.exec(text);
+          if (!m) continue;
+          next.set(g, start + m[0].length);
+          pushMatch(out, g, m, text);
+          break;
+        }
       }
     }
   }
