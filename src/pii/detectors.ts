@@ -606,6 +606,7 @@ export function findCreditCards(text: string, zones: readonly NumericZone[] = nu
   const n = text.length;
   let i = 0;
   for (const z of zones) {
+    if (z.end - z.start < CARD_MIN_DIGITS) continue;
     i = Math.max(i, z.start);
     while (i < z.end) {
       if (!isDigitCode(text.charCodeAt(i))) {
@@ -702,10 +703,38 @@ const SSN_CONTEXT = /\b(?:ssns?\b|ss#|social[\s-]+security\b)/i;
 const SSN_CONTEXT_BEFORE = 40;
 const SSN_CONTEXT_AFTER = 20;
 
+/**
+ * Whether a zone holds what either SSN pattern needs: a run of exactly nine digits, or runs of
+ * three, two and four joined by the same single "-" or " ". Most zones hold neither and skip
+ * the patterns' slice and scan.
+ */
+function ssnShaped(text: string, z: NumericZone): boolean {
+  // Lengths of the last two digit runs, and the single separator before each (-1: other).
+  let len1 = 0;
+  let len2 = 0;
+  let sep1 = -1;
+  let sep2 = -1;
+  for (let i = z.start; i < z.end; ) {
+    const runStart = i;
+    while (i < z.end && isDigitCode(text.charCodeAt(i))) i++;
+    const len = i - runStart;
+    if (len === 9) return true;
+    if (len === 4 && len1 === 2 && len2 === 3 && sep1 >= 0 && sep1 === sep2) return true;
+    const sepStart = i;
+    while (i < z.end && !isDigitCode(text.charCodeAt(i))) i++;
+    const c = text.charCodeAt(sepStart);
+    len2 = len1;
+    sep2 = sep1;
+    len1 = len;
+    sep1 = i - sepStart === 1 && (c === 45 || c === 32) ? c : -1;
+  }
+  return false;
+}
+
 export function findSsns(text: string, zones: readonly NumericZone[] = numericZones(text)): PiiMatch[] {
   const out: PiiMatch[] = [];
   for (const z of zones) {
-    if (z.end - z.start < 9) continue;
+    if (z.end - z.start < 9 || !ssnShaped(text, z)) continue;
     // The zone with the char before it and two after it: all the regexes' edges look at.
     const from = Math.max(0, z.start - 1);
     const piece = text.slice(from, Math.min(text.length, z.end + 2));
@@ -864,7 +893,12 @@ export function findIPv4(text: string, zones: readonly NumericZone[] = numericZo
   const out: PiiMatch[] = [];
   const n = text.length;
   let i = 0;
+  // An address's dots lie inside its zone: zones without one are skipped.
+  let dot = -1;
   for (const z of zones) {
+    if (dot < z.start) dot = text.indexOf('.', z.start);
+    if (dot < 0) break;
+    if (dot >= z.end) continue;
     i = Math.max(i, z.start);
     while (i < z.end) {
       if (!isDigitCode(text.charCodeAt(i))) {
