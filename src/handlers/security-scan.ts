@@ -7,7 +7,7 @@ import type { Finding, ScannerSnapshot } from '../scan/types.ts';
 import { fileKey } from '../storage/file-keys.ts';
 import { resultPartKey, scanReportKey } from '../storage/job-blobs.ts';
 import { writeScanReport } from './scan-report.ts';
-import { checkFileExists, filePathField, measuredSize, openRange, statFile } from './stored-file.ts';
+import { checkFileExists, filePathField, measuredSize, readBlocks, statFile } from './stored-file.ts';
 import type { ExecuteOutcome, JobHandler, JobRun } from './types.ts';
 
 const KiB = 1024;
@@ -18,6 +18,8 @@ const MiB = 1024 * KiB;
  * context, so each checkpoint is past the previous one's resume offset.
  */
 export const SCAN_UNIT = 256 * KiB;
+/** Bytes per R2 read: the next is read while the scanner works on one (two in memory at most). */
+const READ_BLOCK = 4 * MiB;
 /** Findings per stored result part: the partial part travels in the checkpoint, so keep it small. */
 export const PART_SIZE = 100;
 /** Findings kept in detail (result items); counts, compliance and risk stay exact beyond it. */
@@ -101,11 +103,8 @@ async function execute(run: JobRun<SecurityScanData, Checkpoint>): Promise<Execu
   for (const range of ranges) {
     let at = Math.max(range.start, state.scanner.resumeOffset);
     if (at >= range.end) continue;
-    const reader = await openRange(env, key, state.etag, at, range.end - at);
-    for (;;) {
-      const piece = await reader.read();
-      if (piece.done) break;
-      for (let bytes = piece.value; bytes.length > 0; ) {
+    for await (const block of readBlocks(env, key, state.etag, at, range.end, READ_BLOCK)) {
+      for (let bytes = block; bytes.length > 0; ) {
         const edge = (Math.floor(at / SCAN_UNIT) + 1) * SCAN_UNIT;
         // At most a window per push: the scanner runs its detectors on each as it fills.
         const n = Math.min(bytes.length, edge - at, WINDOW);
@@ -119,10 +118,7 @@ async function execute(run: JobRun<SecurityScanData, Checkpoint>): Promise<Execu
         state.scanner = scanner.snapshot();
         state.edge = edge;
         const answer = await run.report({ processedItems: state.scanner.bytesScanned, failedItems: 0, checkpoint: state });
-        if (answer !== 'continue') {
-          await reader.cancel();
-          return { done: false };
-        }
+        if (answer !== 'continue') return { done: false };
       }
     }
   }
