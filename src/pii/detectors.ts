@@ -914,12 +914,23 @@ export function findIPv4(text: string, zones: readonly NumericZone[] = numericZo
   const out: PiiMatch[] = [];
   const n = text.length;
   let i = 0;
-  // An address's dots lie inside its zone: zones without one are skipped.
-  let dot = -1;
+  // An address's three dots lie inside its zone: zones with fewer are skipped. The next three
+  // dots are kept as they move forward (n: none left), so finding them costs one pass.
+  const dotFrom = (from: number): number => {
+    const d = text.indexOf('.', from);
+    return d < 0 ? n : d;
+  };
+  let dot1 = -1;
+  let dot2 = -1;
+  let dot3 = -1;
   for (const z of zones) {
-    if (dot < z.start) dot = text.indexOf('.', z.start);
-    if (dot < 0) break;
-    if (dot >= z.end) continue;
+    if (dot1 < z.start) dot1 = dotFrom(z.start);
+    if (dot1 >= n) break;
+    if (dot1 >= z.end) continue;
+    if (dot2 <= dot1) dot2 = dotFrom(dot1 + 1);
+    if (dot2 >= z.end) continue;
+    if (dot3 <= dot2) dot3 = dotFrom(dot2 + 1);
+    if (dot3 >= z.end) continue;
     i = Math.max(i, z.start);
     while (i < z.end) {
       if (!isDigitCode(text.charCodeAt(i))) {
