@@ -50,37 +50,6 @@ export function isPendingState(state: JobState): boolean {
   return PENDING_STATES.includes(state);
 }
 
-export function toRecord(row: JobRow): JobRecord {
-  return {
-    id: row.id,
-    type: row.type as JobType,
-    priority: priorityFromRank(row.priority_rank),
-    status: publicStatus(row.state),
-    attempt: row.attempt,
-    maxAttempts: row.max_attempts,
-    cancelRequested: row.cancel_requested === 1,
-    totalItems: row.total_items,
-    processedItems: row.processed_items,
-    failedItems: row.failed_items,
-    speed: row.speed,
-    estimatedMs: row.estimated_ms,
-    estimatedMemoryBytes: row.estimated_memory,
-    createdMs: row.created_ms,
-    startedMs: row.started_ms,
-    runStartedMs: row.run_started_ms,
-    lastProgressMs: row.last_progress_ms,
-    finishedMs: row.finished_ms,
-    notBeforeMs: row.not_before_ms,
-    errorJson: row.error,
-    resultJson: row.result,
-    scheduledMs: row.scheduled_ms,
-    retryOf: row.retry_of,
-    retriedBy: row.retried_by,
-    callbackUrl: row.callback_url,
-    waitingFor: [],
-  };
-}
-
 const SUMMARY_COLUMNS = 'id, type, priority_rank, state, total_items, processed_items, failed_items, created_ms, started_ms, finished_ms';
 type SummaryRow = Pick<JobRow, 'id' | 'type' | 'priority_rank' | 'state' | 'total_items' | 'processed_items' | 'failed_items' | 'created_ms' | 'started_ms' | 'finished_ms'>;
 
@@ -96,6 +65,28 @@ function toSummary(row: SummaryRow): JobSummaryRecord {
     createdMs: row.created_ms,
     startedMs: row.started_ms,
     finishedMs: row.finished_ms,
+  };
+}
+
+export function toRecord(row: JobRow): JobRecord {
+  return {
+    ...toSummary(row),
+    attempt: row.attempt,
+    maxAttempts: row.max_attempts,
+    cancelRequested: row.cancel_requested === 1,
+    speed: row.speed,
+    estimatedMs: row.estimated_ms,
+    estimatedMemoryBytes: row.estimated_memory,
+    runStartedMs: row.run_started_ms,
+    lastProgressMs: row.last_progress_ms,
+    notBeforeMs: row.not_before_ms,
+    errorJson: row.error,
+    resultJson: row.result,
+    scheduledMs: row.scheduled_ms,
+    retryOf: row.retry_of,
+    retriedBy: row.retried_by,
+    callbackUrl: row.callback_url,
+    waitingFor: [],
   };
 }
 
