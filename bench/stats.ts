@@ -13,7 +13,14 @@ interface ProcessInfo {
   cmdline: string;
   group: number;
   rss: number;
+  /** The anonymous part of `rss` (heaps, buffers): without the file pages mapped in, such as SQLite's database. */
+  anon: number;
+  /** User + system CPU time so far, in clock ticks. */
+  cpuTicks: number;
 }
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on Linux). */
+const TICKS_PER_SECOND = 100;
 
 /** Every process's command line, process group and resident memory (Linux /proc). */
 function processes(): ProcessInfo[] {
@@ -22,11 +29,16 @@ function processes(): ProcessInfo[] {
     try {
       // stat: "pid (comm) state ppid pgrp …"; comm may hold spaces, so count from the last ')'.
       const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const match = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+      const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+      const match = /VmRSS:\s+(\d+)/.exec(status);
+      const anon = /RssAnon:\s+(\d+)/.exec(status);
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       found.push({
         cmdline: fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'),
-        group: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]),
+        group: Number(fields[2]),
         rss: match ? Number(match[1]) * 1024 : 0,
+        anon: anon ? Number(anon[1]) * 1024 : 0,
+        cpuTicks: Number(fields[11]) + Number(fields[12]),
       });
     } catch {
       // the process ended while being read
@@ -39,10 +51,20 @@ function processes(): ProcessInfo[] {
  * The local workerd processes' resident memory, summed; with `group`, only those in that process
  * group (a dev server's own, not a test run's beside it).
  */
-export function workerdRss(group?: number): number {
+export function workerdRss(group?: number, part: 'rss' | 'anon' = 'rss'): number {
   return processes()
     .filter((p) => p.cmdline.includes('workerd') && (group === undefined || p.group === group))
-    .reduce((sum, p) => sum + p.rss, 0);
+    .reduce((sum, p) => sum + p[part], 0);
+}
+
+/**
+ * CPU seconds the local workerd processes of `group` have used so far: on a shared machine, a
+ * job's CPU time says what it costs where its wall time also counts the neighbours' load.
+ */
+export function workerdCpuSeconds(group: number): number {
+  return processes()
+    .filter((p) => p.cmdline.includes('workerd') && p.group === group)
+    .reduce((sum, p) => sum + p.cpuTicks / TICKS_PER_SECOND, 0);
 }
 
 /** Resident memory of every process in one process group (wrangler, workerd and helpers), summed. */

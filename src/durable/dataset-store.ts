@@ -3,9 +3,9 @@ import type { SentimentLabel } from '../analysis/sentiment.ts';
 import type { DatasetRecord, FieldValue, RecordInput } from '../core/dataset-record.ts';
 import { datasetMarkerKey } from '../storage/file-keys.ts';
 import { applyMigrations } from './migrations.ts';
-import { DATASET_MIGRATIONS, writeRecords } from './dataset-schema.ts';
+import { batchesOf, DATASET_MIGRATIONS, writeRows, type RowBatch, type RowTuple, type Sql } from './dataset-schema.ts';
 
-export type { DatasetRecord, FieldValue, RecordInput };
+export type { DatasetRecord, FieldValue, RecordInput, RowBatch };
 
 export interface ReadQuery {
   sentiment?: SentimentLabel | undefined;
@@ -53,15 +53,8 @@ export type Owned<T> = { ok: true; value: T } | { ok: false; code: 'DATASET_NOT_
 export const MAX_READ_LIMIT = 1000;
 
 interface RecordRow extends Record<string, SqlStorageValue> {
-  id: string;
-  text: string;
-  sentiment: string | null;
-  score: number | null;
-  confidence: number | null;
-  created_ms: number;
-  source_file: string;
-  source_line: number;
-  fields: string;
+  no: number;
+  body: string;
 }
 
 /** `created_ms` and id, in the order the indexes sort: opaque to callers. */
@@ -102,17 +95,9 @@ function filterClauses(filter: RecordFilter): { clauses: string[]; params: SqlSt
 
 const whereOf = (clauses: readonly string[]): string => (clauses.length ? `WHERE ${clauses.join(' AND ')}` : '');
 
-function toRecord(row: RecordRow): DatasetRecord {
-  return {
-    id: row.id,
-    text: row.text,
-    sentiment: row.sentiment as SentimentLabel | null,
-    score: row.score,
-    confidence: row.confidence,
-    createdAt: new Date(row.created_ms).toISOString(),
-    source: { file: row.source_file, line: row.source_line },
-    fields: JSON.parse(row.fields) as Record<string, FieldValue>,
-  };
+function toRecord(row: RecordRow, files: ReadonlyMap<number, string>): DatasetRecord {
+  const [line, id, createdMs, sentiment, score, confidence, text, fields] = JSON.parse(row.body) as RowTuple;
+  return { id, text, sentiment, score, confidence, createdAt: new Date(createdMs).toISOString(), source: { file: files.get(row.no) ?? '', line }, fields };
 }
 
 const NOT_FOUND = { ok: false, code: 'DATASET_NOT_FOUND' } as const;
@@ -124,10 +109,16 @@ const NOT_FOUND = { ok: false, code: 'DATASET_NOT_FOUND' } as const;
  */
 export class DatasetStore extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  /** The writes' view of this object's SQLite (shared with bench:data's floor on node:sqlite). */
+  private readonly writer: Sql;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
+    this.writer = {
+      run: (query, ...params) => void this.sql.exec(query, ...params),
+      all: <T>(query: string, ...params: (string | number | null)[]) => this.sql.exec(query, ...params).toArray() as T[],
+    };
     void ctx.blockConcurrencyWhile(async () => {
       applyMigrations(this.sql, DATASET_MIGRATIONS);
     });
@@ -145,7 +136,7 @@ export class DatasetStore extends DurableObject<Env> {
     this.touch(now);
     this.sql.exec('INSERT OR IGNORE INTO writers (job_id, since_ms) VALUES (?, ?)', jobId, now);
     this.sql.exec(
-      `INSERT INTO sources (file, format, job_id, updated_ms) VALUES (?, ?, ?, ?)
+      `INSERT INTO sources (file, format, job_id, updated_ms, no) VALUES (?, ?, ?, ?, (SELECT COALESCE(MAX(no), 0) + 1 FROM sources))
        ON CONFLICT (file) DO UPDATE SET format = excluded.format, job_id = excluded.job_id, updated_ms = excluded.updated_ms`,
       source.file,
       source.format,
@@ -155,15 +146,20 @@ export class DatasetStore extends DurableObject<Env> {
     return { ok: true, value: null };
   }
 
-  /** Upserts by id: a slice that runs again rewrites the same rows instead of adding copies. */
+  /** Upserts by source file and line: a slice that runs again rewrites the same rows instead of adding copies. */
   append(tenant: string, jobId: string, records: RecordInput[], columns: string[]): Owned<{ written: number }> {
+    return this.appendRows(tenant, jobId, batchesOf(records), columns);
+  }
+
+  /** `append` for batches a job encoded as it parsed (see `RowBatch`): what the file handler calls. */
+  appendRows(tenant: string, jobId: string, batches: RowBatch[], columns: string[]): Owned<{ written: number }> {
     if (!this.owns(tenant)) return NOT_FOUND;
-    writeRecords((query, ...params) => this.sql.exec(query, ...params), records);
-    for (const name of columns) this.sql.exec('INSERT OR IGNORE INTO columns (name) VALUES (?)', name);
+    for (const batch of batches) writeRows(this.writer, batch);
+    this.sql.exec('INSERT OR IGNORE INTO columns (name) SELECT value FROM json_each(?)', JSON.stringify(columns));
     const now = Date.now();
     this.touch(now);
     this.sql.exec('UPDATE sources SET updated_ms = ? WHERE job_id = ?', now, jobId);
-    return { ok: true, value: { written: records.length } };
+    return { ok: true, value: { written: batches.reduce((n, b) => n + b.count, 0) } };
   }
 
   /** The job is done writing (a failed job is not detached: its status tells it is no writer). */
@@ -181,25 +177,18 @@ export class DatasetStore extends DurableObject<Env> {
 
   summary(tenant: string): Owned<DatasetSummary> {
     if (!this.owns(tenant)) return NOT_FOUND;
-    // Both counts read an index alone: by source (every record), by sentiment (analyzed ones).
-    const perSource = new Map(
-      this.sql
-        .exec<{ source_file: string; n: number }>('SELECT source_file, COUNT(*) AS n FROM records GROUP BY source_file')
-        .toArray()
-        .map((r) => [r.source_file, r.n]),
-    );
-    const recordCount = [...perSource.values()].reduce((sum, n) => sum + n, 0);
-    const counts: DatasetSummary['counts'] = { positive: 0, negative: 0, neutral: 0, unanalyzed: recordCount };
-    for (const row of this.sql.exec<{ sentiment: SentimentLabel; n: number }>(
-      'SELECT sentiment, COUNT(*) AS n FROM records WHERE sentiment IS NOT NULL GROUP BY sentiment',
-    )) {
-      counts[row.sentiment] += row.n;
-      counts.unanalyzed -= row.n;
+    // The tallies the writes keep: no record is counted here.
+    const perSource = new Map<number, number>();
+    const counts: DatasetSummary['counts'] = { positive: 0, negative: 0, neutral: 0, unanalyzed: 0 };
+    for (const row of this.sql.exec<{ source_no: number; sentiment: string; n: number }>('SELECT source_no, sentiment, n FROM tallies')) {
+      perSource.set(row.source_no, (perSource.get(row.source_no) ?? 0) + row.n);
+      counts[row.sentiment === '' ? 'unanalyzed' : (row.sentiment as SentimentLabel)] += row.n;
     }
+    const recordCount = [...perSource.values()].reduce((sum, n) => sum + n, 0);
     const sources = this.sql
-      .exec<{ file: string; format: string; job_id: string; updated_ms: number }>('SELECT * FROM sources ORDER BY file')
+      .exec<{ file: string; format: string; job_id: string; updated_ms: number; no: number }>('SELECT * FROM sources ORDER BY file')
       .toArray()
-      .map((s) => ({ file: s.file, format: s.format, jobId: s.job_id, records: perSource.get(s.file) ?? 0, updatedAt: new Date(s.updated_ms).toISOString() }));
+      .map((s) => ({ file: s.file, format: s.format, jobId: s.job_id, records: perSource.get(s.no) ?? 0, updatedAt: new Date(s.updated_ms).toISOString() }));
     return {
       ok: true,
       value: {
@@ -227,22 +216,28 @@ export class DatasetStore extends DurableObject<Env> {
     }
     const limit = Math.max(1, Math.min(MAX_READ_LIMIT, Math.floor(query.limit)));
     const maxBytes = query.maxBytes ?? Infinity;
-    const cursor = this.sql.exec<RecordRow>(`SELECT * FROM records ${whereOf(clauses)} ORDER BY created_ms, id LIMIT ?`, ...params, limit + 1);
+    const cursor = this.sql.exec<RecordRow>(
+      `SELECT k >> 40 AS no, body FROM record_rows ${whereOf(clauses)} ORDER BY created_ms, id LIMIT ?`,
+      ...params,
+      limit + 1,
+    );
     // Rows are read one at a time, so a page cut short by maxBytes never loads the rest.
     const page: RecordRow[] = [];
     let bytes = 0;
     let next = cursor.next();
     while (!next.done && page.length < limit && bytes < maxBytes) {
       page.push(next.value);
-      bytes += next.value.text.length + next.value.fields.length;
+      bytes += next.value.body.length;
       next = cursor.next();
     }
-    const last = page[page.length - 1];
+    const files = new Map(this.sql.exec<{ no: number; file: string }>('SELECT no, file FROM sources').toArray().map((s) => [s.no, s.file]));
+    const records = page.map((row) => toRecord(row, files));
+    const last = records[records.length - 1];
     return {
       ok: true,
       value: {
-        records: page.map(toRecord),
-        nextKey: !next.done && last ? encodeKey(last.created_ms, last.id) : null,
+        records,
+        nextKey: !next.done && last ? encodeKey(Date.parse(last.createdAt), last.id) : null,
         revision: this.revision(),
       },
     };
@@ -252,14 +247,14 @@ export class DatasetStore extends DurableObject<Env> {
   exportInfo(tenant: string, filter: RecordFilter): Owned<ExportInfo> {
     if (!this.owns(tenant)) return NOT_FOUND;
     const { clauses, params } = filterClauses(filter);
-    const matching = this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM records ${whereOf(clauses)}`, ...params).one().n;
+    const matching = this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM record_rows ${whereOf(clauses)}`, ...params).one().n;
     return { ok: true, value: { matching, columns: this.columnNames(), revision: this.revision() } };
   }
 
   /** Deletes every record and the owner: the object is as if never used. */
   async destroy(tenant: string): Promise<Owned<{ deletedRecords: number }>> {
     if (!this.owns(tenant)) return NOT_FOUND;
-    const deletedRecords = this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM records').one().n;
+    const deletedRecords = this.sql.exec<{ n: number | null }>('SELECT SUM(n) AS n FROM tallies').one().n ?? 0;
     await this.ctx.storage.deleteAll();
     applyMigrations(this.sql, DATASET_MIGRATIONS);
     return { ok: true, value: { deletedRecords } };

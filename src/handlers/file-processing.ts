@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import type { SentimentLabel } from '../analysis/sentiment.ts';
-import { attachDataset, type DatasetStore, type RecordInput } from '../durable/dataset-store.ts';
+import { attachDataset, type DatasetStore } from '../durable/dataset-store.ts';
+import { BATCH_RECORDS, RowBatchBuilder } from '../durable/dataset-schema.ts';
+
+export { BATCH_RECORDS };
 import { buildRecord, type BuildContext, type Layout } from '../files/record-builder.ts';
 import { splitterFor } from '../files/json-array-splitter.ts';
 import { detectFormat, type RawRecord } from '../files/record-splitter.ts';
@@ -14,14 +17,7 @@ export const MIN_CHUNK_SIZE = 64 * KiB;
 export const MAX_CHUNK_SIZE = 256 * MiB;
 /** The seed's default (256 MB): memory stays flat whatever the chunk, since each is streamed. */
 export const DEFAULT_CHUNK_SIZE = 256 * MiB;
-/**
- * A slice writes and checkpoints after this many records, or bytes, whichever comes first. A
- * write costs per row (bench:data: ~100–170 µs a row inside the DatasetStore as the table grows),
- * and holds its Durable Object (under `wrangler dev`, the whole isolate) that long: 10,000-row
- * batches parsed 10–40% faster but stalled other requests ~0.5 s; 250-row batches halved the
- * speed (each call also updates the dataset's meta rows).
- */
-export const BATCH_RECORDS = 1000;
+/** A slice writes and checkpoints after BATCH_RECORDS records, or this many bytes, whichever comes first. */
 export const BATCH_BYTES = 1 * MiB;
 /** Malformed rows are counted; the first ones are reported with their line numbers. */
 export const MAX_REPORTED_ERRORS = 50;
@@ -120,9 +116,9 @@ function summarize(state: Checkpoint, data: FileProcessingData) {
 /**
  * Reads the file in byte ranges of `chunkSize`, each as a stream, so memory stays flat. A record
  * that straddles a range edge stays in the splitter and completes with the next range. Records
- * are written in batches; after each, the checkpoint moves to the end of the last record written,
- * so a resumed slice re-reads from a record boundary and rewrites nothing twice (ids are
- * file + line and the store upserts).
+ * are written in batches; once one is stored, the checkpoint moves to the end of its last
+ * record, so a resumed slice re-reads from a record boundary and rewrites nothing twice (rows
+ * are keyed by file + line and the store upserts).
  */
 async function execute(run: JobRun<FileProcessingData, Checkpoint>): Promise<ExecuteOutcome> {
   const { env, tenant, data } = run;
@@ -139,7 +135,7 @@ async function execute(run: JobRun<FileProcessingData, Checkpoint>): Promise<Exe
     analyze: data.processingType === 'analyze',
   };
   const splitter = splitterFor(state.layout.format, state.offset, state.line);
-  let batch: RecordInput[] = [];
+  const batch = new RowBatchBuilder(data.filePath);
   let batchStart = state.offset;
 
   const take = (raw: RawRecord): void => {
@@ -148,7 +144,7 @@ async function execute(run: JobRun<FileProcessingData, Checkpoint>): Promise<Exe
     state.line = raw.nextLine;
     if (built.ok === 'skip') return;
     if (built.ok) {
-      batch.push(built.record);
+      batch.add(built.record);
       state.parsed += 1;
       const { sentiment, score } = built.record;
       if (sentiment !== null && score !== null) {
@@ -161,13 +157,27 @@ async function execute(run: JobRun<FileProcessingData, Checkpoint>): Promise<Exe
     if (state.errors.length < MAX_REPORTED_ERRORS) state.errors.push({ line: raw.line, message: built.message });
   };
 
-  const write = async (): Promise<void> => {
-    if (batch.length > 0) {
-      const written = await store.append(tenant, run.jobId, batch, state.layout.columns);
+  // One batch is in flight while the next is parsed: a write's commit (~10–20 ms under wrangler
+  // dev) no longer idles the slice. A checkpoint is reported only once its batch is stored.
+  let inFlight: { stored: Promise<void>; checkpoint: Checkpoint } | null = null;
+  const send = (): Promise<void> => {
+    const stored = store.appendRows(tenant, run.jobId, [batch.take()], state.layout.columns).then((written) => {
       if (!written.ok) throw new JobFailure('DATASET_UNAVAILABLE', 'The dataset refused the write', false);
-    }
-    batch = [];
+    });
+    // Awaited by `settle`; a slice that fails first leaves it, and its rejection, unobserved.
+    stored.catch(() => undefined);
+    inFlight = { stored, checkpoint: structuredClone(state) };
     batchStart = state.offset;
+    return stored;
+  };
+  /** Waits for the batch in flight and reports its checkpoint: whether the slice goes on. */
+  const settle = async (): Promise<boolean> => {
+    if (!inFlight) return true;
+    const { stored, checkpoint } = inFlight;
+    inFlight = null;
+    await stored;
+    const answer = await run.report({ processedItems: checkpoint.offset, failedItems: checkpoint.failed, checkpoint });
+    return answer === 'continue';
   };
 
   let readAt = state.offset;
@@ -180,19 +190,20 @@ async function execute(run: JobRun<FileProcessingData, Checkpoint>): Promise<Exe
       for (const raw of splitter.push(piece.value)) {
         await run.pace();
         take(raw);
-        if (batch.length < BATCH_RECORDS && state.offset - batchStart < BATCH_BYTES) continue;
-        await write();
-        const answer = await run.report({ processedItems: state.offset, failedItems: state.failed, checkpoint: state });
-        if (answer !== 'continue') {
+        if (batch.count < BATCH_RECORDS && state.offset - batchStart < BATCH_BYTES) continue;
+        // Records parsed past the stored checkpoint are parsed again by the next slice.
+        if (!(await settle())) {
           await reader.cancel();
           return { done: false };
         }
+        void send();
       }
     }
     readAt += length;
   }
   for (const raw of splitter.finish()) take(raw);
-  await write();
+  if (!(await settle())) return { done: false };
+  if (batch.count > 0) await send();
   await store.detach(tenant, run.jobId);
   return {
     done: true,
@@ -208,11 +219,11 @@ export const fileProcessing: JobHandler<FileProcessingData, Checkpoint> = {
   validate: (data, { env, tenant }) => checkFileExists(env, tenant, data),
   // Progress counts bytes for this job type: processedItems is the offset reached.
   totalItems: (data) => measuredSize(data),
-  // bench/file-processing.ts under wrangler dev: parse ~1.8 MB/s end to end (bound by the dataset
-  // writes); analyze is bound by scoring, ~0.4 MB/s for the parser alone. See docs/files.md.
+  // bench:data under wrangler dev on a loaded 2-core machine: parse 4–11 MB/s end to end (bound by
+  // the dataset writes), analyze ~1.4 MB/s (8,000 rows/s, bound by scoring). See the README.
   estimateTime: (data) => {
     const bytes = measuredSize(data);
-    return 200 + Math.ceil(bytes / (data.processingType === 'analyze' ? 300 : 1_800));
+    return 200 + Math.ceil(bytes / (data.processingType === 'analyze' ? 1_000 : 4_000));
   },
   // The model, a batch of records and the stream's buffers; independent of file and chunk size.
   estimateMemory: () => 16 * MiB,

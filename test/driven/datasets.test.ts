@@ -1,6 +1,9 @@
+import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { attachDataset, datasetStoreFor, type RecordInput } from '../../src/durable/dataset-store.ts';
+import { DATASET_MIGRATIONS } from '../../src/durable/dataset-schema.ts';
+import { applyMigrations } from '../../src/durable/migrations.ts';
 import { deliver, freshTenant } from '../support/api.ts';
 
 function record(line: number, sentiment: RecordInput['sentiment'], createdAt: string): RecordInput {
@@ -85,5 +88,87 @@ describe('datasets', () => {
     // Once the job has finished (without detaching, as a failed job would), it is no writer.
     await deliver(await client.pendingMessage(jobId));
     expect((await client.json('DELETE', `/api/v1/datasets/${id}`)).status).toBe(200);
+  });
+
+  it('an analyze over parsed records rewrites them: counts move, the total stays', async () => {
+    const client = freshTenant();
+    const id = crypto.randomUUID();
+    const store = await attachDataset(env, client.tenant, id, 'job-1', { file: 'in.csv', format: 'csv' });
+    const parsed = [2, 3, 4].map((line) => record(line, null, '2025-01-01T00:00:00Z'));
+    await store.append(client.tenant, 'job-1', parsed, ['n']);
+    const analyzed = [record(2, 'positive', '2025-01-01T00:00:00Z'), record(3, 'negative', '2025-01-01T00:00:00Z')];
+    await store.append(client.tenant, 'job-1', analyzed, ['n']);
+    // A batch run again (a re-run slice) changes nothing.
+    await store.append(client.tenant, 'job-1', analyzed, ['n']);
+    const one = await client.json('GET', `/api/v1/datasets/${id}`);
+    expect(one.body.data).toMatchObject({ recordCount: 3, counts: { positive: 1, negative: 1, neutral: 0, unanalyzed: 1 } });
+    type Page = { records: { id: string; sentiment: string | null }[] };
+    const negative = await client.json<Page>('GET', `/api/v1/datasets/${id}/records?sentiment=negative`);
+    expect(negative.body.data.records.map((r) => r.id)).toEqual(['f-3']);
+  });
+
+  it('a dataset written before migration 3 reads the same after it, and its lines are rewritten in place', async () => {
+    const client = freshTenant();
+    const id = crypto.randomUUID();
+    const store = await attachDataset(env, client.tenant, id, 'job-1', { file: 'in.csv', format: 'csv' });
+    // Rebuild this store's storage as migrations 1–2 left it, with rows in the old layout.
+    await runInDurableObject(store, (_instance, state) => {
+      const sql = state.storage.sql;
+      const owner = sql.exec<{ key: string; value: string }>('SELECT key, value FROM meta').toArray();
+      const tables = sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'");
+      for (const { name } of tables.toArray()) sql.exec(`DROP TABLE IF EXISTS ${name}`);
+      applyMigrations(sql, DATASET_MIGRATIONS.slice(0, 2));
+      for (const { key, value } of owner) sql.exec('INSERT INTO meta (key, value) VALUES (?, ?)', key, value);
+      sql.exec("INSERT INTO sources (file, format, job_id, updated_ms) VALUES ('in.csv', 'csv', 'job-1', 0), ('b.ndjson', 'ndjson', 'job-0', 0)");
+      sql.exec("INSERT INTO columns (name) VALUES ('n')");
+      const old = (line: number, file: string, sentiment: string | null, day: number) =>
+        sql.exec(
+          `INSERT INTO records (id, text, sentiment, score, confidence, created_ms, source_file, source_line, fields)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `${file}-${line}`,
+          `text "${line}"\nend`,
+          sentiment,
+          sentiment === null ? null : 0.25,
+          sentiment === null ? null : 0.5,
+          Date.UTC(2025, 0, day),
+          file,
+          line,
+          JSON.stringify({ n: line, ok: true, none: null }),
+        );
+      old(2, 'in.csv', 'positive', 3);
+      old(3, 'in.csv', null, 1);
+      old(1, 'b.ndjson', 'negative', 2);
+      applyMigrations(sql, DATASET_MIGRATIONS);
+    });
+    const one = await client.json('GET', `/api/v1/datasets/${id}`);
+    expect(one.body.data).toMatchObject({
+      recordCount: 3,
+      counts: { positive: 1, negative: 1, neutral: 0, unanalyzed: 1 },
+      columns: ['n'],
+      sources: [
+        { file: 'b.ndjson', format: 'ndjson', records: 1 },
+        { file: 'in.csv', format: 'csv', records: 2 },
+      ],
+    });
+    type Page = { records: Record<string, unknown>[] };
+    const page = await client.json<Page>('GET', `/api/v1/datasets/${id}/records`);
+    expect(page.body.data.records).toEqual([
+      {
+        id: 'in.csv-3',
+        text: 'text "3"\nend',
+        sentiment: null,
+        score: null,
+        confidence: null,
+        createdAt: '2025-01-01T00:00:00.000Z',
+        source: { file: 'in.csv', line: 3 },
+        fields: { n: 3, ok: true, none: null },
+      },
+      expect.objectContaining({ id: 'b.ndjson-1', sentiment: 'negative', score: 0.25, confidence: 0.5, source: { file: 'b.ndjson', line: 1 } }),
+      expect.objectContaining({ id: 'in.csv-2', sentiment: 'positive', createdAt: '2025-01-03T00:00:00.000Z' }),
+    ]);
+    // A new write of line 3 of in.csv replaces the migrated row instead of adding one.
+    await store.append(client.tenant, 'job-1', [{ ...record(3, 'neutral', '2025-01-04T00:00:00Z'), id: 'in.csv-3' }], ['n']);
+    const after = await client.json('GET', `/api/v1/datasets/${id}`);
+    expect(after.body.data).toMatchObject({ recordCount: 3, counts: { positive: 1, negative: 1, neutral: 1, unanalyzed: 0 } });
   });
 });
