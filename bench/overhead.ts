@@ -6,7 +6,8 @@
  *    alarm, one R2 put + get, one queue send → consume round trip.
  * 2. The product under `wrangler dev` (3 slots, admission limits raised): create and status GET
  *    latency beside its own cheapest authenticated one-RPC route (`GET /schedules`, same
- *    middleware as every route), sustained creates at concurrency 16, a drain of 300 × 100 texts,
+ *    middleware as every route), also with the queue paused (the create path with no job running
+ *    beside it), sustained creates at concurrency 16 (running and paused), a drain of 300 × 100 texts,
  *    end to end 100 / 1,000 / 10,000 texts beside masking + analysing those texts in this process,
  *    the step-by-step cost of a job's life, and the peak RSS of the whole `wrangler dev` tree.
  * 3. A tenant keeping 0, 10,000 and 100,000 jobs (20 slots): stats and list pages, creation rate,
@@ -187,6 +188,26 @@ function stepCollector(): { steps: Steps; onOutput: (chunk: string) => void; res
   };
 }
 
+/**
+ * Create latency with the queue paused: nothing runs beside the creates, so this is the create path
+ * alone. Under `wrangler dev` the API, the consumer and the coordinator share one isolate and one
+ * SQLite commit stream, so with jobs running each create also waits for its predecessors' work.
+ */
+async function pausedLatency(api: Client): Promise<{ create: number; floorRoute: number }> {
+  await api.post('/api/v1/queue/pause', {});
+  const create: number[] = [];
+  const floorRoute: number[] = [];
+  for (let i = 0; i < 150; i++) {
+    create.push((await api.create(10)).ms);
+    floorRoute.push((await api.get('/api/v1/schedules')).ms);
+  }
+  await api.post('/api/v1/queue/resume', {});
+  await api.idle(performance.now() + 60_000);
+  const out = { create: p50(create), floorRoute: p50(floorRoute) };
+  row('create p50, queue paused (nothing runs beside it)', ms(out.create), `${(out.create / out.floorRoute).toFixed(2)}× its floor route (${ms(out.floorRoute)}), n=150, interleaved`);
+  return out;
+}
+
 async function latency(api: Client): Promise<{ create: number; status: number; floorRoute: number }> {
   const create: number[] = [];
   const floorRoute: number[] = [];
@@ -211,16 +232,20 @@ async function latency(api: Client): Promise<{ create: number; status: number; f
   return { create: p50(create), status: p50(status), floorRoute: p50(floorRoute) };
 }
 
-async function sustained(api: Client): Promise<number> {
+/** 2,000 creates of 10 texts from 16 clients; paused, nothing runs beside them until they are all in. */
+async function sustained(api: Client, paused: boolean): Promise<number> {
+  if (paused) await api.post('/api/v1/queue/pause', {});
   let accepted = 0;
   const wall = await pool(2_000, 16, async () => {
     const res = await api.post('/api/v1/jobs', { type: 'sentiment_analysis_batch', data: { texts: texts(10) } });
     if (res.status === 201) accepted += 1;
   });
   const perSecond = accepted / (wall / 1000);
+  if (paused) await api.post('/api/v1/queue/resume', {});
   const t0 = performance.now();
   const idle = await api.idle(t0 + 120_000);
-  row('sustained creates (2,000 × 10 texts, concurrency 16)', `${perSecond.toFixed(0)} jobs/s`, `${accepted} accepted; backlog idle after ${ms(performance.now() - t0)}${idle ? '' : ' (NOT idle)'}`);
+  const label = paused ? 'sustained creates, queue paused (the create path alone)' : 'sustained creates (2,000 × 10 texts, concurrency 16)';
+  row(label, `${perSecond.toFixed(0)} jobs/s`, `${accepted} accepted; backlog idle after ${ms(performance.now() - t0)}${idle ? '' : ' (NOT idle)'}`);
   return perSecond;
 }
 
@@ -291,7 +316,9 @@ async function product(floor: Floor): Promise<void> {
     const lat = await latency(api);
     row('  create / floor route', `${(lat.create / lat.floorRoute).toFixed(2)}×`, `target ≤ 1.5×; create − bare write floor ${ms(lat.create - floor.rpc)}`);
     row('  status GET / floor route', `${(lat.status / lat.floorRoute).toFixed(2)}×`, `target ≤ 1.2×; status − bare read floor ${ms(lat.status - floor.read)}`);
-    await sustained(api);
+    await pausedLatency(api);
+    await sustained(api, false);
+    await sustained(api, true);
     collector.reset();
     const pick = await pickup(api);
     const steps = { ...collector.steps };
