@@ -423,12 +423,12 @@ export class QueueCoordinator extends DurableObject<Env> {
   /** The one terminal transition: frees the slot, answers every waiter, queues the webhook, settles dependents. */
   private finish(id: string, state: TerminalState, now: number, errorJson: string | null = null): void {
     transition.moveToFinished(this.sql, id, state, now, errorJson);
-    const job = mustGetJob(this.sql, id);
-    const code = state === 'failed' && job.errorJson ? (JSON.parse(job.errorJson) as JobErrorInfo).code : null;
+    // Every failure passes the error it records; the row is read again only for a waiter.
+    const code = state === 'failed' && errorJson ? (JSON.parse(errorJson) as JobErrorInfo).code : null;
     this.audit(id, 'job.state', SYSTEM, state, code);
     this.publish(id);
-    this.waiters.wake(job);
-    if (job.callbackUrl) enqueueWebhook(this.sql, id, now);
+    if (this.waiters.count(id) > 0) this.waiters.wake(mustGetJob(this.sql, id));
+    enqueueWebhook(this.sql, id, now);
     if (state === 'completed') transition.promoteDependents(this.sql, id);
     else this.failDependents(id, state, now);
   }
