@@ -367,7 +367,7 @@ async function retained(): Promise<void> {
     const api = client(server);
     console.log('\n== retained jobs in one tenant (20 slots; one-text jobs) ==');
     console.log(
-      `${'kept'.padStart(8)} ${'stats'.padStart(9)} ${'list p1'.padStart(9)} ${'list p1000'.padStart(11)} ${'done p1'.padStart(9)} ${'filt p50'.padStart(9)} ${'fill/s'.padStart(8)} ${'create/s'.padStart(9)} ${'drain/s'.padStart(8)}`,
+      `${'kept'.padStart(8)} ${'floor'.padStart(8)} ${'stats'.padStart(9)} ${'list p1'.padStart(9)} ${'list p1000'.padStart(11)} ${'done p1'.padStart(9)} ${'filt p50'.padStart(9)} ${'filt p1000'.padStart(11)} ${'fill/s'.padStart(8)} ${'create/s'.padStart(9)} ${'drain/s'.padStart(8)}`,
     );
     let kept = 0;
     for (const level of LEVELS) {
@@ -388,17 +388,19 @@ async function retained(): Promise<void> {
       }
       // Round-robin, so every read sees the same (shared, noisy) machine.
       const paths = [
+        '/api/v1/schedules',
         '/api/v1/jobs/stats/summary',
         '/api/v1/jobs?limit=50',
         '/api/v1/jobs?limit=50&page=1000',
         '/api/v1/jobs?status=completed&limit=50',
         '/api/v1/jobs?status=completed&type=sentiment_analysis_batch&limit=50&page=50',
+        '/api/v1/jobs?status=cancelled&type=sentiment_analysis_batch&limit=50&page=1000',
       ];
       const samples = paths.map((): number[] => []);
       for (let round = 0; round < 30; round++) {
         for (const [i, path] of paths.entries()) samples[i]?.push((await api.get(path)).ms);
       }
-      const [stats, first, deep, done, filtered] = samples.map((xs) => p50(xs)) as [number, number, number, number, number];
+      const [floor, stats, first, deep, done, filtered, filteredDeep] = samples.map((xs) => p50(xs)) as [number, number, number, number, number, number, number];
       // Creation at this size (the jobs run meanwhile)...
       let created = 0;
       const wall = await pool(1_000, 16, async () => {
@@ -415,11 +417,12 @@ async function retained(): Promise<void> {
       const drainRate = queued.made / ((performance.now() - t0) / 1000);
       kept += created + queued.made;
       console.log(
-        `${String(level).padStart(8)} ${ms(stats).padStart(9)} ${ms(first).padStart(9)} ${ms(deep).padStart(11)} ${ms(done).padStart(9)} ${ms(filtered).padStart(9)} ${(Number.isNaN(fillRate) ? '-' : fillRate.toFixed(0)).padStart(8)} ${(created / (wall / 1000)).toFixed(0).padStart(9)} ${drainRate.toFixed(0).padStart(8)}${idle ? '' : ' (not idle)'}`,
+        `${String(level).padStart(8)} ${ms(floor).padStart(8)} ${ms(stats).padStart(9)} ${ms(first).padStart(9)} ${ms(deep).padStart(11)} ${ms(done).padStart(9)} ${ms(filtered).padStart(9)} ${ms(filteredDeep).padStart(11)} ${(Number.isNaN(fillRate) ? '-' : fillRate.toFixed(0)).padStart(8)} ${(created / (wall / 1000)).toFixed(0).padStart(9)} ${drainRate.toFixed(0).padStart(8)}${idle ? '' : ' (not idle)'}`,
       );
     }
-    console.log('  stats = GET /jobs/stats/summary; list p1 / p1000 = unfiltered first / deep page; done p1 = status=completed page 1;');
-    console.log('  filt p50 = status=completed&type=… page 50 (p50 of 30 each, round-robin); fill/s = bulk creation (paused) to reach');
+    console.log('  floor = GET /schedules (same middleware, one RPC, no job rows); stats = GET /jobs/stats/summary; list p1 / p1000 =');
+    console.log('  unfiltered first / deep page; done p1 = status=completed page 1; filt p50 = status=completed&type=… page 50;');
+    console.log('  filt p1000 = status=cancelled&type=… page 1000 (p50 of 30 each, round-robin); fill/s = bulk creation (paused) to reach');
     console.log('  the level, then cancelled in one call; create/s = 1,000 POST /jobs at concurrency 16 while jobs run;');
     console.log('  drain/s = 1,000 one-text jobs queued while paused, resume → idle.');
   } finally {

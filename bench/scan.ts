@@ -1,17 +1,26 @@
 // Scan throughput on generated mixed text (prose, code, logs, CSV, base64) with planted secrets
 // and PII.
-//   node --experimental-strip-types bench/scan.ts [megabytes]
-//     The scanner in plain Node (default 10 MiB): best of 3.
+//   node --experimental-strip-types bench/scan.ts [megabytes] [--baseline <git-ref>]
+//     The scanner in plain Node (default 10 MiB): best of 3. With --baseline, the scanner of that
+//     commit runs too, interleaved in the same process, and the findings of both are compared.
 //   node --experimental-strip-types bench/scan.ts api [megabytes...]
 //     End to end through its own `wrangler dev` (port 8797, fresh state; default 10 and 100 MiB):
 //     upload, a full security_scan job (create → wait answered) and a quick one.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createScanner } from '../src/scan/scanner.ts';
 import { startDevServer } from './dev-server.ts';
 import { apiCall, runJob, uploadFile } from './files-api.ts';
 import { mixedLines, random, take } from './generate.ts';
 
 const MB = 1024 * 1024;
-const [mode, ...sizeArgs] = process.argv.slice(2);
+const argv = process.argv.slice(2);
+const baseAt = argv.indexOf('--baseline');
+const baseRef = baseAt >= 0 ? argv[baseAt + 1] : undefined;
+const [mode, ...sizeArgs] = baseAt >= 0 ? argv.filter((_, i) => i !== baseAt && i !== baseAt + 1) : argv;
+type Create = typeof createScanner;
 
 function generate(size: number): { data: Uint8Array<ArrayBuffer>; lines: number; plantedCount: number; expected: number } {
   const tally = { planted: 0, expected: 0 };
@@ -21,24 +30,55 @@ function generate(size: number): { data: Uint8Array<ArrayBuffer>; lines: number;
   return { data, lines, plantedCount: tally.planted, expected: tally.expected };
 }
 
-function run(data: Uint8Array): { ms: number; total: number; counts: string } {
+function run(data: Uint8Array, create: Create = createScanner): { ms: number; cpuMs: number; total: number; counts: string; findings: string } {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
-  const scanner = createScanner();
+  const scanner = create({ maxFindings: 100_000 });
   const chunk = 64 * 1024;
   for (let o = 0; o < data.length; o += chunk) scanner.push(data.subarray(o, o + chunk), o);
   const r = scanner.finish();
-  return { ms: performance.now() - t0, total: r.totalFindings, counts: r.counts.map((c) => `${c.type}=${c.count}`).join(' ') };
+  const cpu = process.cpuUsage(c0);
+  return {
+    ms: performance.now() - t0,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    total: r.totalFindings,
+    counts: r.counts.map((c) => `${c.type}=${c.count}`).join(' '),
+    findings: JSON.stringify(r.findings),
+  };
 }
 
-function inProcess(size: number): void {
+/** The scanner of `ref`: its src/ extracted inside the checkout (so packages resolve), imported, removed. */
+async function loadBaseline(ref: string): Promise<Create> {
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+  const dir = mkdtempSync(resolve(root, '.scan-baseline-'));
+  try {
+    execFileSync('sh', ['-c', 'git archive "$0" src | tar -x -C "$1"', ref, dir], { cwd: root });
+    const mod = (await import(pathToFileURL(resolve(dir, 'src/scan/scanner.ts')).href)) as { createScanner: Create };
+    return mod.createScanner;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function inProcess(size: number): Promise<void> {
   const { data, lines, plantedCount, expected } = generate(size);
-  run(data); // warm-up
-  const runs = [run(data), run(data), run(data)];
-  const best = Math.min(...runs.map((r) => r.ms));
+  const impls: Array<[string, Create]> = [['current', createScanner]];
+  if (baseRef) impls.unshift([`baseline ${baseRef}`, await loadBaseline(baseRef)]);
   const mb = data.length / MB;
-  console.log(`input: ${mb.toFixed(1)} MiB, ${lines} lines, ${plantedCount} planted lines`);
-  console.log(`findings: ${runs[0]?.total}, planted: ${expected} (${runs[0]?.counts})`);
-  console.log(`best of 3: ${best.toFixed(0)} ms, ${(mb / (best / 1000)).toFixed(1)} MiB/s`);
+  console.log(`input: ${mb.toFixed(1)} MiB, ${lines} lines, ${plantedCount} planted lines; planted findings: ${expected}`);
+  for (const [, create] of impls) run(data, create); // warm-up
+  const runs = new Map(impls.map(([label]) => [label, [] as ReturnType<typeof run>[]]));
+  for (let r = 0; r < 3; r++) for (const [label, create] of impls) runs.get(label)?.push(run(data, create));
+  for (const [label, xs] of runs) {
+    const best = Math.min(...xs.map((x) => x.ms));
+    const cpu = Math.min(...xs.map((x) => x.cpuMs));
+    console.log(`${label}: findings ${xs[0]?.total} (${xs[0]?.counts})`);
+    console.log(`${label}: best of 3 ${best.toFixed(0)} ms, ${(mb / (best / 1000)).toFixed(1)} MiB/s (CPU ${(mb / (cpu / 1000)).toFixed(1)} MiB/s)`);
+  }
+  if (baseRef) {
+    const [a, b] = [...runs.values()].map((xs) => xs[0]?.findings);
+    console.log(a === b ? 'findings identical to the baseline' : 'FINDINGS DIFFER from the baseline');
+  }
 }
 
 async function endToEnd(sizes: number[]): Promise<void> {
@@ -82,4 +122,4 @@ async function endToEnd(sizes: number[]): Promise<void> {
 }
 
 if (mode === 'api') await endToEnd(sizeArgs.length ? sizeArgs.map(Number) : [10, 100]);
-else inProcess(Number(mode ?? 10) * MB);
+else await inProcess(Number(mode ?? 10) * MB);

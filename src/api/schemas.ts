@@ -54,7 +54,13 @@ export const RetriedJob = CreatedJob.extend({ retryOf: z.string() });
 
 const PerTypeStats = z.object({ total: z.number(), completed: z.number(), failed: z.number(), cancelled: z.number() });
 
-const Spread = z.object({ p50: z.number(), p95: z.number() });
+const Spread = z
+  .object({ p50: z.number(), p95: z.number() })
+  .openapi({
+    description:
+      'Nearest-rank percentiles read from a histogram whose bins are about 19% wide (exact to the millisecond up to 6 ms): ' +
+      'the largest value of the bin holding the percentile, so never below the exact figure and at most about 19% above it',
+  });
 const TypeTiming = z.object({ jobs: z.number(), queueWaitMs: Spread, runTimeMs: Spread });
 
 export const StatsView = z
@@ -77,7 +83,7 @@ export const StatsView = z
     timing: z
       .object({
         windowMinutes: z.number(),
-        sampled: z.number().openapi({ description: 'Completions read: the latest ones within the window, at most 500' }),
+        sampled: z.number().openapi({ description: 'Completions the percentiles cover: every one within the window' }),
         byType: z.record(z.string(), TypeTiming),
       })
       .openapi({ description: 'Queue wait (created → started) and run time (started → completed) per type, ms' }),

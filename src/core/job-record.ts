@@ -59,3 +59,6 @@ export interface JobRecord {
   /** Dependencies that have not completed yet (pending jobs only). */
   waitingFor: string[];
 }
+
+/** What a list page shows of a job: read without its input, result or error, which may be large. */
+export type JobSummaryRecord = Pick<JobRecord, 'id' | 'type' | 'priority' | 'status' | 'totalItems' | 'processedItems' | 'failedItems' | 'createdMs' | 'startedMs' | 'finishedMs'>;

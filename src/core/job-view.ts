@@ -1,6 +1,6 @@
 /** How a job looks from outside: its zod schema (the API documents it) and the mapping from a JobRecord. */
 import { z } from '@hono/zod-openapi';
-import type { JobErrorInfo, JobRecord, StoredResult } from './job-record.ts';
+import type { JobErrorInfo, JobRecord, JobSummaryRecord, StoredResult } from './job-record.ts';
 import { JOB_PRIORITIES, JOB_STATUSES, JOB_TYPES } from './job-types.ts';
 
 export const JobPrioritySchema = z.enum(JOB_PRIORITIES).openapi('JobPriority');
@@ -72,14 +72,14 @@ export const JobView = JobSummary.extend({
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** Percent done, one decimal; a completed job is 100 whatever its item counts. */
-export function progressOf(job: JobRecord): number {
+export function progressOf(job: Pick<JobRecord, 'status' | 'totalItems' | 'processedItems' | 'failedItems'>): number {
   if (job.status === 'completed') return 100;
   if (job.totalItems <= 0) return 0;
   const done = job.processedItems + job.failedItems;
   return Math.min(100, Math.round((done / job.totalItems) * 1000) / 10);
 }
 
-export function summarizeJob(job: JobRecord): z.infer<typeof JobSummary> {
+export function summarizeJob(job: JobSummaryRecord): z.infer<typeof JobSummary> {
   return {
     id: job.id,
     type: job.type,

@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import { retryDelayMs } from '../core/backoff.ts';
-import type { JobErrorInfo, JobRecord } from '../core/job-record.ts';
+import type { JobErrorInfo, JobRecord, JobSummaryRecord } from '../core/job-record.ts';
 import { publicStatus, type TerminalState } from '../core/job-states.ts';
 import { isTerminal, type JobType } from '../core/job-types.ts';
 import { presentJob, ttlFor, type JobViewData } from '../core/job-view.ts';
@@ -136,7 +136,7 @@ export class QueueCoordinator extends DurableObject<Env> {
     return getJob(this.sql, id);
   }
 
-  listJobs(filter: ListFilter): { jobs: JobRecord[]; total: number } {
+  listJobs(filter: ListFilter): { jobs: JobSummaryRecord[]; total: number } {
     return listJobs(this.sql, filter);
   }
 

@@ -7,7 +7,7 @@ import type { Finding, ScannerSnapshot } from '../scan/types.ts';
 import { fileKey } from '../storage/file-keys.ts';
 import { resultPartKey, scanReportKey } from '../storage/job-blobs.ts';
 import { writeScanReport } from './scan-report.ts';
-import { checkFileExists, filePathField, measuredSize, openRange, statFile } from './stored-file.ts';
+import { checkFileExists, filePathField, measuredSize, readBlocks, statFile } from './stored-file.ts';
 import type { ExecuteOutcome, JobHandler, JobRun } from './types.ts';
 
 const KiB = 1024;
@@ -18,6 +18,10 @@ const MiB = 1024 * KiB;
  * context, so each checkpoint is past the previous one's resume offset.
  */
 export const SCAN_UNIT = 256 * KiB;
+/** Bytes per R2 read: the next is read while the scanner works on one (two in memory at most). */
+const READ_BLOCK = 4 * MiB;
+/** Result parts being written at once while the scan goes on. */
+const MAX_PARTS_WRITING = 4;
 /** Findings per stored result part: the partial part travels in the checkpoint, so keep it small. */
 export const PART_SIZE = 100;
 /** Findings kept in detail (result items); counts, compliance and risk stay exact beyond it. */
@@ -88,24 +92,45 @@ async function execute(run: JobRun<SecurityScanData, Checkpoint>): Promise<Execu
 
   const putPart = (part: number, items: Finding[]) =>
     env.BLOBS.put(resultPartKey(tenant, run.jobId, part), JSON.stringify(items), { httpMetadata: { contentType: 'application/json' } });
+  // Full parts are written while the scan goes on. The checkpoint counts a part as written only
+  // once its put has finished; until then its findings stay in `pending`, and a resumed run
+  // writes the same part again.
+  const writing: Array<{ done: boolean; failed: unknown; put: Promise<unknown> }> = [];
+  const settle = (): void => {
+    while (writing[0]?.done) {
+      writing.shift();
+      state.written += PART_SIZE;
+      state.pending = state.pending.slice(PART_SIZE);
+    }
+    const failed = writing.find((w) => w.failed !== undefined);
+    if (failed) throw failed.failed;
+  };
+  const allWritten = async (): Promise<void> => {
+    await Promise.all(writing.map((w) => w.put));
+    settle();
+  };
   const collect = async (batch: Finding[]): Promise<void> => {
     indexFindings(batch, data.complianceFramework, state.written + state.pending.length, state.indices, MAX_CONTROL_INDICES);
     state.pending.push(...batch);
-    while (state.pending.length >= PART_SIZE) {
-      await putPart(state.written / PART_SIZE, state.pending.slice(0, PART_SIZE));
-      state.written += PART_SIZE;
-      state.pending = state.pending.slice(PART_SIZE);
+    settle();
+    while (state.pending.length >= (writing.length + 1) * PART_SIZE) {
+      if (writing.length >= MAX_PARTS_WRITING) await writing[0]?.put;
+      settle();
+      const from = writing.length * PART_SIZE;
+      const entry: (typeof writing)[number] = { done: false, failed: undefined, put: Promise.resolve() };
+      entry.put = putPart(state.written / PART_SIZE + writing.length, state.pending.slice(from, from + PART_SIZE)).then(
+        () => (entry.done = true),
+        (error: unknown) => (entry.failed = error ?? new Error('part write failed')),
+      );
+      writing.push(entry);
     }
   };
 
   for (const range of ranges) {
     let at = Math.max(range.start, state.scanner.resumeOffset);
     if (at >= range.end) continue;
-    const reader = await openRange(env, key, state.etag, at, range.end - at);
-    for (;;) {
-      const piece = await reader.read();
-      if (piece.done) break;
-      for (let bytes = piece.value; bytes.length > 0; ) {
+    for await (const block of readBlocks(env, key, state.etag, at, range.end, READ_BLOCK)) {
+      for (let bytes = block; bytes.length > 0; ) {
         const edge = (Math.floor(at / SCAN_UNIT) + 1) * SCAN_UNIT;
         // At most a window per push: the scanner runs its detectors on each as it fills.
         const n = Math.min(bytes.length, edge - at, WINDOW);
@@ -120,7 +145,8 @@ async function execute(run: JobRun<SecurityScanData, Checkpoint>): Promise<Execu
         state.edge = edge;
         const answer = await run.report({ processedItems: state.scanner.bytesScanned, failedItems: 0, checkpoint: state });
         if (answer !== 'continue') {
-          await reader.cancel();
+          // Nothing of this run is written after it stops (a cancelled job's parts are removed).
+          await Promise.all(writing.map((w) => w.put));
           return { done: false };
         }
       }
@@ -129,6 +155,7 @@ async function execute(run: JobRun<SecurityScanData, Checkpoint>): Promise<Execu
 
   const scan = scanner.finish();
   await collect(scan.findings);
+  await allWritten();
   const detailed = state.written + state.pending.length;
   if (state.pending.length > 0) await putPart(state.written / PART_SIZE, state.pending);
   const compliance = assessCompliance(scan, data.complianceFramework, state.indices);
@@ -168,11 +195,11 @@ export const securityScan: JobHandler<SecurityScanData, Checkpoint> = {
   validate: (data, { env, tenant }) => checkFileExists(env, tenant, data),
   // Progress counts bytes: processedItems is the bytes scanned, of the plan's total.
   totalItems: (data) => planBytes(planOf(data.scanType, measuredSize(data))),
-  // bench/scan.ts end to end under wrangler dev: 2–2.8 MiB/s (bound by the detectors).
-  estimateTime: (data) => 200 + Math.ceil(planBytes(planOf(data.scanType, measuredSize(data))) / 2_500),
-  // The scanner's window buffers, one stream's chunks and a part of findings, then at the end
+  // npm run bench:data end to end under wrangler dev on a shared 2-core machine: 11–20 MiB/s.
+  estimateTime: (data) => 200 + Math.ceil(planBytes(planOf(data.scanType, measuredSize(data))) / 10_000),
+  // The scanner's window buffers, two read blocks and a few parts of findings, then at the end
   // the report's 5 MiB upload part: flat in file size and finding count.
-  estimateMemory: () => 16 * MiB,
+  estimateMemory: () => 24 * MiB,
   execute,
   downloadKey: (tenant, jobId) => scanReportKey(tenant, jobId),
 };

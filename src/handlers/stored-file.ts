@@ -39,8 +39,32 @@ export async function statFile(env: Env, key: string): Promise<{ size: number; e
  * the file was deleted or replaced since the job started: a scan or a parse never mixes two files.
  */
 export async function openRange(env: Env, key: string, etag: string, offset: number, length: number): Promise<ReadableStreamDefaultReader<Uint8Array>> {
+  return (await rangeBody(env, key, etag, offset, length)).body.getReader();
+}
+
+async function rangeBody(env: Env, key: string, etag: string, offset: number, length: number): Promise<R2ObjectBody> {
   const object = await env.BLOBS.get(key, { range: { offset, length }, onlyIf: { etagMatches: etag } });
   if (!object) throw new JobFailure('FILE_NOT_FOUND', 'The file was deleted while it was being processed', false);
   if (!('body' in object)) throw new JobFailure('FILE_CHANGED', 'The file was replaced while it was being processed', false);
-  return object.body.getReader();
+  return object;
+}
+
+/**
+ * Bytes [offset, end) of the file (checked as `openRange` does) in blocks of up to `blockSize`,
+ * the next block's read under way while the caller works on the current one: a stream's
+ * few-KiB chunks cost a turn each, and its reads wait for the caller.
+ */
+export async function* readBlocks(env: Env, key: string, etag: string, offset: number, end: number, blockSize: number): AsyncGenerator<Uint8Array> {
+  const read = async (at: number): Promise<Uint8Array> =>
+    new Uint8Array(await (await rangeBody(env, key, etag, at, Math.min(blockSize, end - at))).arrayBuffer());
+  let next = offset < end ? read(offset) : null;
+  for (let at = offset; next !== null; ) {
+    // A caller that stops early leaves the read in flight: its failure is nobody's then.
+    void next.catch(() => undefined);
+    const block = await next;
+    if (block.length === 0) return;
+    at += block.length;
+    next = at < end ? read(at) : null;
+    yield block;
+  }
 }

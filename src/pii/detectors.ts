@@ -58,31 +58,58 @@ function codeAt(text: string, i: number): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Candidates: one pass of one native regex over the text finds every "numeric zone", digits
-// joined by up to three number punctuation chars. Every card, phone, SSN and IPv4 address lies
-// inside one zone and an IBAN's check digits start one, so those validators run only there;
-// prose costs one regex scan and digit-heavy text costs validators only on real candidates.
+// Candidates: one pass over the text finds every "numeric zone", digits joined by up to three
+// number punctuation chars. Every card, phone, SSN and IPv4 address lies inside one zone and an
+// IBAN's check digits start one, so those validators run only there: prose and hex or base64
+// text cost one pass, and digit-heavy text costs validators only on real candidates.
 
 export interface NumericZone {
   start: number;
   end: number;
 }
-const FIRST_DIGIT = /\d/g;
 const ZONE_MAX_JOIN = 3;
+/** No card, phone, SSN or IPv4 address is shorter ("1.2.3.4", 7 digits). */
+const ZONE_MIN_VALIDATED = 7;
 
 function isZoneJoinCode(c: number): boolean {
   // space - . / ( ) : + NBSP
   return c === 32 || c === 45 || c === 46 || c === 47 || c === 40 || c === 41 || c === 58 || c === 43 || c === 0xa0;
 }
 
-export function numericZones(text: string): NumericZone[] {
+/** Any digit: every zone begins with one. */
+const ANY_DIGIT = /[0-9]/g;
+/**
+ * A digit with six more digits or joins after it (every zone of ZONE_MIN_VALIDATED+ characters
+ * begins with one), or two letters and two digits (an IBAN's head). The native search skips
+ * prose, hex and base64 faster than a loop over every character.
+ */
+const LONG_ZONE_OR_HEAD = /[0-9][0-9 \-./():+\u00a0]{6}|[A-Za-z]{2}[0-9]{2}/g;
+
+/**
+ * The zones of `minLength`+ characters around the digits `hits` finds; with `ibanHeads`, also
+ * collects there the zones that may hold an IBAN's check digits (two ASCII letters right before,
+ * two digits at the start). A zone is a chain of digit runs joined by one to three join
+ * characters, so the zone of a hit reaches as far back as forward; the search goes on after it.
+ */
+function zonesOf(text: string, hits: RegExp, minLength: number, ibanHeads: NumericZone[] | null): NumericZone[] {
   const out: NumericZone[] = [];
   const n = text.length;
-  FIRST_DIGIT.lastIndex = 0;
-  // The native regex skips prose; the loop extends each zone over digits and short joins.
-  for (let m = FIRST_DIGIT.exec(text); m; m = FIRST_DIGIT.exec(text)) {
-    const start = m.index;
-    let end = start + 1;
+  let done = 0;
+  hits.lastIndex = 0;
+  // `test`, not `exec`: no match object per hit. The zone of the match's last digit is the one
+  // that counts (any zone before it in the match is shorter than seven and no IBAN's head).
+  while (hits.test(text)) {
+    let hit = hits.lastIndex - 1;
+    while (!isDigitCode(text.charCodeAt(hit))) hit--;
+    let start = hit;
+    for (;;) {
+      while (start > done && isDigitCode(text.charCodeAt(start - 1))) start--;
+      let k = start;
+      while (k > done && start - k < ZONE_MAX_JOIN && isZoneJoinCode(text.charCodeAt(k - 1))) k--;
+      if (k === start || k <= done || !isDigitCode(text.charCodeAt(k - 1))) break;
+      start = k;
+    }
+    let end = hit + 1;
     for (;;) {
       while (end < n && isDigitCode(text.charCodeAt(end))) end++;
       let k = end;
@@ -90,10 +117,23 @@ export function numericZones(text: string): NumericZone[] {
       if (k === end || k >= n || !isDigitCode(text.charCodeAt(k))) break;
       end = k;
     }
-    out.push({ start, end });
-    FIRST_DIGIT.lastIndex = end;
+    if (end - start >= minLength) out.push({ start, end });
+    if (
+      ibanHeads &&
+      isDigitCode(codeAt(text, start + 1)) &&
+      isAsciiLetterCode(codeAt(text, start - 1)) &&
+      isAsciiLetterCode(codeAt(text, start - 2))
+    ) {
+      ibanHeads.push({ start, end });
+    }
+    done = end;
+    hits.lastIndex = end;
   }
   return out;
+}
+
+export function numericZones(text: string): NumericZone[] {
+  return zonesOf(text, ANY_DIGIT, 1, null);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -587,6 +627,7 @@ export function findCreditCards(text: string, zones: readonly NumericZone[] = nu
   const n = text.length;
   let i = 0;
   for (const z of zones) {
+    if (z.end - z.start < CARD_MIN_DIGITS) continue;
     i = Math.max(i, z.start);
     while (i < z.end) {
       if (!isDigitCode(text.charCodeAt(i))) {
@@ -683,10 +724,38 @@ const SSN_CONTEXT = /\b(?:ssns?\b|ss#|social[\s-]+security\b)/i;
 const SSN_CONTEXT_BEFORE = 40;
 const SSN_CONTEXT_AFTER = 20;
 
+/**
+ * Whether a zone holds what either SSN pattern needs: a run of exactly nine digits, or runs of
+ * three, two and four joined by the same single "-" or " ". Most zones hold neither and skip
+ * the patterns' slice and scan.
+ */
+function ssnShaped(text: string, z: NumericZone): boolean {
+  // Lengths of the last two digit runs, and the single separator before each (-1: other).
+  let len1 = 0;
+  let len2 = 0;
+  let sep1 = -1;
+  let sep2 = -1;
+  for (let i = z.start; i < z.end; ) {
+    const runStart = i;
+    while (i < z.end && isDigitCode(text.charCodeAt(i))) i++;
+    const len = i - runStart;
+    if (len === 9) return true;
+    if (len === 4 && len1 === 2 && len2 === 3 && sep1 >= 0 && sep1 === sep2) return true;
+    const sepStart = i;
+    while (i < z.end && !isDigitCode(text.charCodeAt(i))) i++;
+    const c = text.charCodeAt(sepStart);
+    len2 = len1;
+    sep2 = sep1;
+    len1 = len;
+    sep1 = i - sepStart === 1 && (c === 45 || c === 32) ? c : -1;
+  }
+  return false;
+}
+
 export function findSsns(text: string, zones: readonly NumericZone[] = numericZones(text)): PiiMatch[] {
   const out: PiiMatch[] = [];
   for (const z of zones) {
-    if (z.end - z.start < 9) continue;
+    if (z.end - z.start < 9 || !ssnShaped(text, z)) continue;
     // The zone with the char before it and two after it: all the regexes' edges look at.
     const from = Math.max(0, z.start - 1);
     const piece = text.slice(from, Math.min(text.length, z.end + 2));
@@ -845,7 +914,23 @@ export function findIPv4(text: string, zones: readonly NumericZone[] = numericZo
   const out: PiiMatch[] = [];
   const n = text.length;
   let i = 0;
+  // An address's three dots lie inside its zone: zones with fewer are skipped. The next three
+  // dots are kept as they move forward (n: none left), so finding them costs one pass.
+  const dotFrom = (from: number): number => {
+    const d = text.indexOf('.', from);
+    return d < 0 ? n : d;
+  };
+  let dot1 = -1;
+  let dot2 = -1;
+  let dot3 = -1;
   for (const z of zones) {
+    if (dot1 < z.start) dot1 = dotFrom(z.start);
+    if (dot1 >= n) break;
+    if (dot1 >= z.end) continue;
+    if (dot2 <= dot1) dot2 = dotFrom(dot1 + 1);
+    if (dot2 >= z.end) continue;
+    if (dot3 <= dot2) dot3 = dotFrom(dot2 + 1);
+    if (dot3 >= z.end) continue;
     i = Math.max(i, z.start);
     while (i < z.end) {
       if (!isDigitCode(text.charCodeAt(i))) {
@@ -993,12 +1078,13 @@ function resolveCluster(cluster: PiiMatch[]): PiiMatch[] {
 
 /** All PII in `text`: sorted by start, non-overlapping (see `resolveOverlaps`). */
 export function detectPii(text: string): PiiMatch[] {
-  const zones = numericZones(text);
+  const ibanHeads: NumericZone[] = [];
+  const zones = zonesOf(text, LONG_ZONE_OR_HEAD, ZONE_MIN_VALIDATED, ibanHeads);
   const strong = [
     ...findEmails(text),
     ...findCreditCards(text, zones),
     ...findSsns(text, zones),
-    ...findIbans(text, zones),
+    ...findIbans(text, ibanHeads),
     ...findIpAddresses(text, zones),
   ];
   // PHONE loses every partial overlap anyway, so the phone matcher only sees the parts of the

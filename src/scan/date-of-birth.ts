@@ -49,8 +49,12 @@ function plausibleBirthDate(g: Record<string, string | undefined>): boolean {
   return candidates.some(([m, d]) => validDate(year, m, d));
 }
 
+/** Every context word holds one of these: most windows hold none and skip DOB's costlier scan. */
+const CONTEXT_HINT = /(?<![A-Za-z])(?:d\.?o\.?b|birth|born)/i;
+
 export function findDatesOfBirth(text: string): WindowMatch[] {
   const out: WindowMatch[] = [];
+  if (!CONTEXT_HINT.test(text)) return out;
   for (const m of text.matchAll(DOB)) {
     const span = m.indices?.groups?.v;
     if (!span || !plausibleBirthDate(m.groups ?? {})) continue;

@@ -26,13 +26,57 @@ export const MAX_CONTEXT_BEFORE = MEDICAL_RADIUS;
 /** Longest match plus the context detectors look at after it, in characters. */
 export const MAX_MATCH_AND_CONTEXT_AFTER = Math.max(SECRET_MAX_LENGTH, MALWARE_MAX_PATTERN) + MEDICAL_RADIUS;
 
+// Terms are words, or two words joined by spaces ("medical record"); none begins inside
+// another, so trying the pattern at each word start finds what a scan of the text finds.
+const MEDICAL_TERM = new RegExp(MEDICAL_TERMS.source, 'iy');
+const TERM_WORD_MAX = 16;
+const TERM_SKIP_SLACK = 64;
+const isLetterCode = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const isTermWordCode = (c: number): boolean => isLetterCode(c) || (c >= 48 && c <= 57) || c === 45;
+const SPACE = /\s/;
+
+/**
+ * Where to look for the terms that end at or after `lo` (not before `at`): a term reaching back
+ * past `lo - TERM_SKIP_SLACK` holds a long run of spaces, so back over that run and the word
+ * before it.
+ */
+function termScanStart(text: string, at: number, lo: number): number {
+  let s = lo - TERM_SKIP_SLACK;
+  if (s <= at) return at;
+  while (s > at && SPACE.test(text.charAt(s - 1))) s--;
+  for (let k = 0; k < TERM_WORD_MAX && s > at && isTermWordCode(text.charCodeAt(s - 1)); k++) s--;
+  return s;
+}
+
+/**
+ * Marks each match (sorted by start) that has a medical term within MEDICAL_RADIUS: the first
+ * term ending at or after `start - MEDICAL_RADIUS` begins by `end + MEDICAL_RADIUS`. Terms are
+ * looked for only there, each character of the window at most once.
+ */
 function markMedicalContext(pii: WindowMatch[], text: string): void {
-  const terms = Array.from(text.matchAll(MEDICAL_TERMS), (m) => ({ start: m.index, end: m.index + m[0].length }));
-  let t = 0;
+  /** Every word start before `at` was tried. */
+  let at = 0;
+  let term: { start: number; end: number } | undefined;
   for (const m of pii) {
-    while (t < terms.length && (terms[t]?.end ?? 0) < m.start - MEDICAL_RADIUS) t++;
-    const near = terms[t];
-    m.medicalContext = near !== undefined && near.start <= m.end + MEDICAL_RADIUS;
+    const lo = m.start - MEDICAL_RADIUS;
+    const hi = m.end + MEDICAL_RADIUS;
+    if (!term || term.end < lo) {
+      term = undefined;
+      let p = termScanStart(text, at, lo);
+      for (; p <= hi && p < text.length; p++) {
+        if (!isLetterCode(text.charCodeAt(p)) || isLetterCode(text.charCodeAt(p - 1))) continue;
+        MEDICAL_TERM.lastIndex = p;
+        if (!MEDICAL_TERM.test(text)) continue;
+        const found = { start: p, end: MEDICAL_TERM.lastIndex };
+        p = found.end - 1;
+        if (found.end >= lo) {
+          term = found;
+          break;
+        }
+      }
+      at = term ? term.end : p;
+    }
+    m.medicalContext = term !== undefined && term.start <= hi;
   }
 }
 

@@ -179,14 +179,20 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
 
   /** Walks line/column from `from` (a buffer index whose position is `pos`) to buffer index `to`. */
   function walk(pos: { line: number; col: number; lineKnown: boolean; colKnown: boolean }, from: number, to: number): void {
-    for (let i = from; i < to; i++) {
-      const b = buf[i] ?? 0;
-      if (b === 0x0a) {
-        pos.line++;
-        pos.col = 0;
-        pos.colKnown = true;
-      } else if (!isContinuation(b)) pos.col++;
+    // Line breaks by the native search; columns are counted only after the last of them.
+    const bytes = buf.subarray(0, to);
+    let lineStart = from;
+    for (let nl = bytes.indexOf(0x0a, from); nl >= 0; nl = bytes.indexOf(0x0a, nl + 1)) {
+      pos.line++;
+      lineStart = nl + 1;
     }
+    if (lineStart > from) {
+      pos.col = 0;
+      pos.colKnown = true;
+    }
+    let col = pos.col;
+    for (let i = lineStart; i < to; i++) if (!isContinuation(bytes[i] ?? 0)) col++;
+    pos.col = col;
   }
 
   function processWindow(final: boolean): void {
@@ -225,8 +231,9 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     ownStart = ownEnd;
     // Keep LEFT_CONTEXT bytes before the next window's range; the cursor moves to the new buf[0].
     const keepFrom = Math.max(bufStart, ownStart - LEFT_CONTEXT) - bufStart;
-    const cursor = { line, col, lineKnown, colKnown };
-    walk(cursor, 0, keepFrom);
+    // Each byte is walked once: on from the last finding when it lies before keepFrom.
+    const cursor = walked <= keepFrom ? pos : { line, col, lineKnown, colKnown };
+    walk(cursor, walked <= keepFrom ? walked : 0, keepFrom);
     ({ line, col, lineKnown, colKnown } = cursor);
     buf.copyWithin(0, keepFrom, bufLen);
     bufLen -= keepFrom;

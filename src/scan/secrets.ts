@@ -14,6 +14,11 @@ export interface SecretRule {
    * pattern runs over the text only when one of them occurs in it.
    */
   keywords: { start: readonly string[] } | { inside: readonly string[] };
+  /**
+   * For an `inside` rule: where a match holding the keyword found at `at` may begin, in order;
+   * the pattern is then tried there alone instead of over the whole text.
+   */
+  startsBefore?: (text: string, at: number) => number[];
   /** Global + hasIndices; the value is the named group `v` when present, else the whole match. */
   pattern: RegExp;
   /** Extra check on the value; `text` and `end` (of the whole match) give the surroundings. */
@@ -116,6 +121,21 @@ const GITHUB_KINDS: ReadonlyArray<readonly [prefix: string, type: string, severi
 const DB_SCHEMES =
   'postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|rediss?|amqps?|mssql|sqlserver|oracle|cockroachdb|clickhouse|couchdbs?|neo4j(?:\\+s)?|nats|ldaps?|s?ftp|smtps?|jdbc:[a-z]+';
 
+const isSchemeCode = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 58;
+
+/**
+ * Where a scheme ending at the "://" at `at` may begin: the run of scheme characters (letters,
+ * digits, "+", ":") before it starts there, or right after one of its colons ("jdbc:mysql").
+ * Runs before different "://" never overlap, so all of them cost one pass.
+ */
+function schemeStarts(text: string, at: number): number[] {
+  let r = at;
+  while (r > 0 && isSchemeCode(text.charCodeAt(r - 1))) r--;
+  const out = [r];
+  for (let i = r; i < at; i++) if (text.charCodeAt(i) === 58) out.push(i + 1);
+  return out;
+}
+
 /** Provider rules, most specific first; see `GENERIC_SECRET` for the catch-all. */
 export const SECRET_RULES: readonly SecretRule[] = [
   rule('AWS_ACCESS_KEY_ID', 'high', ['AKIA', 'ASIA', 'ABIA', 'ACCA', 'A3T'], '(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}'),
@@ -201,6 +221,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     severity: 'high',
     keywords: { inside: ['://'] },
     pattern: new RegExp(`(?<![A-Za-z0-9+.-])(?:${DB_SCHEMES})://[^\\s:/@'"]{0,128}:(?<v>[^\\s:/@'"]{1,128})@[A-Za-z0-9[]`, 'dgi'),
+    startsBefore: schemeStarts,
     validate: (v) => !isPlaceholder(v),
   },
 ];
@@ -219,8 +240,12 @@ const NOT_SECRET_QUALIFIERS = new Set(['public', 'csrf', 'xsrf', 'next', 'page',
 export const GENERIC_MIN_LENGTH = 8;
 export const GENERIC_MIN_ENTROPY = 3;
 
+// Groups: 1 name, then the value quoted "…" (2), '…' (3), `…` (4), or unquoted (5). Tried
+// (sticky) only where a name ends just before an operator: see findGenericSecrets.
 const ASSIGNMENT =
-  /(?<![A-Za-z0-9_.$-])(?<k>[A-Za-z_][A-Za-z0-9_.-]{0,62})["']?\s{0,4}(?:=>|:=|==?|:)\s{0,4}(?:"(?<dq>[^"\\\r\n]{1,256})"|'(?<sq>[^'\\\r\n]{1,256})'|`(?<bq>[^`\\\r\n$]{1,256})`|(?<uq>[^\s"'`,;(){}<>[\]=]{1,256}={0,2}))/dg;
+  /(?<![A-Za-z0-9_.$-])([A-Za-z_][A-Za-z0-9_.-]{0,62})["']?\s{0,4}(?:=>|:=|==?|:)\s{0,4}(?:"([^"\\\r\n]{1,256})"|'([^'\\\r\n]{1,256})'|`([^`\\\r\n$]{1,256})`|([^\s"'`,;(){}<>[\]=]{1,256}={0,2}))/y;
+/** Every secret name holds one of these (SECRET_WORDS and "key"): the rest skip the word split. */
+const SECRET_NAME_HINT = /token|secret|pass|pwd|key|credential/i;
 
 function nameWords(name: string): string[] {
   return (name.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+/g) ?? []).map((w) => w.toLowerCase());
@@ -243,24 +268,64 @@ function genericValueOk(value: string, quoted: boolean, next: string): boolean {
   return shannonEntropy(value) >= GENERIC_MIN_ENTROPY;
 }
 
+const isNameCode = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c === 45;
+const isSpaceCode = (c: number): boolean => c === 32 || (c >= 9 && c <= 13) || (c > 127 && /\s/.test(String.fromCharCode(c)));
+
+/**
+ * Where an assignment whose operator begins at `op` must begin, or -1. The name is a whole run
+ * of name characters (none of them is a quote, a space or an operator), so it ends just before
+ * an optional quote and up to four spaces before the operator, and begins where its run does.
+ */
+function assignmentStart(text: string, op: number): number {
+  let q = op;
+  while (q > 0 && op - q < 5 && isSpaceCode(text.charCodeAt(q - 1))) q--;
+  if (op - q > 4) return -1;
+  const c = text.charCodeAt(q - 1);
+  if (c === 34 || c === 39) q--;
+  let p = q;
+  while (p > 0 && q - p <= 63 && isNameCode(text.charCodeAt(p - 1))) p--;
+  return p < q && q - p <= 63 ? p : -1;
+}
+
+/**
+ * The assignments a scan of ASSIGNMENT over the whole text would match, at a fraction of its
+ * cost: every match begins where `assignmentStart` says for its operator's first character, so
+ * the pattern is tried only there (an operator at a time, in order). A match's value may hold
+ * further "name = value" text; as in a scan, the next match begins after it.
+ */
 export function findGenericSecrets(text: string): WindowMatch[] {
   const out: WindowMatch[] = [];
-  for (const m of text.matchAll(ASSIGNMENT)) {
-    const g = m.groups ?? {};
-    if (!isSecretName(g.k ?? '')) continue;
-    const key = g.dq !== undefined ? 'dq' : g.sq !== undefined ? 'sq' : g.bq !== undefined ? 'bq' : 'uq';
-    const span = m.indices?.groups?.[key];
-    const value = g[key];
-    if (!span || value === undefined) continue;
-    if (!genericValueOk(value, key !== 'uq', text.charAt(span[1]))) continue;
-    out.push({ type: 'GENERIC_SECRET', category: 'secret', severity: 'medium', start: span[0], end: span[1] });
+  let from = 0;
+  let eq = text.indexOf('=');
+  let colon = text.indexOf(':');
+  while (eq >= 0 || colon >= 0) {
+    const op = colon < 0 || (eq >= 0 && eq < colon) ? eq : colon;
+    if (op === eq) eq = text.indexOf('=', op + 1);
+    else colon = text.indexOf(':', op + 1);
+    const start = assignmentStart(text, op);
+    if (start < from) continue;
+    ASSIGNMENT.lastIndex = start;
+    const m = ASSIGNMENT.exec(text);
+    if (!m) continue;
+    const end = start + m[0].length;
+    from = end;
+    if (eq >= 0 && eq < from) eq = text.indexOf('=', from);
+    if (colon >= 0 && colon < from) colon = text.indexOf(':', from);
+    const name = m[1] ?? '';
+    if (!SECRET_NAME_HINT.test(name) || !isSecretName(name)) continue;
+    const quoted = m[5] === undefined;
+    const value = m[2] ?? m[3] ?? m[4] ?? m[5] ?? '';
+    const valueEnd = quoted ? end - 1 : end;
+    if (!genericValueOk(value, quoted, text.charAt(valueEnd))) continue;
+    out.push({ type: 'GENERIC_SECRET', category: 'secret', severity: 'medium', start: valueEnd - value.length, end: valueEnd });
   }
   return out;
 }
 
-// The keyword prefilter (as gitleaks and trufflehog gate their rules): one pass of one
-// alternation of every rule's keywords finds where any of them begins; a `start` rule is then
-// tried (sticky) only at its own keywords' positions, an `inside` rule over the text only if one
+// The keyword prefilter (as gitleaks and trufflehog gate their rules): one pass over the text's
+// character pairs finds where any rule's keyword begins; a `start` rule is then
+// tried (sticky) only at its own keywords' positions, an `inside` rule at the starts its
+// `startsBefore` gives for each of its keywords' positions, or else over the text only if one
 // of its keywords occurred. Each match holds a keyword, so this finds exactly what running every
 // pattern over the whole text finds. Keywords match with their rule's case sensitivity: most
 // rules are case-sensitive, and "SK" or "AC" alone are rare where "sk" and "ac" are everywhere.
@@ -268,7 +333,7 @@ interface Gated {
   rule: SecretRule;
   /** Its place in SECRET_RULES: matches are listed in that order, as each pattern's own pass did. */
   order: number;
-  /** The pattern, sticky: tried at one position. Null for an `inside` rule. */
+  /** The pattern, sticky: tried at one position. Null for an `inside` rule run over the text. */
   sticky: RegExp | null;
 }
 
@@ -279,7 +344,11 @@ interface Keyword {
   rules: Gated[];
 }
 
-const GATED: readonly Gated[] = SECRET_RULES.map((r, order) => ({ rule: r, order, sticky: 'start' in r.keywords ? new RegExp(r.pattern.source, `${r.pattern.flags}y`) : null }));
+const GATED: readonly Gated[] = SECRET_RULES.map((r, order) => ({
+  rule: r,
+  order,
+  sticky: 'start' in r.keywords || r.startsBefore ? new RegExp(r.pattern.source, `${r.pattern.flags}y`) : null,
+}));
 const KEYWORD_LIST: Keyword[] = [];
 for (const g of GATED) {
   const folded = g.rule.pattern.flags.includes('i');
@@ -290,17 +359,26 @@ for (const g of GATED) {
     else KEYWORD_LIST.push({ text, folded, rules: [g] });
   }
 }
-/** Keywords by their first character (lowercased): what may begin at a hit. */
-const BY_FIRST = new Map<string, Keyword[]>();
+/**
+ * Keywords by their first two characters (both cases of a folded keyword's letters): a loop over the text's character pairs finds where any may begin, at
+ * about the cost of one pass (a regex alternation of all of them costs twice that).
+ */
+const PAIR_LISTS: Keyword[][] = [[]];
+/** Index into PAIR_LISTS per pair; 0 (an empty list) for most. A flat table keeps the loop fast. */
+const PAIR_INDEX = new Uint8Array(128 * 128);
+const cases = (c: string, folded: boolean): number[] => [...new Set(folded ? [c.toLowerCase(), c.toUpperCase()] : [c])].map((x) => x.charCodeAt(0));
 for (const k of KEYWORD_LIST) {
-  const first = k.text.charAt(0).toLowerCase();
-  BY_FIRST.set(first, [...(BY_FIRST.get(first) ?? []), k]);
+  const [a = '', b = ''] = k.text;
+  if (!/^[\x00-\x7f]{2}/.test(k.text)) throw new Error(`secret keyword "${k.text}": two ASCII characters at least`);
+  for (const x of cases(a, k.folded)) {
+    for (const y of cases(b, k.folded)) {
+      const pair = x * 128 + y;
+      if (PAIR_INDEX[pair] === 0 && PAIR_LISTS.length > 255) throw new Error('more keyword pairs than PAIR_INDEX holds');
+      if (PAIR_INDEX[pair] === 0) PAIR_INDEX[pair] = PAIR_LISTS.push([]) - 1;
+      PAIR_LISTS[PAIR_INDEX[pair] ?? 0]?.push(k);
+    }
+  }
 }
-const escapeChar = (c: string): string => c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-const KEYWORDS = new RegExp(
-  KEYWORD_LIST.map((k) => [...k.text].map((c) => (k.folded && c.toLowerCase() !== c.toUpperCase() ? `[${c}${c.toUpperCase()}]` : escapeChar(c))).join('')).join('|'),
-  'g',
-);
 
 const beginsAt = (text: string, at: number, k: Keyword): boolean =>
   k.folded ? text.slice(at, at + k.text.length).toLowerCase() === k.text : text.startsWith(k.text, at);
@@ -316,28 +394,32 @@ function pushMatch(out: Array<WindowMatch & { order: number }>, g: Gated, m: Reg
 
 function findRuleMatches(text: string): WindowMatch[] {
   const out: Array<WindowMatch & { order: number }> = [];
-  /** Per `start` rule: where its last match ended (a pattern's matches never overlap). */
+  /** Per sticky rule: where its last match ended (a pattern's matches never overlap). */
   const next = new Map<Gated, number>();
   const present = new Set<Gated>();
-  KEYWORDS.lastIndex = 0;
-  for (let hit = KEYWORDS.exec(text); hit !== null; hit = KEYWORDS.exec(text)) {
-    const at = hit.index;
-    // Every keyword beginning here, not only the one the alternation matched; then on from the
-    // next character, so overlapping keywords are all seen.
-    KEYWORDS.lastIndex = at + 1;
-    for (const k of BY_FIRST.get(text.charAt(at).toLowerCase()) ?? []) {
+  let next1 = text.charCodeAt(0);
+  for (let at = 0; at < text.length - 1; at++) {
+    const c0 = next1;
+    next1 = text.charCodeAt(at + 1);
+    const list = c0 < 128 && next1 < 128 ? (PAIR_INDEX[c0 * 128 + next1] ?? 0) : 0;
+    if (list === 0) continue;
+    // Every keyword beginning here, overlapping ones too.
+    for (const k of PAIR_LISTS[list] ?? []) {
       if (!beginsAt(text, at, k)) continue;
       for (const g of k.rules) {
         if (!g.sticky) {
           present.add(g);
           continue;
         }
-        if (at < (next.get(g) ?? 0)) continue;
-        g.sticky.lastIndex = at;
-        const m = g.sticky.exec(text);
-        if (!m) continue;
-        next.set(g, at + m[0].length);
-        pushMatch(out, g, m, text);
+        for (const start of g.rule.startsBefore ? g.rule.startsBefore(text, at) : [at]) {
+          if (start < (next.get(g) ?? 0)) continue;
+          g.sticky.lastIndex = start;
+          const m = g.sticky.exec(text);
+          if (!m) continue;
+          next.set(g, start + m[0].length);
+          pushMatch(out, g, m, text);
+          break;
+        }
       }
     }
   }

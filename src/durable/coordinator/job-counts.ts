@@ -38,20 +38,45 @@ export function averageRunMs(sql: SqlStorage): number {
   return row && row.jobs > 0 ? row.busy_ms / row.jobs : 0;
 }
 
-/** The latest completions within the window: queue wait (created → started) and run time, by type. */
-export function recentTimings(sql: SqlStorage, sinceMs: number, limit: number): { type: string; wait_ms: number; run_ms: number }[] {
+/** One histogram bin of the stats window: `n` completions of `type` whose `metric` fell in the bin ending at `hi` ms. */
+export interface TimingBin extends Record<string, SqlStorageValue> {
+  type: string;
+  metric: 'wait' | 'run';
+  hi: number;
+  n: number;
+}
+
+/**
+ * Queue wait (created → started) and run time of the completions in the window, as histograms
+ * the completion trigger keeps (migration 9): a few rows per type, however many jobs completed.
+ */
+export function timingWindow(sql: SqlStorage, sinceMs: number): TimingBin[] {
+  forgetTimings(sql, sinceMs);
   return sql
-    .exec<{ type: string; wait_ms: number; run_ms: number }>(
-      `SELECT type, started_ms - created_ms AS wait_ms, finished_ms - started_ms AS run_ms FROM jobs
-       WHERE state = 'completed' AND finished_ms >= ? AND started_ms IS NOT NULL
-       ORDER BY finished_ms DESC LIMIT ?`,
-      sinceMs,
-      limit,
-    )
+    .exec<TimingBin>('SELECT w.type, w.metric, b.hi, w.n FROM timing_window w JOIN timing_bounds b ON b.lo = w.lo WHERE w.n > 0 ORDER BY w.type, w.metric, w.lo')
     .toArray();
+}
+
+/** Takes the minutes before the window out of the window's histograms; each minute leaves once. */
+function forgetTimings(sql: SqlStorage, beforeMs: number): void {
+  const minute = Math.floor(beforeMs / MINUTE_MS);
+  sql.exec(
+    `INSERT INTO timing_window (type, metric, lo, n)
+       SELECT type, metric, lo, -SUM(n) FROM timing_minutes WHERE minute < ? GROUP BY type, metric, lo
+       ON CONFLICT DO UPDATE SET n = n + excluded.n`,
+    minute,
+  );
+  sql.exec('DELETE FROM timing_minutes WHERE minute < ?', minute);
+  sql.exec('DELETE FROM timing_window WHERE n <= 0');
+}
+
+/** Bucket counts the deletes and state changes took to zero: kept, they would lengthen every page's walk. */
+export function forgetEmptyBuckets(sql: SqlStorage): void {
+  sql.exec('DELETE FROM list_buckets WHERE n = 0');
 }
 
 /** Completion minutes older than the window are no longer read. */
 export function forgetCompletions(sql: SqlStorage, beforeMs: number): void {
   sql.exec('DELETE FROM completions WHERE minute < ?', Math.floor(beforeMs / MINUTE_MS));
+  forgetTimings(sql, beforeMs);
 }

@@ -8,7 +8,7 @@ import type { Retention } from '../../core/job-view.ts';
 import { deleteJobBlobs } from '../../storage/job-blobs.ts';
 import { forgetAdmissions, IDEMPOTENCY_TTL_MS } from './admission-store.ts';
 import type { CleanupReport, FailureReport } from './contract.ts';
-import { forgetCompletions, THROUGHPUT_WINDOW_MS } from './job-counts.ts';
+import { forgetCompletions, forgetEmptyBuckets, THROUGHPUT_WINDOW_MS } from './job-counts.ts';
 
 const CLEANUP_BATCH = 50;
 
@@ -20,10 +20,11 @@ export const LEASE_EXPIRED: FailureReport = {
   retryable: true,
 };
 
-/** Drops admission and completion counts older than their windows, stale idempotency keys and old audit rows. */
+/** Drops admission and completion counts older than their windows, empty list buckets, stale idempotency keys and old audit rows. */
 export function pruneSideTables(sql: SqlStorage, now: number, retention: Retention): void {
   forgetAdmissions(sql, now - HOUR_MS);
   forgetCompletions(sql, now - THROUGHPUT_WINDOW_MS);
+  forgetEmptyBuckets(sql);
   sql.exec('DELETE FROM idempotency_keys WHERE created_ms < ?', now - IDEMPOTENCY_TTL_MS);
   // The trail outlives every job it describes: kept for the longest job TTL.
   sql.exec('DELETE FROM audit WHERE ts_ms < ?', now - Math.max(retention.failedJobTtlMs, retention.completedJobTtlMs));

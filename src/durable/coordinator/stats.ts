@@ -1,16 +1,13 @@
 /**
- * GET /jobs/stats/summary from counts the triggers keep (job-counts.ts), never by recounting the
- * rows: it costs the same for a tenant keeping 100,000 jobs as for an empty one.
+ * GET /jobs/stats/summary from counts and histograms the triggers keep (job-counts.ts), never by
+ * reading job rows: it costs the same for a tenant keeping 100,000 jobs as for an empty one.
  */
 import { publicStatus, type JobState } from '../../core/job-states.ts';
 import { JOB_PRIORITIES, JOB_STATUSES, JOB_TYPES, priorityFromRank, type JobPriority, type JobStatus } from '../../core/job-types.ts';
-import { spreadOf } from '../../core/percentiles.ts';
+import { histogramSpread } from '../../core/percentiles.ts';
 import type { QueueStats, TypeTiming } from './contract.ts';
-import { averageRunMs, completedSince, jobCounts, recentTimings, THROUGHPUT_WINDOW_MINUTES, THROUGHPUT_WINDOW_MS } from './job-counts.ts';
+import { averageRunMs, completedSince, jobCounts, THROUGHPUT_WINDOW_MINUTES, THROUGHPUT_WINDOW_MS, timingWindow, type TimingBin } from './job-counts.ts';
 import { getMeta, isPaused } from './meta.ts';
-
-/** Completions the timing percentiles are read from: bounded, so stats cost the same at any size. */
-export const TIMING_SAMPLE = 500;
 
 export function queueStats(sql: SqlStorage, now: number): QueueStats {
   const byStatus = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
@@ -30,11 +27,14 @@ export function queueStats(sql: SqlStorage, now: number): QueueStats {
   }
   const windowStart = now - THROUGHPUT_WINDOW_MS;
   const recent = completedSince(sql, windowStart);
-  const samples = recentTimings(sql, windowStart, TIMING_SAMPLE);
+  const bins = timingWindow(sql, windowStart);
   const timing: Record<string, TypeTiming> = {};
-  for (const type of new Set(samples.map((t) => t.type))) {
-    const mine = samples.filter((t) => t.type === type);
-    timing[type] = { jobs: mine.length, queueWaitMs: spreadOf(mine.map((t) => t.wait_ms)), runTimeMs: spreadOf(mine.map((t) => t.run_ms)) };
+  let sampled = 0;
+  for (const type of new Set(bins.map((b) => b.type))) {
+    const of = (metric: TimingBin['metric']) => bins.filter((b) => b.type === type && b.metric === metric);
+    const jobs = of('run').reduce((sum, b) => sum + b.n, 0);
+    sampled += jobs;
+    timing[type] = { jobs, queueWaitMs: histogramSpread(of('wait')), runTimeMs: histogramSpread(of('run')) };
   }
   const ended = byStatus.completed + byStatus.failed;
   return {
@@ -49,7 +49,7 @@ export function queueStats(sql: SqlStorage, now: number): QueueStats {
     },
     byType,
     byPriority,
-    timing: { windowMinutes: THROUGHPUT_WINDOW_MINUTES, sampled: samples.length, byType: timing },
+    timing: { windowMinutes: THROUGHPUT_WINDOW_MINUTES, sampled, byType: timing },
     paused: isPaused(sql),
   };
 }
