@@ -1,7 +1,8 @@
 /**
  * The platform floor under `wrangler dev`, for `npm run bench:overhead`: a Hono route with no
- * I/O, one Durable Object RPC (one SQLite write, as a job create does), one R2 put + get of a
- * small object, and one queue send → consume round trip. Bench-only: not part of the product.
+ * I/O, one Durable Object RPC reading one row, one writing one row (as a job create does), one
+ * also moving the alarm, one R2 put + get of a small object, and one queue send → consume round
+ * trip. Bench-only: not part of the product.
  */
 import { DurableObject } from 'cloudflare:workers';
 import { Hono } from 'hono';
@@ -20,6 +21,20 @@ export class FloorObject extends DurableObject<Env> {
       .exec<{ n: number }>("INSERT INTO hits (k, n) VALUES ('hit', 1) ON CONFLICT (k) DO UPDATE SET n = n + 1 RETURNING n")
       .one().n;
   }
+
+  /** One row read: the floor of a read-only RPC. */
+  peek(): number {
+    return this.ctx.storage.sql.exec<{ n: number }>("SELECT COALESCE(MAX(n), 0) AS n FROM hits").one().n;
+  }
+
+  /** One row written and the alarm moved, as a job start re-arms the coordinator's alarm. */
+  hitAndArm(): number {
+    void this.ctx.storage.setAlarm(Date.now() + 60_000);
+    return this.hit();
+  }
+
+  /** Nothing to do: the alarm is only ever moved, as the floor of that write. */
+  override alarm(): void {}
 
   /** Resolves when the consumer reports the message `id` (or at once if it already did). */
   awaitArrival(id: string): Promise<void> {
@@ -43,6 +58,8 @@ const SMALL = JSON.stringify({ texts: Array.from({ length: 10 }, (_, i) => `A sh
 
 const app = new Hono<{ Bindings: Env }>()
   .get('/ping', (c) => c.json({ ok: true }))
+  .get('/rpc-read', async (c) => c.json({ n: await floor(c.env).peek() }))
+  .get('/rpc-alarm', async (c) => c.json({ n: await floor(c.env).hitAndArm() }))
   .get('/rpc', async (c) => c.json({ n: await floor(c.env).hit() }))
   .get('/r2', async (c) => {
     const key = `floor/${crypto.randomUUID()}`;

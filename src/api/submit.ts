@@ -1,9 +1,8 @@
 import type { Context } from 'hono';
 import { loadConfig, type Config } from '../config.ts';
-import type { JobRecord } from '../core/job-record.ts';
 import type { FieldError } from '../core/field-error.ts';
 import { callbackUrlProblem } from '../core/webhooks.ts';
-import type { Actor, EnqueueResult, IdempotencyClaim, NewJob } from '../durable/coordinator/contract.ts';
+import type { Actor, AdmittedJob, EnqueueResult, IdempotencyClaim, NewJob } from '../durable/coordinator/contract.ts';
 import { coordinatorFor } from '../durable/coordinator-stub.ts';
 import { handlerFor, jobSize, REGISTERED_TYPES } from '../handlers/registry.ts';
 import type { JobHandler } from '../handlers/types.ts';
@@ -52,7 +51,7 @@ export async function referenceError(c: Context<AppEnv>, handler: JobHandler, bo
   return problems.length > 0 ? new ApiError('INVALID_JOB_DATA', 'Invalid job data', { errors: problems }) : null;
 }
 
-export type SubmitOutcome = { ok: true; job: JobRecord; replayed: boolean } | { ok: false; error: ApiError };
+export type SubmitOutcome = { ok: true; job: AdmittedJob; replayed: boolean } | { ok: false; error: ApiError };
 
 /** The audit trail's view of the caller: the key's id and the request id, never the key. */
 export function actorOf(c: Context<AppEnv>): Actor {

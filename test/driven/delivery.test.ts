@@ -83,6 +83,21 @@ describe('at-least-once delivery', () => {
     expect(done.body.data.result?.results).toHaveLength(700);
   });
 
+  it('catches the lapsed lease of a job started after an earlier alarm was armed: the early alarm re-arms', async () => {
+    const client = freshTenant();
+    const halfLease = Number(env.LEASE_MS) / 2;
+    await deliver(await client.pendingMessage(await client.createSentiment(['first'])));
+    // The first job's lease deadline stays armed; the second job's lease ends later.
+    await client.advanceClock(halfLease);
+    const id = await client.createSentiment(['second']);
+    await client.advanceClock(halfLease + 1);
+    expect(await runDurableObjectAlarm(client.coordinator())).toBe(true);
+    expect((await client.json<JobData>('GET', `/api/v1/jobs/${id}`)).body.data).toMatchObject({ status: 'running', attempts: 1 });
+    await client.advanceClock(halfLease);
+    expect(await runDurableObjectAlarm(client.coordinator())).toBe(true);
+    expect((await client.json<JobData>('GET', `/api/v1/jobs/${id}`)).body.data).toMatchObject({ status: 'pending', attempts: 1, nextAttemptAt: expect.any(String) });
+  });
+
   it('fails a job with LEASE_EXPIRED after the retry budget (MAX_RETRIES 2 here) and frees its slot', async () => {
     const client = freshTenant();
     const id = await client.createSentiment(['x']);

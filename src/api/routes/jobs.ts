@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { loadConfig } from '../../config.ts';
 import type { JobRecord } from '../../core/job-record.ts';
-import type { IdempotencyClaim } from '../../durable/coordinator/contract.ts';
+import type { AdmittedJob, IdempotencyClaim } from '../../durable/coordinator/contract.ts';
 import { coordinatorFor } from '../../durable/coordinator-stub.ts';
 import { handlerFor } from '../../handlers/registry.ts';
 import { jobInputKey, readResultItems } from '../../storage/job-blobs.ts';
@@ -49,7 +49,7 @@ async function idempotencyOf(c: Context<AppEnv>, body: CreateJobInput): Promise<
   return { key, bodyHash: [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('') };
 }
 
-function createdView(job: JobRecord) {
+function createdView(job: AdmittedJob) {
   return { jobId: job.id, type: job.type, status: job.status, priority: job.priority, createdAt: new Date(job.createdMs).toISOString() };
 }
 

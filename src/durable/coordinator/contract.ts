@@ -107,8 +107,11 @@ export interface IdempotencyClaim {
   bodyHash: string;
 }
 
+/** What a create answers with: the job's identity and its status once dispatch has run. */
+export type AdmittedJob = Pick<JobRecord, 'id' | 'type' | 'priority' | 'status' | 'createdMs'>;
+
 export type EnqueueResult =
-  | { ok: true; job: JobRecord; replayed: boolean }
+  | { ok: true; job: AdmittedJob; replayed: boolean }
   | { ok: false; code: 'IDEMPOTENCY_CONFLICT'; jobId: string }
   | { ok: false; code: 'INVALID_REFERENCE'; errors: FieldError[] }
   | { ok: false; code: 'QUEUE_FULL'; limit: number; retryAfterSec: number }
@@ -143,7 +146,8 @@ export type Cancelled = { ok: false; code: 'CANCELLED' };
 export interface Claimed {
   ok: true;
   token: string;
-  job: JobRecord;
+  /** What the consumer runs it by: the row read for the claim, not read again. */
+  job: Pick<JobRecord, 'id' | 'type' | 'attempt' | 'status'>;
   checkpoint: string | null;
   input: string | null;
 }

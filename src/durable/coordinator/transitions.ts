@@ -193,6 +193,11 @@ export function requestCancel(sql: SqlStorage, id: string): boolean {
   return sql.exec("UPDATE jobs SET cancel_requested = 1 WHERE id = ? AND state = 'running'", id).rowsWritten > 0;
 }
 
+/** A job's state alone (it must exist). */
+export function stateOf(sql: SqlStorage, id: string): JobRow['state'] {
+  return sql.exec<{ state: JobRow['state'] }>('SELECT state FROM jobs WHERE id = ?', id).one().state;
+}
+
 /** Numbers a job's newly published state: the SSE event id. */
 export function bumpEventSeq(sql: SqlStorage, id: string): void {
   sql.exec('UPDATE jobs SET event_seq = event_seq + 1 WHERE id = ?', id);

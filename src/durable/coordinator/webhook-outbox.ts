@@ -12,9 +12,9 @@ const WEBHOOK_TIMEOUT_MS = 10_000;
 /** A delivery in flight holds its row this long, so a concurrent alarm does not send it twice. */
 const WEBHOOK_CLAIM_MS = 60_000;
 
-/** Delivered by the alarm, so it never delays the job's own completion. */
+/** For a job with a callback URL (others: nothing). Delivered by the alarm, so it never delays the job's own completion. */
 export function enqueueWebhook(sql: SqlStorage, jobId: string, now: number): void {
-  sql.exec("INSERT OR IGNORE INTO webhooks (job_id, next_ms, state) VALUES (?, ?, 'pending')", jobId, now);
+  sql.exec("INSERT OR IGNORE INTO webhooks (job_id, next_ms, state) SELECT id, ?, 'pending' FROM jobs WHERE id = ? AND callback_url IS NOT NULL", now, jobId);
 }
 
 function dueWebhooks(sql: SqlStorage, now: number): string[] {
