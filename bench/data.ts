@@ -6,9 +6,10 @@
  * detectors (mixed and digit-heavy text), and the dataset's write path alone (the handler's batch
  * encoding and the DatasetStore's own schema and statements, on node:sqlite); parse + writes is
  * what one isolate does for a parse. R2 ranged reads are measured through the API (GET /files
- * with a Range, streamed). Each floor and job is also given in CPU seconds (this process's, the
- * dev server's workerd processes'), which a shared machine's load does not inflate as it does
- * wall time.
+ * with a Range, streamed) and inside a worker (bench/floor on port + 1), as a scan job reads, for
+ * an object stored by one put and for a multipart one. Each floor and job is also given in CPU
+ * seconds (this process's, the dev server's workerd processes'), which a shared machine's load
+ * does not inflate as it does wall time.
  *
  * End to end through its own `wrangler dev` (port 8751, fresh state, loopback only): parse and
  * analyze of review CSVs, full and quick scans, each with status GET latency sampled while it
@@ -31,7 +32,7 @@ import { RecordSplitter, type RawRecord } from '../src/files/record-splitter.ts'
 import { maskPii } from '../src/pii/detectors.ts';
 import { createScanner } from '../src/scan/scanner.ts';
 import { startDevServer, type DevServer } from './dev-server.ts';
-import { apiCall, uploadFile, type Call } from './files-api.ts';
+import { apiCall, SINGLE_PUT_MAX, UPLOAD_PART, uploadFile, type Call } from './files-api.ts';
 import { digitCsv, mixedText, MiB, reviewCsv } from './generate.ts';
 import { percentile, sampler, workerdCpuSeconds, workerdRss } from './stats.ts';
 
@@ -276,6 +277,44 @@ async function rangedRead(server: DevServer, name: string, size: number): Promis
   out('floor R2 ranged read (API)', { MiBps: round(floors.r2), MiB: round(read / MiB) });
 }
 
+/**
+ * The read a scan job makes, inside a worker (bench/floor, its own `wrangler dev` on port + 1):
+ * ranged gets of 4 MiB read with arrayBuffer(), of an object stored by one put and of one stored
+ * as a multipart upload, as the bench uploads files over 90 MB. Local R2 passes a multipart
+ * object's bytes through a JavaScript stream in its own Durable Object, on the isolates' thread.
+ */
+async function workerReads(sizeMiB: number): Promise<void> {
+  const server = await startDevServer(PORT + 1, {}, { config: 'bench/floor/wrangler.toml', readyPath: '/ping' });
+  try {
+    for (const partMiB of [0, UPLOAD_PART / MiB]) {
+      const stored = await fetch(`${server.url}/blob?mib=${sizeMiB}&partMiB=${partMiB}`, { method: 'POST' });
+      if (!stored.ok) throw new Error(`floor /blob answered ${stored.status}`);
+      const rates: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const t0 = performance.now();
+        const { bytes } = (await (await fetch(`${server.url}/blob?partMiB=${partMiB}&block=4`)).json()) as { bytes: number };
+        rates.push(bytes / MiB / ((performance.now() - t0) / 1000));
+      }
+      const key = partMiB === 0 ? 'r2.onePut' : 'r2.multipart';
+      floors[key] = Math.max(...rates);
+      out(`floor R2 read in worker ${partMiB === 0 ? '(one put)' : `(${partMiB} MiB parts)`}`, { MiBps: round(floors[key]), runs: rates.map((r) => round(r)), MiB: sizeMiB });
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
+ * The detectors and the file's read share one thread under `wrangler dev`, so a full scan is
+ * bounded by 1 / (1/detectors + 1/read) with the read floor of the way the file was stored.
+ */
+function readBound(bytes: number, mibps: number, detectors: number | undefined) {
+  const read = floors[bytes > SINGLE_PUT_MAX ? 'r2.multipart' : 'r2.onePut'];
+  if (!read || !detectors) return {};
+  const bound = 1 / (1 / detectors + 1 / read);
+  return { readFloor: round(read), bound: round(bound), vsBound: ratio(mibps, bound) };
+}
+
 const ratio = (x: number, floor: number | undefined) => (floor ? round(x / floor, 2) : null);
 
 async function endToEnd(): Promise<void> {
@@ -296,6 +335,7 @@ async function endToEnd(): Promise<void> {
     if (parts.has('floors')) {
       const { name, bytes } = await put('reviews', reviewCsv(first * MiB), first);
       await rangedRead(server, name, bytes);
+      await workerReads(Math.ceil(bytes / MiB));
     }
     for (const size of sizes) {
       if (parts.has('parse') && parseSizes.includes(size)) {
@@ -349,7 +389,7 @@ async function endToEnd(): Promise<void> {
               seconds: round(r.seconds, 2),
               MiBps: round(mibps),
               findings: r.result.totalFindings,
-              ...(scanType === 'full' ? { vsFloor: ratio(mibps, floors[`${kind}.scan`]) } : { bytesScanned: r.result.bytesScanned }),
+              ...(scanType === 'full' ? { vsFloor: ratio(mibps, floors[`${kind}.scan`]), ...readBound(bytes, mibps, floors[`${kind}.scan`]) } : { bytesScanned: r.result.bytesScanned }),
               statusGet: r.latency,
             });
           }

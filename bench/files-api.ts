@@ -11,13 +11,16 @@ export function apiCall(base: string, key: string): Call {
   };
 }
 
+/** Above this a file is uploaded in parts of UPLOAD_PART bytes. */
+export const SINGLE_PUT_MAX = 90_000_000;
+export const UPLOAD_PART = 50 * 2 ** 20;
+
 export async function uploadFile(call: Call, bytes: Uint8Array<ArrayBuffer>, name: string, contentType = 'application/octet-stream'): Promise<Record<string, unknown>> {
-  const PART = 50 * 2 ** 20;
-  if (bytes.length <= 90_000_000) return call('PUT', `/api/v1/files/${name}`, bytes, { 'content-type': contentType });
+  if (bytes.length <= SINGLE_PUT_MAX) return call('PUT', `/api/v1/files/${name}`, bytes, { 'content-type': contentType });
   const { uploadId } = (await call('POST', `/api/v1/files/${name}?uploads`)) as { uploadId: string };
   const id = encodeURIComponent(uploadId);
-  for (let n = 1, at = 0; at < bytes.length; n++, at += PART) {
-    await call('PUT', `/api/v1/files/${name}?uploadId=${id}&partNumber=${n}`, bytes.subarray(at, at + PART));
+  for (let n = 1, at = 0; at < bytes.length; n++, at += UPLOAD_PART) {
+    await call('PUT', `/api/v1/files/${name}?uploadId=${id}&partNumber=${n}`, bytes.subarray(at, at + UPLOAD_PART));
   }
   return call('POST', `/api/v1/files/${name}?uploadId=${id}`, JSON.stringify({}), { 'content-type': 'application/json' });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SCAN_UNIT } from '../src/handlers/security-scan.ts';
+import { PART_SIZE, SCAN_UNIT } from '../src/handlers/security-scan.ts';
 import { QUICK_SCAN_BUDGET } from '../src/scan/quick-scan.ts';
 import { MALWARE_SIGNATURES } from '../src/scan/malware.ts';
 import { freshTenant, type Client } from './support/api.ts';
@@ -299,11 +299,12 @@ describe('security_scan', () => {
   it('download: the full report as a JSON attachment, the paged findings, no raw value, Range, 404 and 409', async () => {
     const client = freshTenant();
     const raw = [CARD, AWS_KEY, SSN, '123456789'];
-    // 250 findings span three result parts; the planted values sit in the first and the last.
-    const lines = [`card ${CARD} and SSN ${SSN}`, ...Array.from({ length: 247 }, (_, i) => `user${i}@example.com`), `AWS ${AWS_KEY}`];
+    // The findings span three result parts; the planted values sit in the first and the last.
+    const emails = 2 * PART_SIZE + 47;
+    const lines = [`card ${CARD} and SSN ${SSN}`, ...Array.from({ length: emails }, (_, i) => `user${i}@example.com`), `AWS ${AWS_KEY}`];
     await upload(client, 'report.txt', `${lines.join('\n')}\n`);
     const job = await scanFile(client, { filePath: 'report.txt', datasetId: crypto.randomUUID() });
-    expect(job.result).toMatchObject({ detailedFindings: 250, downloadUrl: `/api/v1/jobs/${job.id}/download` });
+    expect(job.result).toMatchObject({ detailedFindings: emails + 3, downloadUrl: `/api/v1/jobs/${job.id}/download` });
 
     const res = await client.request('GET', job.result.downloadUrl);
     expect(res.status).toBe(200);
@@ -316,7 +317,7 @@ describe('security_scan', () => {
     const report = JSON.parse(text) as Omit<ScanSummary, 'results'> & { findings: Finding[] };
     const { results: _inline, resultsPage: _page, downloadUrl: _url, reportBytes: _bytes, ...summary } = job.result;
     expect(report).toEqual({ ...summary, findings: await allResults(client, job.id) });
-    expect(report.findings.map((f) => f.type)).toEqual(['CREDIT_CARD', 'SSN', ...Array.from({ length: 247 }, () => 'EMAIL'), 'AWS_ACCESS_KEY_ID']);
+    expect(report.findings.map((f) => f.type)).toEqual(['CREDIT_CARD', 'SSN', ...Array.from({ length: emails }, () => 'EMAIL'), 'AWS_ACCESS_KEY_ID']);
 
     const part = await client.request('GET', job.result.downloadUrl, undefined, { range: 'bytes=10-99' });
     expect(part.status).toBe(206);

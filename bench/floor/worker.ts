@@ -2,7 +2,8 @@
  * The platform floor under `wrangler dev`, for `npm run bench:overhead`: a Hono route with no
  * I/O, one Durable Object RPC reading one row, one writing one row (as a job create does), one
  * also moving the alarm, one R2 put + get of a small object, and one queue send → consume round
- * trip. Bench-only: not part of the product.
+ * trip; for `npm run bench:data`, ranged reads of a large object inside the worker, stored by one
+ * put or as a multipart upload. Bench-only: not part of the product.
  */
 import { DurableObject } from 'cloudflare:workers';
 import { Hono } from 'hono';
@@ -56,6 +57,30 @@ export class FloorObject extends DurableObject<Env> {
 const floor = (env: Env) => env.FLOOR_OBJECT.get(env.FLOOR_OBJECT.idFromName('floor'));
 const SMALL = JSON.stringify({ texts: Array.from({ length: 10 }, (_, i) => `A short text to analyse, number ${i}.`) });
 
+const MiB = 1024 * 1024;
+const blobKey = (partMiB: number) => `floor/blob-${partMiB}`;
+const query = (value: string | undefined, fallback: number) => Number(value ?? fallback);
+
+/** `mib` MiB of printable bytes stored in one put (`partMiB` 0) or as a multipart upload of `partMiB` parts. */
+async function putBlob(bucket: R2Bucket, mib: number, partMiB: number): Promise<number> {
+  const size = mib * MiB;
+  const part = new Uint8Array((partMiB || 1) * MiB).map((_, i) => 32 + ((i * 7919) % 90));
+  if (partMiB === 0) {
+    const { readable, writable } = new FixedLengthStream(size);
+    const stored = bucket.put(blobKey(0), readable);
+    const writer = writable.getWriter();
+    for (let at = 0; at < size; at += MiB) await writer.write(part);
+    await writer.close();
+    await stored;
+    return size;
+  }
+  const upload = await bucket.createMultipartUpload(blobKey(partMiB));
+  const uploaded: R2UploadedPart[] = [];
+  for (let at = 0; at < size; at += part.length) uploaded.push(await upload.uploadPart(uploaded.length + 1, part.subarray(0, Math.min(part.length, size - at))));
+  await upload.complete(uploaded);
+  return size;
+}
+
 const app = new Hono<{ Bindings: Env }>()
   .get('/ping', (c) => c.json({ ok: true }))
   .get('/rpc-read', async (c) => c.json({ n: await floor(c.env).peek() }))
@@ -67,6 +92,19 @@ const app = new Hono<{ Bindings: Env }>()
     const object = await c.env.FLOOR_BLOBS.get(key);
     const bytes = object ? (await object.arrayBuffer()).byteLength : 0;
     c.executionCtx.waitUntil(c.env.FLOOR_BLOBS.delete(key));
+    return c.json({ bytes });
+  })
+  // The read a security_scan job makes: ranged gets of `block` MiB, each body read with arrayBuffer().
+  .post('/blob', async (c) => c.json({ bytes: await putBlob(c.env.FLOOR_BLOBS, query(c.req.query('mib'), 112), query(c.req.query('partMiB'), 0)) }))
+  .get('/blob', async (c) => {
+    const key = blobKey(query(c.req.query('partMiB'), 0));
+    const block = query(c.req.query('block'), 4) * MiB;
+    const size = (await c.env.FLOOR_BLOBS.head(key))?.size ?? 0;
+    let bytes = 0;
+    for (let offset = 0; offset < size; offset += block) {
+      const object = await c.env.FLOOR_BLOBS.get(key, { range: { offset, length: Math.min(block, size - offset) } });
+      bytes += object ? (await object.arrayBuffer()).byteLength : 0;
+    }
     return c.json({ bytes });
   })
   .get('/queue', async (c) => {
