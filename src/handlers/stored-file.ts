@@ -34,14 +34,13 @@ export async function statFile(env: Env, key: string): Promise<{ size: number; e
   return { size: head.size, etag: head.etag };
 }
 
-/**
- * Streams bytes [offset, offset + length) of the file, failing the job (not retrying it) when
- * the file was deleted or replaced since the job started: a scan or a parse never mixes two files.
- */
-export async function openRange(env: Env, key: string, etag: string, offset: number, length: number): Promise<ReadableStreamDefaultReader<Uint8Array>> {
-  return (await rangeBody(env, key, etag, offset, length)).body.getReader();
-}
+/** The block `readBlocks` callers ask for: big enough that a read costs little per byte, small enough to hold two. */
+export const READ_BLOCK = 4 * 1024 * 1024;
 
+/**
+ * Fails the job (not retrying it) when the file was deleted or replaced since the job started:
+ * a scan or a parse never mixes two files.
+ */
 async function rangeBody(env: Env, key: string, etag: string, offset: number, length: number): Promise<R2ObjectBody> {
   const object = await env.BLOBS.get(key, { range: { offset, length }, onlyIf: { etagMatches: etag } });
   if (!object) throw new JobFailure('FILE_NOT_FOUND', 'The file was deleted while it was being processed', false);
@@ -50,7 +49,7 @@ async function rangeBody(env: Env, key: string, etag: string, offset: number, le
 }
 
 /**
- * Bytes [offset, end) of the file (checked as `openRange` does) in blocks of up to `blockSize`,
+ * Bytes [offset, end) of the file (checked as `rangeBody` does) in blocks of up to `blockSize`,
  * the next block's read under way while the caller works on the current one: a stream's
  * few-KiB chunks cost a turn each, and its reads wait for the caller.
  */
