@@ -7,7 +7,7 @@ import type { Finding, ScannerSnapshot } from '../scan/types.ts';
 import { fileKey } from '../storage/file-keys.ts';
 import { resultPartKey, scanReportKey } from '../storage/job-blobs.ts';
 import { writeScanReport } from './scan-report.ts';
-import { checkFileExists, filePathField, measuredSize, readBlocks, statFile } from './stored-file.ts';
+import { checkFileExists, filePathField, measuredSize, READ_BLOCK, readBlocks, statFile } from './stored-file.ts';
 import type { ExecuteOutcome, JobHandler, JobRun } from './types.ts';
 
 const KiB = 1024;
@@ -18,8 +18,6 @@ const MiB = 1024 * KiB;
  * context, so each checkpoint is past the previous one's resume offset.
  */
 export const SCAN_UNIT = 256 * KiB;
-/** Bytes per R2 read: the next is read while the scanner works on one (two in memory at most). */
-const READ_BLOCK = 4 * MiB;
 /** Result parts being written at once while the scan goes on. */
 const MAX_PARTS_WRITING = 2;
 /**
