@@ -30,7 +30,7 @@ export interface JobRun<D, C> {
   report(progress: Progress<C>): Promise<ReportAnswer>;
   /**
    * Call between small steps of CPU work (a record, a window): lets the isolate's other requests
-   * in every ~20 ms (`pacer`). `report` paces too.
+   * in every ~10 ms (`pacer`). `report` paces too.
    */
   pace(): Promise<void>;
 }
