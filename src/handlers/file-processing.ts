@@ -114,12 +114,12 @@ function summarize(state: Checkpoint, data: FileProcessingData) {
 }
 
 /**
- * Reads the file in byte ranges of `chunkSize`, each in blocks of at most `READ_BLOCK`, so memory
- * stays flat (a 1 GiB parse reading 256 MiB ranges as streams peaked near 1 GiB under wrangler dev). A record
- * that straddles a range edge stays in the splitter and completes with the next range. Records
- * are written in batches; once one is stored, the checkpoint moves to the end of its last
- * record, so a resumed slice re-reads from a record boundary and rewrites nothing twice (rows
- * are keyed by file + line and the store upserts).
+ * Reads the file in ranged blocks of `chunkSize`, or `READ_BLOCK` when that is smaller, so memory
+ * stays flat (a 1 GiB parse reading 256 MiB ranges as streams peaked near 1 GiB under wrangler
+ * dev). A record that straddles a block edge stays in the splitter and completes with the next.
+ * Records are written in batches; once one is stored, the checkpoint moves to the end of its last
+ * record, so a resumed slice re-reads from a record boundary and rewrites nothing twice (rows are
+ * keyed by file + line and the store upserts).
  */
 async function execute(run: JobRun<FileProcessingData, Checkpoint>): Promise<ExecuteOutcome> {
   const { env, tenant, data } = run;
@@ -181,17 +181,14 @@ async function execute(run: JobRun<FileProcessingData, Checkpoint>): Promise<Exe
     return answer === 'continue';
   };
 
-  for (let readAt = state.offset; readAt < state.size; readAt += data.chunkSize) {
-    const chunkEnd = Math.min(readAt + data.chunkSize, state.size);
-    for await (const block of readBlocks(env, key, state.etag, readAt, chunkEnd, Math.min(data.chunkSize, READ_BLOCK))) {
-      for (const raw of splitter.push(block)) {
-        await run.pace();
-        take(raw);
-        if (batch.count < BATCH_RECORDS && state.offset - batchStart < BATCH_BYTES) continue;
-        // Records parsed past the stored checkpoint are parsed again by the next slice.
-        if (!(await settle())) return { done: false };
-        void send();
-      }
+  for await (const block of readBlocks(env, key, state.etag, state.offset, state.size, Math.min(data.chunkSize, READ_BLOCK))) {
+    for (const raw of splitter.push(block)) {
+      await run.pace();
+      take(raw);
+      if (batch.count < BATCH_RECORDS && state.offset - batchStart < BATCH_BYTES) continue;
+      // Records parsed past the stored checkpoint are parsed again by the next slice.
+      if (!(await settle())) return { done: false };
+      void send();
     }
   }
   for (const raw of splitter.finish()) take(raw);
