@@ -5,6 +5,7 @@ import type { NewJob, QueueStats } from '../../src/durable/coordinator/contract.
 import { INPUT_WAIT_MS } from '../../src/durable/coordinator/job-queries.ts';
 import { jobPrefix, tenantPrefix } from '../../src/storage/job-blobs.ts';
 import { deliver, deliverWith, freshTenant, R2_INPUT_TEXTS, type Client } from '../support/api.ts';
+import { newJob } from '../support/new-job.ts';
 
 interface Job {
   id: string;
@@ -18,20 +19,7 @@ const stats = async (client: Client) => (await client.json<QueueStats>('GET', '/
 /** The consumer's bindings with an invocation budget, so a completion asks for the next job (the suite runs with 0). */
 const withBudget = { ...env, SLICE_BUDGET_MS: '60000' };
 /** A job admitted before its (big) input is written, as the Worker admits one. */
-const awaitingJob = (id: string): NewJob => ({
-  id,
-  type: 'sentiment_analysis_batch',
-  priority: 'medium',
-  totalItems: 1,
-  estimatedMs: 1,
-  estimatedMemoryBytes: 1,
-  runAtMs: null,
-  dependsOn: [],
-  retryOf: null,
-  callbackUrl: null,
-  input: null,
-  awaitingInput: true,
-});
+const awaitingJob = (id: string): NewJob => newJob({ id, awaitingInput: true });
 const objectsUnder = async (prefix: string) => (await env.BLOBS.list({ prefix })).objects.length;
 
 describe('a completion hands the worker the next ready job', () => {

@@ -4,6 +4,7 @@ import { JOB_PRIORITIES, JOB_TYPES, type JobPriority, type JobType } from '../..
 import type { NewJob, QueueStats } from '../../src/durable/coordinator/contract.ts';
 import { applyMigrations, LIST_BUCKET_SEQS, MIGRATIONS } from '../../src/durable/migrations.ts';
 import { freshTenant, type Client } from '../support/api.ts';
+import { newJob } from '../support/new-job.ts';
 
 const WHO = { actor: 'key:test', requestId: null };
 const HOUR = 3_600_000;
@@ -20,22 +21,13 @@ interface Kept {
   status: string;
 }
 
-function newJob(i: number): NewJob {
-  return {
-    id: crypto.randomUUID(),
+function keptJob(i: number): NewJob {
+  return newJob({
     // Types and priorities cycle at different periods, so every filter combination occurs.
     type: JOB_TYPES[i % JOB_TYPES.length] ?? 'sentiment_analysis_batch',
     priority: JOB_PRIORITIES[Math.floor(i / 3) % JOB_PRIORITIES.length] ?? 'medium',
-    totalItems: 1,
-    estimatedMs: 1,
-    estimatedMemoryBytes: 1,
-    runAtMs: null,
-    dependsOn: [],
-    retryOf: null,
-    callbackUrl: null,
     input: JSON.stringify({ texts: [`text ${i}`] }),
-    awaitingInput: false,
-  };
+  });
 }
 
 /**
@@ -49,7 +41,7 @@ async function keep(client: Client, count: number, keepPending: number): Promise
   let made = 0;
   while (made < count) {
     if (made % 450 === 0) await client.advanceClock(61_000); // past the per-minute admission limit
-    const batch = Array.from({ length: Math.min(9, count - made) }, (_, i) => newJob(made + i));
+    const batch = Array.from({ length: Math.min(9, count - made) }, (_, i) => keptJob(made + i));
     const admitted = await coordinator.enqueueMany(client.tenant, batch, WHO);
     expect(admitted.filter((r) => !r.ok)).toEqual([]);
     made += batch.length;
