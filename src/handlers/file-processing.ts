@@ -181,7 +181,7 @@ async function execute(run: JobRun<FileProcessingData, Checkpoint>): Promise<Exe
     return answer === 'continue';
   };
 
-  for await (const block of readBlocks(env, key, state.etag, state.offset, state.size, Math.min(data.chunkSize, READ_BLOCK))) {
+  for await (const block of readBlocks(env, key, state.etag, state.offset, state.size, Math.min(data.chunkSize, READ_BLOCK), run.pace)) {
     for (const raw of splitter.push(block)) {
       await run.pace();
       take(raw);
