@@ -17,6 +17,9 @@ export const MIN_SHARE_MS = 2;
  */
 export const PACE_STEPS = 64;
 
+/** How far the step count may stretch past `PACE_STEPS` when steps are measured to be cheap. */
+export const MAX_STEPS_FACTOR = 16;
+
 /** A pacer that gave no turn for this long has stopped (its job ended or waits on I/O). */
 export const ACTIVE_MS = 250;
 
@@ -43,32 +46,47 @@ const done: Promise<void> = Promise.resolve();
 
 /**
  * Long CPU work calls `pace()` between small steps: once its share of `budgetMs` has passed since
- * its last turn (or its share of `PACE_STEPS` steps while the clock has not moved), it awaits a
- * macrotask, so requests queued for the same isolate (another tenant's, a status GET, a Durable
- * Object call) run before the work goes on. Otherwise it costs a resolved promise. Under
- * `wrangler dev` the API, the consumer and every Durable Object share one isolate.
+ * its last turn, it awaits a macrotask, so requests queued for the same isolate (another
+ * tenant's, a status GET, a Durable Object call) run before the work goes on. Otherwise it costs
+ * a resolved promise. Under `wrangler dev` the API, the consumer and every Durable Object share
+ * one isolate.
+ *
+ * While the clock has not moved it counts steps instead: `PACE_STEPS`, or as many as fill the
+ * share at the cost per step seen in the runs that ended on the clock (at most
+ * `MAX_STEPS_FACTOR` times more). The clock ticks in whole milliseconds under `wrangler dev`, so
+ * 64 cheap steps (a parse's records: ~2 µs each) often saw none and ended a run after a fraction
+ * of a millisecond; beside jobs with full runs such a job got a few percent of the thread. A cost
+ * measured on a run that waited on I/O is too high, so the error only shortens runs.
  */
 export function pacer(budgetMs = PACE_MS, now: () => number = () => performance.now(), group: PaceGroup = isolate): () => Promise<void> {
   const self = {};
   let last = now();
   let steps = 0;
-  let share = { ms: budgetMs, steps: PACE_STEPS };
+  let shareMs = budgetMs;
+  /** Milliseconds per step, from the last run that ended on the clock (0: none yet). */
+  let stepMs = 0;
   const resume = (): void => {
     last = now();
     steps = 0;
-    const active = group.turn(self, last);
-    share = { ms: Math.max(Math.min(MIN_SHARE_MS, budgetMs), budgetMs / active), steps: Math.max(1, Math.floor(PACE_STEPS / active)) };
+    shareMs = Math.max(Math.min(MIN_SHARE_MS, budgetMs), budgetMs / group.turn(self, last));
   };
   resume();
-  return () => {
-    const elapsed = now() - last;
-    steps += 1;
-    if (elapsed < share.ms && (elapsed > 0 || steps < share.steps)) return done;
-    return new Promise<void>((resolve) =>
+  const turn = (): Promise<void> =>
+    new Promise<void>((resolve) =>
       setTimeout(() => {
         resume();
         resolve();
       }, 0),
     );
+  return () => {
+    const elapsed = now() - last;
+    steps += 1;
+    if (elapsed >= shareMs) {
+      stepMs = elapsed / steps;
+      return turn();
+    }
+    if (elapsed > 0) return done;
+    const limit = stepMs > 0 ? Math.min(PACE_STEPS * MAX_STEPS_FACTOR, Math.max(PACE_STEPS, shareMs / stepMs)) : PACE_STEPS;
+    return steps < limit ? done : turn();
   };
 }

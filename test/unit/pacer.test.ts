@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACTIVE_MS, MIN_SHARE_MS, PACE_STEPS, PaceGroup, pacer } from '../../src/core/pacer.ts';
+import { ACTIVE_MS, MAX_STEPS_FACTOR, MIN_SHARE_MS, PACE_STEPS, PaceGroup, pacer } from '../../src/core/pacer.ts';
 
 /** Counts how many of `calls` paced steps gave the event loop a turn. */
 async function turns(pace: () => Promise<void>, calls: number, tick: () => void = () => {}): Promise<number> {
@@ -51,18 +51,24 @@ describe('pacer', () => {
     expect(await turns(a, 100, () => (clock += 1))).toBe(5);
   });
 
-  it('never shares below MIN_SHARE_MS, and divides the step fallback too', async () => {
+  it('never shares below MIN_SHARE_MS', async () => {
     let clock = 0;
     const group = new PaceGroup();
     // A pacer counts as active from its start.
     const many = Array.from({ length: 20 }, () => pacer(20, () => clock, group));
     const last = many[many.length - 1] as () => Promise<void>;
     expect(await turns(last, 100, () => (clock += 1))).toBe(100 / MIN_SHARE_MS);
-    const still = new PaceGroup();
-    const x = pacer(20, () => 0, still);
-    pacer(20, () => 0, still);
-    // Its share was set when it started, alone; from its first turn on, it is half.
-    expect(await turns(x, PACE_STEPS)).toBe(1);
-    expect(await turns(x, PACE_STEPS * 2)).toBe(4);
+  });
+
+  it('counts as many steps as fill its share at the cost per step it measured while the clock moved, within bounds', async () => {
+    let clock = 0;
+    const pace = pacer(20, () => clock, new PaceGroup());
+    // 10 µs a step: a run ends on the clock after 2,000 steps.
+    expect(await turns(pace, 2_000, () => (clock += 0.01))).toBe(1);
+    // The clock stands still: 2,000 steps would fill the budget; capped at MAX_STEPS_FACTOR × PACE_STEPS.
+    expect(await turns(pace, PACE_STEPS * MAX_STEPS_FACTOR * 4)).toBe(4);
+    // Steps measured slow (2 ms each): never fewer than PACE_STEPS between turns.
+    expect(await turns(pace, 10, () => (clock += 2))).toBe(1);
+    expect(await turns(pace, PACE_STEPS * 3)).toBe(3);
   });
 });
