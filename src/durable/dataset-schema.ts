@@ -85,17 +85,11 @@ export interface RowBatch {
   last: number;
 }
 
-/**
- * Rows per write step: a Durable Object writes a batch in parts of this many rows with a paced
- * turn between them, so its thread (under `wrangler dev`, the whole isolate's) is never held for
- * a whole batch (2,000 rows: 10–50 ms, bench:data).
- */
-export const WRITE_STEP_RECORDS = 500;
-
 /** Builds a batch row by row (the file handler's), so no array of record objects is kept. */
 export class RowBatchBuilder {
   private rows: string[] = [];
-  private lines: number[] = [];
+  private first = Infinity;
+  private last = -Infinity;
   readonly source: string;
 
   constructor(source: string) {
@@ -109,32 +103,17 @@ export class RowBatchBuilder {
   add(r: RecordInput): void {
     const row: RowTuple = [r.sourceLine, r.id, r.createdMs, r.sentiment, r.score, r.confidence, r.text, r.fields];
     this.rows.push(JSON.stringify(row));
-    this.lines.push(r.sourceLine);
+    this.first = Math.min(this.first, r.sourceLine);
+    this.last = Math.max(this.last, r.sourceLine);
   }
 
   /** The batch so far, and a fresh start. */
   take(): RowBatch {
-    return this.takeSteps(Infinity)[0] ?? this.part(0, 0);
-  }
-
-  /** The batch so far in parts of up to `rows` rows (none when empty), and a fresh start. */
-  takeSteps(rows = WRITE_STEP_RECORDS): RowBatch[] {
-    const parts: RowBatch[] = [];
-    for (let from = 0; from < this.rows.length; from += rows) parts.push(this.part(from, Math.min(this.rows.length, from + rows)));
+    const batch = { source: this.source, rows: `[${this.rows.join(',')}]`, count: this.rows.length, first: this.first, last: this.last };
     this.rows = [];
-    this.lines = [];
-    return parts;
-  }
-
-  private part(from: number, to: number): RowBatch {
-    let first = Infinity;
-    let last = -Infinity;
-    for (let i = from; i < to; i++) {
-      const line = this.lines[i] as number;
-      if (line < first) first = line;
-      if (line > last) last = line;
-    }
-    return { source: this.source, rows: `[${this.rows.slice(from, to).join(',')}]`, count: to - from, first, last };
+    this.first = Infinity;
+    this.last = -Infinity;
+    return batch;
   }
 }
 

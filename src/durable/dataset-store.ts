@@ -2,7 +2,6 @@ import { DurableObject } from 'cloudflare:workers';
 import type { SentimentLabel } from '../analysis/sentiment.ts';
 import type { DatasetRecord, FieldValue, RecordInput } from '../core/dataset-record.ts';
 import { datasetMarkerKey } from '../storage/file-keys.ts';
-import { pacer } from '../core/pacer.ts';
 import { applyMigrations } from './migrations.ts';
 import { batchesOf, DATASET_MIGRATIONS, writeRows, type RowBatch, type RowTuple, type Sql } from './dataset-schema.ts';
 
@@ -148,25 +147,14 @@ export class DatasetStore extends DurableObject<Env> {
   }
 
   /** Upserts by source file and line: a slice that runs again rewrites the same rows instead of adding copies. */
-  append(tenant: string, jobId: string, records: RecordInput[], columns: string[]): Promise<Owned<{ written: number }>> {
+  append(tenant: string, jobId: string, records: RecordInput[], columns: string[]): Owned<{ written: number }> {
     return this.appendRows(tenant, jobId, batchesOf(records), columns);
   }
 
-  /**
-   * `append` for batches a job encoded as it parsed (see `RowBatch`): what the file handler calls,
-   * in parts of `WRITE_STEP_RECORDS` rows. Each part is written whole (its rows and tallies
-   * together) and paced from the next: other requests run between parts. A call cut short
-   * leaves whole parts written, which the job's retry rewrites by key.
-   */
-  async appendRows(tenant: string, jobId: string, batches: RowBatch[], columns: string[]): Promise<Owned<{ written: number }>> {
-    const pace = pacer();
-    for (const batch of batches) {
-      // Checked at every part: the dataset may have been deleted during a turn.
-      if (!this.owns(tenant)) return NOT_FOUND;
-      writeRows(this.writer, batch);
-      await pace();
-    }
+  /** `append` for batches a job encoded as it parsed (see `RowBatch`): what the file handler calls. */
+  appendRows(tenant: string, jobId: string, batches: RowBatch[], columns: string[]): Owned<{ written: number }> {
     if (!this.owns(tenant)) return NOT_FOUND;
+    for (const batch of batches) writeRows(this.writer, batch);
     this.sql.exec('INSERT OR IGNORE INTO columns (name) SELECT value FROM json_each(?)', JSON.stringify(columns));
     const now = Date.now();
     this.touch(now);

@@ -162,7 +162,7 @@ async function execute(run: JobRun<FileProcessingData, Checkpoint>): Promise<Exe
   // dev) no longer idles the slice. A checkpoint is reported only once its batch is stored.
   let inFlight: { stored: Promise<void>; checkpoint: Checkpoint } | null = null;
   const send = (): Promise<void> => {
-    const stored = store.appendRows(tenant, run.jobId, batch.takeSteps(), state.layout.columns).then((written) => {
+    const stored = store.appendRows(tenant, run.jobId, [batch.take()], state.layout.columns).then((written) => {
       if (!written.ok) throw new JobFailure('DATASET_UNAVAILABLE', 'The dataset refused the write', false);
     });
     // Awaited by `settle`; a slice that fails first leaves it, and its rejection, unobserved.
