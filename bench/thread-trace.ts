@@ -14,8 +14,10 @@ import { join } from 'node:path';
 export interface ThreadTrace {
   /** Environment for `startDevServer`: Miniflare starts this wrapper instead of workerd. */
   env: Record<string, string>;
-  /** Thread time per worker of each traced process between two wall-clock times (ms); then the traces are deleted. */
+  /** Thread time per worker of each traced process between two wall-clock times (ms). */
   read(fromMs: number, toMs: number): ProcessThreadTime[];
+  /** Deletes the traces (after the server stopped). */
+  close(): void;
 }
 
 export interface ProcessThreadTime {
@@ -42,11 +44,12 @@ export function threadTrace(): ThreadTrace {
   return {
     env: { MINIFLARE_WORKERD_PATH: wrapper },
     read(fromMs, toMs) {
-      const found = readdirSync(dir)
+      return readdirSync(dir)
         .filter((name) => name.startsWith('trace-'))
         .map((name) => threadTimeOf(readFileSync(join(dir, name), 'utf8'), fromMs, toMs));
+    },
+    close() {
       rmSync(dir, { recursive: true, force: true });
-      return found;
     },
   };
 }
@@ -62,6 +65,8 @@ interface TraceEvent {
   end?: number;
   kind?: string;
   name?: string;
+  k?: string;
+  v?: unknown;
 }
 
 /**
@@ -70,8 +75,9 @@ interface TraceEvent {
  */
 export function threadTimeOf(text: string, fromMs: number, toMs: number): ProcessThreadTime {
   const workerOf = new Map<number, string>();
-  const counted = new Set<number>();
   const named = new Set<number>();
+  const methodsOf = new Map<number, Set<string>>();
+  const turnMs = new Map<number, number>();
   let zeroMs = 0;
   const workers = new Map<string, { ms: number; contexts: number }>();
   for (const line of text.split('\n')) {
@@ -82,6 +88,12 @@ export function threadTimeOf(text: string, fromMs: number, toMs: number): Proces
       continue;
     }
     if (event.e === 'header' && event.epochUnixMs !== undefined) zeroMs = event.epochUnixMs;
+    if (event.e === 'annotate' && event.k === 'jsrpc.method' && event.ctx !== undefined) {
+      // A Durable Object is told apart by the RPC methods it serves (the trace names no class).
+      const methods = methodsOf.get(event.ctx) ?? new Set<string>();
+      methods.add(String(event.v));
+      methodsOf.set(event.ctx, methods);
+    }
     if (event.e === 'ctx' && event.ctx !== undefined && event.worker) {
       workerOf.set(event.ctx, `${event.worker}${event.actor ? ' (Durable Object)' : ''}`);
     } else if (event.e === 'init' && event.kind === 'request' && event.ctx !== undefined && !event.actor && !named.has(event.ctx)) {
@@ -92,13 +104,17 @@ export function threadTimeOf(text: string, fromMs: number, toMs: number): Proces
     } else if (event.e === 'turn' && event.ctx !== undefined && event.start !== undefined && event.end !== undefined) {
       const at = zeroMs + event.start / 1e6;
       if (at < fromMs || at > toMs) continue;
-      const name = workerOf.get(event.ctx) ?? 'unknown';
-      const entry = workers.get(name) ?? { ms: 0, contexts: 0 };
-      entry.ms += (event.end - event.start) / 1e6;
-      if (!counted.has(event.ctx)) entry.contexts += 1;
-      counted.add(event.ctx);
-      workers.set(name, entry);
+      turnMs.set(event.ctx, (turnMs.get(event.ctx) ?? 0) + (event.end - event.start) / 1e6);
     }
+  }
+  for (const [ctx, ms] of turnMs) {
+    const methods = [...(methodsOf.get(ctx) ?? [])];
+    const worker = workerOf.get(ctx) ?? 'unknown';
+    const name = worker.endsWith('(Durable Object)') && methods.length > 0 ? `${worker.slice(0, -1)}: ${methods.slice(0, 3).join(', ')}${methods.length > 3 ? ', …' : ''})` : worker;
+    const entry = workers.get(name) ?? { ms: 0, contexts: 0 };
+    entry.ms += ms;
+    entry.contexts += 1;
+    workers.set(name, entry);
   }
   const role = [...workers.keys()].some((name) => name.startsWith(OWN_WORKER)) ? 'runtime' : 'proxy';
   return { role, workers };
