@@ -461,7 +461,7 @@ async function threadTime(): Promise<void> {
   console.log(`\n-- thread time per job (workerd async trace; ${TRACED_JOBS} creates of 10 texts one after another, the last waited on) --`);
   const processes = trace.read(...window);
   trace.close();
-  for (const process of processes.sort((a) => (a.role === 'runtime' ? -1 : 1))) {
+  for (const process of processes.sort((a, b) => Number(b.role === 'runtime') - Number(a.role === 'runtime'))) {
     const perJob = [...process.workers].map(([name, w]) => ({ name, ms: w.ms / TRACED_JOBS, contexts: w.contexts / TRACED_JOBS })).sort((a, b) => b.ms - a.ms);
     const total = perJob.reduce((sum, w) => sum + w.ms, 0);
     console.log(process.role === 'runtime' ? 'runtime workerd (entry, assets routing, the Worker, its Durable Objects, the queue broker):' : "wrangler's proxy workerd (the public port):");
