@@ -86,8 +86,8 @@ export async function* readBlocks(
 export const READ_STEP = 64 * 1024;
 
 /**
- * The first `length` bytes of a byte stream as one array, read in steps of at least `READ_STEP`
- * bytes with `pace` after each. Read whole (`arrayBuffer()`), a 4 MiB block of a multipart
+ * The first `length` bytes of a byte stream as one array, read in steps of `READ_STEP` bytes
+ * with `pace` after each. Read whole (`arrayBuffer()`), a 4 MiB block of a multipart
  * object held the isolate's thread under `wrangler dev` for 30–200 ms: local R2 pipes it through
  * a JavaScript stream in 4 KiB chunks, and nothing else ran until the last one (bench:data's
  * load part, README). Paced, other requests get their turns between steps; read into one buffer
@@ -101,8 +101,9 @@ export async function collect(stream: ReadableStream<Uint8Array>, length: number
     for (;;) {
       // Once `length` bytes are in, a one-byte read finds the stream's end (a body read to its end).
       const full = filled >= length;
-      const view = full ? new Uint8Array(1) : new Uint8Array(buffer, filled);
-      const { done, value } = await reader.readAtLeast(Math.min(READ_STEP, view.length), view);
+      // At most a step per read: given the whole rest, local R2 pumped it all in one run.
+      const view = full ? new Uint8Array(1) : new Uint8Array(buffer, filled, Math.min(READ_STEP, length - filled));
+      const { done, value } = await reader.readAtLeast(view.length, view);
       // The read takes the buffer over (it is detached) and gives it back in `value`.
       if (!full && value) {
         buffer = value.buffer;
