@@ -39,7 +39,7 @@ export class PaceGroup {
   }
 }
 
-/** Every pacer of the isolate unless told otherwise (under `wrangler dev`: every job and Durable Object). */
+/** Every pacer of the isolate unless told otherwise (under `wrangler dev`: every running job). */
 const isolate = new PaceGroup();
 
 const done: Promise<void> = Promise.resolve();
