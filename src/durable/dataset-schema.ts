@@ -4,8 +4,8 @@ import type { FieldValue, RecordInput } from '../core/dataset-record.ts';
 import type { SentimentLabel } from '../analysis/sentiment.ts';
 
 /**
- * The dataset's schema, append-only like the coordinator's. Both indexes end in `id` so keyset
- * pagination on (created_ms, id) is a range scan, with or without a sentiment filter.
+ * The dataset's schema, append-only like the coordinator's. Reads page by keyset on
+ * (created_ms, id): a range scan of the time index, with or without a sentiment filter.
  */
 export const DATASET_MIGRATIONS: readonly string[] = [
   `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -56,6 +56,13 @@ export const DATASET_MIGRATIONS: readonly string[] = [
    CREATE INDEX record_rows_by_sentiment ON record_rows (sentiment, created_ms, id) WHERE sentiment IS NOT NULL;
    CREATE TABLE tallies (source_no INTEGER NOT NULL, sentiment TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (source_no, sentiment)) WITHOUT ROWID;
    INSERT INTO tallies (source_no, sentiment, n) SELECT k >> 40, COALESCE(sentiment, ''), COUNT(*) FROM record_rows GROUP BY 1, 2;`,
+  // One index for reads in (created_ms, id) order, filtered or not: the sentiment rides in it, so
+  // a filtered page skips other sentiments in the index without reading their rows. A second
+  // index (sentiment, created_ms, id) cost an analyze ~40% of its write time (bench:data: 12.5 →
+  // 7.6 µs a row on node:sqlite), for pages that now read about 3x the index entries they keep.
+  `DROP INDEX record_rows_by_sentiment;
+   DROP INDEX record_rows_by_time;
+   CREATE INDEX record_rows_by_time ON record_rows (created_ms, id, sentiment);`,
 ];
 
 /**
