@@ -34,7 +34,7 @@ import { createScanner } from '../src/scan/scanner.ts';
 import { startDevServer, type DevServer } from './dev-server.ts';
 import { apiCall, SINGLE_PUT_MAX, UPLOAD_PART, uploadFile, type Call } from './files-api.ts';
 import { digitCsv, mixedText, MiB, reviewCsv } from './generate.ts';
-import { percentile, sampler, workerdCpuSeconds, workerdRss } from './stats.ts';
+import { percentile, sampler, trajectory, workerdCpuSeconds, workerdRss } from './stats.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -237,7 +237,7 @@ async function waitJob(call: Call, id: string): Promise<Record<string, unknown>>
 async function job(server: DevServer, call: Call, type: string, data: Record<string, unknown>) {
   const rssAtStart = workerdRss(server.group);
   const rss = sampler(() => workerdRss(server.group));
-  const anon = sampler(() => workerdRss(server.group, 'anon'));
+  const anon = trajectory(() => workerdRss(server.group, 'anon'));
   const cpu0 = workerdCpuSeconds(server.group);
   const t0 = performance.now();
   const id = await createJob(call, type, data);
@@ -253,8 +253,9 @@ async function job(server: DevServer, call: Call, type: string, data: Record<str
     latency: latency(await probing.stop()),
     rssAtStartMiB: Math.round(rssAtStart / MiB),
     peakRssMiB: Math.round(rss.stop() / MiB),
-    // RSS also counts the file pages workerd maps in (the dataset's SQLite grows with the file).
-    peakAnonRssMiB: Math.round(anon.stop() / MiB),
+    // RSS also counts the file pages workerd maps in (the dataset's SQLite grows with the file);
+    // the anonymous part's peak per quarter of the job says whether memory grows with the input.
+    anonRssMiBByQuarter: anon.stop().map((bytes) => Math.round(bytes / MiB)),
   };
 }
 
@@ -358,7 +359,7 @@ async function endToEnd(): Promise<void> {
             statusGet: r.latency,
             rssAtStartMiB: r.rssAtStartMiB,
             peakRssMiB: r.peakRssMiB,
-            peakAnonRssMiB: r.peakAnonRssMiB,
+            anonRssMiBByQuarter: r.anonRssMiBByQuarter,
           });
         }
       }
@@ -375,6 +376,7 @@ async function endToEnd(): Promise<void> {
           vsFloorCpu: ratio(rows / r.cpuSeconds, floors['reviews.analyzeCpu']),
           statusGet: r.latency,
           peakRssMiB: r.peakRssMiB,
+          anonRssMiBByQuarter: r.anonRssMiBByQuarter,
         });
       }
       if (parts.has('scan')) {
