@@ -170,8 +170,11 @@ export function writeRows(sql: Sql, batch: RowBatch): void {
   const delta = new Map<string, number>();
   for (const { sentiment, n } of sql.all<{ sentiment: string; n: number }>(RANGE_COUNTS, no, batch.first, batch.last)) delta.set(sentiment, -n);
   sql.run(
-    `INSERT INTO record_rows (k, id, created_ms, sentiment, body)
-     SELECT (?1 << 40) | (value ->> 0), value ->> 1, value ->> 2, value ->> 3, value FROM json_each(?2) WHERE true
+    // json_each renders an element's text each time `value` is named: materialized, once a row
+    // instead of five (bench:data's write floor, node:sqlite: ~4.1 → ~3.3 µs a row without indexes).
+    `WITH batch (row) AS MATERIALIZED (SELECT value FROM json_each(?2))
+     INSERT INTO record_rows (k, id, created_ms, sentiment, body)
+     SELECT (?1 << 40) | (row ->> 0), row ->> 1, row ->> 2, row ->> 3, row FROM batch WHERE true
      ON CONFLICT (k) DO UPDATE SET id = excluded.id, created_ms = excluded.created_ms, sentiment = excluded.sentiment, body = excluded.body`,
     no,
     batch.rows,
