@@ -18,6 +18,7 @@
  *
  *   npm run bench:data -- [--sizes 100,1024] [--parse-sizes …] [--analyze-sizes 100] [--scans full,quick]
  *                         [--only floors,parse,analyze,scan,load] [--floor-mib 32] [--digit-mib 4] [--digits off] [--port 8751]
+ *                         [--trace on]  (each job's thread time per worker, bench/thread-trace.ts)
  * Sizes are MiB. Defaults: 100 and 1024 MiB, analyze at 100 MiB only (1 GiB of analyze runs for
  * minutes; pass --analyze-sizes 100,1024 for it), all parts, digit-heavy inputs of 4 MiB.
  */
@@ -35,6 +36,7 @@ import { startDevServer, type DevServer } from './dev-server.ts';
 import { apiCall, SINGLE_PUT_MAX, UPLOAD_PART, uploadFile, type Call } from './files-api.ts';
 import { digitCsv, mixedText, MiB, reviewCsv } from './generate.ts';
 import { percentile, sampler, trajectory, workerdCpuSeconds, workerdRss } from './stats.ts';
+import { threadTrace, type ProcessThreadTime } from './thread-trace.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -52,6 +54,8 @@ const parts = new Set(list('only', 'floors,parse,analyze,scan,load'));
 const floorBytes = Number(flag('floor-mib') ?? 32) * MiB;
 const digits = flag('digits') !== 'off';
 const PORT = Number(flag('port') ?? 8751);
+/** `--trace on`: each job's thread time per worker from workerd's async trace (bench/thread-trace.ts; slows every turn a little). */
+const trace = flag('trace') === 'on' ? threadTrace() : null;
 const LIMIT_MS = 40 * 60_000;
 
 const round = (x: number, d = 1): number => Number(x.toFixed(d));
@@ -240,10 +244,12 @@ async function job(server: DevServer, call: Call, type: string, data: Record<str
   const anon = trajectory(() => workerdRss(server.group, 'anon'));
   const cpu0 = workerdCpuSeconds(server.group);
   const t0 = performance.now();
+  const from = Date.now();
   const id = await createJob(call, type, data);
   const probing = probe(server, () => [`/api/v1/jobs/${id}`]);
   const result = await waitJob(call, id);
   const seconds = (performance.now() - t0) / 1000;
+  const thread = trace ? threadShares(trace.read(from, Date.now())) : undefined;
   // The status probes' own requests are in it too: a slight overstatement of the job's cost.
   const cpuSeconds = workerdCpuSeconds(server.group) - cpu0;
   return {
@@ -256,7 +262,17 @@ async function job(server: DevServer, call: Call, type: string, data: Record<str
     // RSS also counts the file pages workerd maps in (the dataset's SQLite grows with the file);
     // the anonymous part's peak per quarter of the job says whether memory grows with the input.
     anonRssMiBByQuarter: anon.stop().map((bytes) => Math.round(bytes / MiB)),
+    ...(thread ? { thread } : {}),
   };
+}
+
+/** The runtime thread's busy ms and its biggest users (share of the busy time), for one job. */
+function threadShares(processes: ProcessThreadTime[]): Record<string, string> {
+  const runtime = processes.find((p) => p.role === 'runtime');
+  if (!runtime) return {};
+  const busy = [...runtime.workers.values()].reduce((sum, w) => sum + w.ms, 0);
+  const top = [...runtime.workers].sort((a, b) => b[1].ms - a[1].ms).slice(0, 4);
+  return { busyMs: String(Math.round(busy)), ...Object.fromEntries(top.map(([name, w]) => [name, `${Math.round((w.ms / busy) * 100)}%`])) };
 }
 
 async function upload(call: Call, path: string, name: string): Promise<number> {
@@ -319,7 +335,11 @@ function readBound(bytes: number, mibps: number, detectors: number | undefined) 
 const ratio = (x: number, floor: number | undefined) => (floor ? round(x / floor, 2) : null);
 
 async function endToEnd(): Promise<void> {
-  const server = await startDevServer(PORT, { MAX_JOBS_PER_MINUTE: '100000', MAX_JOBS_PER_HOUR: '1000000', API_KEYS: 'bench:bench-key-0123456789,other:other-key-0123456789' });
+  const server = await startDevServer(
+    PORT,
+    { MAX_JOBS_PER_MINUTE: '100000', MAX_JOBS_PER_HOUR: '1000000', API_KEYS: 'bench:bench-key-0123456789,other:other-key-0123456789' },
+    trace ? { env: trace.env } : {},
+  );
   try {
     const call = apiCall(server.url, server.key);
     const names = new Map<string, number>();
@@ -360,6 +380,7 @@ async function endToEnd(): Promise<void> {
             rssAtStartMiB: r.rssAtStartMiB,
             peakRssMiB: r.peakRssMiB,
             anonRssMiBByQuarter: r.anonRssMiBByQuarter,
+            ...(r.thread ? { thread: r.thread } : {}),
           });
         }
       }
@@ -377,6 +398,7 @@ async function endToEnd(): Promise<void> {
           statusGet: r.latency,
           peakRssMiB: r.peakRssMiB,
           anonRssMiBByQuarter: r.anonRssMiBByQuarter,
+          ...(r.thread ? { thread: r.thread } : {}),
         });
       }
       if (parts.has('scan')) {
@@ -393,6 +415,7 @@ async function endToEnd(): Promise<void> {
               findings: r.result.totalFindings,
               ...(scanType === 'full' ? { vsFloor: ratio(mibps, floors[`${kind}.scan`]), ...readBound(bytes, mibps, floors[`${kind}.scan`]) } : { bytesScanned: r.result.bytesScanned }),
               statusGet: r.latency,
+              ...(r.thread ? { thread: r.thread } : {}),
             });
           }
         }
@@ -401,6 +424,7 @@ async function endToEnd(): Promise<void> {
     if (parts.has('load')) await load(server, call, put, first);
   } finally {
     await server.stop();
+    trace?.close();
   }
 }
 
