@@ -36,7 +36,7 @@ import { startDevServer, type DevServer } from './dev-server.ts';
 import { apiCall, SINGLE_PUT_MAX, UPLOAD_PART, uploadFile, type Call } from './files-api.ts';
 import { digitCsv, mixedText, MiB, reviewCsv } from './generate.ts';
 import { percentile, sampler, trajectory, workerdCpuSeconds, workerdRss } from './stats.ts';
-import { threadTrace, type ProcessThreadTime } from './thread-trace.ts';
+import { threadTrace, TURN_BOUNDS, type ProcessThreadTime } from './thread-trace.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -266,13 +266,21 @@ async function job(server: DevServer, call: Call, type: string, data: Record<str
   };
 }
 
-/** The runtime thread's busy ms and its biggest users (share of the busy time), for one job. */
-function threadShares(processes: ProcessThreadTime[]): Record<string, string> {
+/**
+ * The runtime thread's busy ms, its biggest users (share of the busy time), how many turns fell
+ * under each of TURN_BOUNDS ms, and the longest turns (what a status GET waited behind), for one job.
+ */
+function threadShares(processes: ProcessThreadTime[]): Record<string, unknown> {
   const runtime = processes.find((p) => p.role === 'runtime');
   if (!runtime) return {};
   const busy = [...runtime.workers.values()].reduce((sum, w) => sum + w.ms, 0);
   const top = [...runtime.workers].sort((a, b) => b[1].ms - a[1].ms).slice(0, 4);
-  return { busyMs: String(Math.round(busy)), ...Object.fromEntries(top.map(([name, w]) => [name, `${Math.round((w.ms / busy) * 100)}%`])) };
+  return {
+    busyMs: Math.round(busy),
+    ...Object.fromEntries(top.map(([name, w]) => [name, `${Math.round((w.ms / busy) * 100)}%`])),
+    turnsUnderMs: Object.fromEntries(TURN_BOUNDS.map((bound, i) => [String(bound), runtime.turnHistogram[i] ?? 0])),
+    longestTurns: runtime.longest.map((t) => `${round(t.ms)} ms ${t.worker} after ${t.cause}`),
+  };
 }
 
 async function upload(call: Call, path: string, name: string): Promise<number> {
