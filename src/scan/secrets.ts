@@ -380,8 +380,34 @@ for (const k of KEYWORD_LIST) {
   }
 }
 
-const beginsAt = (text: string, at: number, k: Keyword): boolean =>
-  k.folded ? text.slice(at, at + k.text.length).toLowerCase() === k.text : text.startsWith(k.text, at);
+/**
+ * Whether `k` begins at `at`. Folded keywords compare ASCII letters by code; a non-ASCII
+ * character falls back to `toLowerCase` of the slice, as every comparison did before.
+ */
+function beginsAt(text: string, at: number, k: Keyword): boolean {
+  if (!k.folded) return text.startsWith(k.text, at);
+  const n = k.text.length;
+  if (at + n > text.length) return false;
+  for (let i = 0; i < n; i++) {
+    let c = text.charCodeAt(at + i);
+    if (c >= 128) return text.slice(at, at + n).toLowerCase() === k.text;
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== k.text.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** The first position at or after `from` where two characters may begin a keyword, or -1. */
+function nextPair(text: string, from: number): number {
+  const last = text.length - 1;
+  let c1 = text.charCodeAt(from);
+  for (let at = from; at < last; at++) {
+    const c0 = c1;
+    c1 = text.charCodeAt(at + 1);
+    if ((c0 | c1) < 128 && PAIR_INDEX[(c0 << 7) | c1] !== 0) return at;
+  }
+  return -1;
+}
 
 function pushMatch(out: Array<WindowMatch & { order: number }>, g: Gated, m: RegExpExecArray | RegExpMatchArray, text: string): void {
   const span = m.indices?.groups?.v ?? m.indices?.[0];
@@ -397,14 +423,11 @@ function findRuleMatches(text: string): WindowMatch[] {
   /** Per sticky rule: where its last match ended (a pattern's matches never overlap). */
   const next = new Map<Gated, number>();
   const present = new Set<Gated>();
-  let next1 = text.charCodeAt(0);
-  for (let at = 0; at < text.length - 1; at++) {
-    const c0 = next1;
-    next1 = text.charCodeAt(at + 1);
-    const list = c0 < 128 && next1 < 128 ? (PAIR_INDEX[c0 * 128 + next1] ?? 0) : 0;
-    if (list === 0) continue;
+  // A small loop of its own finds the next pair: most characters begin none.
+  for (let at = nextPair(text, 0); at >= 0; at = nextPair(text, at + 1)) {
+    const list = PAIR_LISTS[PAIR_INDEX[(text.charCodeAt(at) << 7) | text.charCodeAt(at + 1)] ?? 0] ?? [];
     // Every keyword beginning here, overlapping ones too.
-    for (const k of PAIR_LISTS[list] ?? []) {
+    for (const k of list) {
       if (!beginsAt(text, at, k)) continue;
       for (const g of k.rules) {
         if (!g.sticky) {
