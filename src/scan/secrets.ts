@@ -304,15 +304,19 @@ export function findGenericSecrets(text: string): WindowMatch[] {
     else colon = text.indexOf(':', op + 1);
     const start = assignmentStart(text, op);
     if (start < from) continue;
+    // `test` gives the match's end (where the next may begin) without building its groups; the
+    // name (between `start` and the quote, spaces and operator before `op`) is rarely a secret's.
     ASSIGNMENT.lastIndex = start;
-    const m = ASSIGNMENT.exec(text);
-    if (!m) continue;
-    const end = start + m[0].length;
+    if (!ASSIGNMENT.test(text)) continue;
+    const end = ASSIGNMENT.lastIndex;
     from = end;
     if (eq >= 0 && eq < from) eq = text.indexOf('=', from);
     if (colon >= 0 && colon < from) colon = text.indexOf(':', from);
-    const name = m[1] ?? '';
-    if (!SECRET_NAME_HINT.test(name) || !isSecretName(name)) continue;
+    if (!SECRET_NAME_HINT.test(text.slice(start, op))) continue;
+    ASSIGNMENT.lastIndex = start;
+    const m = ASSIGNMENT.exec(text);
+    const name = m?.[1] ?? '';
+    if (!m || !isSecretName(name)) continue;
     const quoted = m[5] === undefined;
     const value = m[2] ?? m[3] ?? m[4] ?? m[5] ?? '';
     const valueEnd = quoted ? end - 1 : end;
