@@ -182,8 +182,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
     'sk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,250}|[A-Za-z0-9]{32,64})',
     highEntropy(3.5),
   ),
-  rule('TWILIO_API_KEY', 'high', 'SK', 'SK[0-9a-fA-F]{32}'),
-  rule('TWILIO_ACCOUNT_SID', 'low', 'AC', 'AC[0-9a-f]{32}'),
+  rule('TWILIO_API_KEY', 'high', [...'0123456789abcdefABCDEF'].map((c) => `SK${c}`), 'SK[0-9a-fA-F]{32}'),
+  rule('TWILIO_ACCOUNT_SID', 'low', [...'0123456789abcdef'].map((c) => `AC${c}`), 'AC[0-9a-f]{32}'),
   rule('SENDGRID_API_KEY', 'critical', 'SG.', 'SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}'),
   rule('NPM_TOKEN', 'critical', 'npm_', 'npm_[A-Za-z0-9]{36}'),
   rule('PYPI_TOKEN', 'critical', 'pypi-AgEIcHlwaS5vcmc', 'pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,1000}'),
@@ -364,24 +364,35 @@ for (const g of GATED) {
   }
 }
 /**
- * Keywords by their first two characters (both cases of a folded keyword's letters): a loop over the text's character pairs finds where any may begin, at
- * about the cost of one pass (a regex alternation of all of them costs twice that).
+ * Keywords by character pair, looked up at every second position of the text: a keyword
+ * beginning at an even position has its first two characters there, one beginning at an odd
+ * position its second and third (every keyword has three). Both cases of a folded keyword's
+ * letters are listed. A loop over half the text's pairs (a flat table) finds where any may begin,
+ * at less than the cost of one pass over the characters.
  */
 const PAIR_LISTS: Keyword[][] = [[]];
-/** Index into PAIR_LISTS per pair; 0 (an empty list) for most. A flat table keeps the loop fast. */
-const PAIR_INDEX = new Uint8Array(128 * 128);
+/** Per pair: the index into PAIR_LISTS of the keywords beginning with it; 0 (empty) for most. */
+const PAIR_INDEX = new Uint16Array(128 * 128);
+/** Per pair: the index of the keywords whose second and third characters it is. */
+const NEXT_PAIR_INDEX = new Uint16Array(128 * 128);
+/** Per pair: 1 when either list is not empty. */
+const PAIR_HIT = new Uint8Array(128 * 128);
 const cases = (c: string, folded: boolean): number[] => [...new Set(folded ? [c.toLowerCase(), c.toUpperCase()] : [c])].map((x) => x.charCodeAt(0));
-for (const k of KEYWORD_LIST) {
-  const [a = '', b = ''] = k.text;
-  if (!/^[\x00-\x7f]{2}/.test(k.text)) throw new Error(`secret keyword "${k.text}": two ASCII characters at least`);
+function listPair(index: Uint16Array, a: string, b: string, k: Keyword): void {
   for (const x of cases(a, k.folded)) {
     for (const y of cases(b, k.folded)) {
       const pair = x * 128 + y;
-      if (PAIR_INDEX[pair] === 0 && PAIR_LISTS.length > 255) throw new Error('more keyword pairs than PAIR_INDEX holds');
-      if (PAIR_INDEX[pair] === 0) PAIR_INDEX[pair] = PAIR_LISTS.push([]) - 1;
-      PAIR_LISTS[PAIR_INDEX[pair] ?? 0]?.push(k);
+      if (index[pair] === 0) index[pair] = PAIR_LISTS.push([]) - 1;
+      PAIR_LISTS[index[pair] ?? 0]?.push(k);
+      PAIR_HIT[pair] = 1;
     }
   }
+}
+for (const k of KEYWORD_LIST) {
+  const [a = '', b = '', c = ''] = k.text;
+  if (!/^[\x00-\x7f]{3}/.test(k.text)) throw new Error(`secret keyword "${k.text}": three ASCII characters at least`);
+  listPair(PAIR_INDEX, a, b, k);
+  listPair(NEXT_PAIR_INDEX, b, c, k);
 }
 
 /**
@@ -401,14 +412,13 @@ function beginsAt(text: string, at: number, k: Keyword): boolean {
   return true;
 }
 
-/** The first position at or after `from` where two characters may begin a keyword, or -1. */
+/** The first even position at or after `from` (even) whose pair is in either list, or -1. */
 function nextPair(text: string, from: number): number {
   const last = text.length - 1;
-  let c1 = text.charCodeAt(from);
-  for (let at = from; at < last; at++) {
-    const c0 = c1;
-    c1 = text.charCodeAt(at + 1);
-    if ((c0 | c1) < 128 && PAIR_INDEX[(c0 << 7) | c1] !== 0) return at;
+  for (let at = from; at < last; at += 2) {
+    const c0 = text.charCodeAt(at);
+    const c1 = text.charCodeAt(at + 1);
+    if ((c0 | c1) < 128 && PAIR_HIT[(c0 << 7) | c1] !== 0) return at;
   }
   return -1;
 }
@@ -427,10 +437,8 @@ function findRuleMatches(text: string): WindowMatch[] {
   /** Per sticky rule: where its last match ended (a pattern's matches never overlap). */
   const next = new Map<Gated, number>();
   const present = new Set<Gated>();
-  // A small loop of its own finds the next pair: most characters begin none.
-  for (let at = nextPair(text, 0); at >= 0; at = nextPair(text, at + 1)) {
-    const list = PAIR_LISTS[PAIR_INDEX[(text.charCodeAt(at) << 7) | text.charCodeAt(at + 1)] ?? 0] ?? [];
-    // Every keyword beginning here, overlapping ones too.
+  const tryAt = (at: number, list: readonly Keyword[]): void => {
+    // Every keyword beginning at `at`, overlapping ones too.
     for (const k of list) {
       if (!beginsAt(text, at, k)) continue;
       for (const g of k.rules) {
@@ -449,6 +457,13 @@ function findRuleMatches(text: string): WindowMatch[] {
         }
       }
     }
+  };
+  // A small loop of its own finds the next pair: most pairs begin none. Positions are tried in
+  // order: the odd one before the pair, then the pair's own.
+  for (let at = nextPair(text, 0); at >= 0; at = nextPair(text, at + 2)) {
+    const pair = (text.charCodeAt(at) << 7) | text.charCodeAt(at + 1);
+    if (at > 0 && text.charCodeAt(at - 1) < 128) tryAt(at - 1, PAIR_LISTS[NEXT_PAIR_INDEX[pair] ?? 0] ?? []);
+    tryAt(at, PAIR_LISTS[PAIR_INDEX[pair] ?? 0] ?? []);
   }
   for (const g of present) for (const m of text.matchAll(g.rule.pattern)) pushMatch(out, g, m, text);
   return out.sort((a, b) => a.order - b.order || a.start - b.start).map(({ order: _, ...m }) => m);
