@@ -364,36 +364,49 @@ for (const g of GATED) {
   }
 }
 /**
- * Keywords by character pair, looked up at every second position of the text: a keyword
- * beginning at an even position has its first two characters there, one beginning at an odd
- * position its second and third (every keyword has three). Both cases of a folded keyword's
- * letters are listed. A loop over half the text's pairs (a flat table) finds where any may begin,
- * at less than the cost of one pass over the characters.
+ * Keywords by character pair, looked up at every second position of the text: a keyword that
+ * begins at an even position is found at one of its pairs at an even offset, one that begins at
+ * an odd position at one of its pairs at an odd offset (every keyword has three characters). Each
+ * keyword is listed under the least common pair of each parity (both cases of a folded keyword's
+ * letters), so a loop over half the text's pairs (a flat table) finds where any may begin, with
+ * few false hits.
  */
-const PAIR_LISTS: Keyword[][] = [[]];
-/** Per pair: the index into PAIR_LISTS of the keywords beginning with it; 0 (empty) for most. */
+interface Listed {
+  keyword: Keyword;
+  /** Its place in KEYWORD_LIST: keywords beginning at one position are tried in that order. */
+  order: number;
+  /** Where the pair lies in the keyword: the keyword begins this many characters before it. */
+  offset: number;
+}
+const PAIR_LISTS: Listed[][] = [[]];
+/** Per pair: the index into PAIR_LISTS of the keywords listed under it; 0 (empty) for most. */
 const PAIR_INDEX = new Uint16Array(128 * 128);
-/** Per pair: the index of the keywords whose second and third characters it is. */
-const NEXT_PAIR_INDEX = new Uint16Array(128 * 128);
-/** Per pair: 1 when either list is not empty. */
-const PAIR_HIT = new Uint8Array(128 * 128);
 const cases = (c: string, folded: boolean): number[] => [...new Set(folded ? [c.toLowerCase(), c.toUpperCase()] : [c])].map((x) => x.charCodeAt(0));
-function listPair(index: Uint16Array, a: string, b: string, k: Keyword): void {
-  for (const x of cases(a, k.folded)) {
-    for (const y of cases(b, k.folded)) {
-      const pair = x * 128 + y;
-      if (index[pair] === 0) index[pair] = PAIR_LISTS.push([]) - 1;
-      PAIR_LISTS[index[pair] ?? 0]?.push(k);
-      PAIR_HIT[pair] = 1;
+/** Frequent in prose and code: a keyword is listed under one of these only when it has no other pair. */
+const COMMON_PAIRS = new Set(
+  'th he in er an re on at en nd ti es or te of ed is it al ar st to nt ng se ha as ou io le ve co me de hi ri ro ic ne ea ra ce li ch ll be ma si om ur ec ca el ta la ns di fo ho pe us da do sh oo ws ap pa pi ke'.split(' '),
+);
+/** How common a pair of keyword characters is likely to be in text: lower is rarer. */
+function commonness(pair: string, folded: boolean): number {
+  // Lowercase letters (any letter of a folded keyword) and digits are the common characters.
+  const common = (c: string): boolean => /[a-z0-9]/.test(folded ? c.toLowerCase() : c);
+  return (COMMON_PAIRS.has(pair.toLowerCase()) ? 2 : 0) + [...pair].filter(common).length;
+}
+KEYWORD_LIST.forEach((keyword, order) => {
+  const t = keyword.text;
+  if (!/^[\x00-\x7f]+$/.test(t) || t.length < 3) throw new Error(`secret keyword "${t}": three ASCII characters at least`);
+  for (const parity of [0, 1]) {
+    let offset = parity;
+    for (let o = parity + 2; o + 1 < t.length; o += 2) if (commonness(t.slice(o, o + 2), keyword.folded) < commonness(t.slice(offset, offset + 2), keyword.folded)) offset = o;
+    for (const x of cases(t.charAt(offset), keyword.folded)) {
+      for (const y of cases(t.charAt(offset + 1), keyword.folded)) {
+        const pair = x * 128 + y;
+        if (PAIR_INDEX[pair] === 0) PAIR_INDEX[pair] = PAIR_LISTS.push([]) - 1;
+        PAIR_LISTS[PAIR_INDEX[pair] ?? 0]?.push({ keyword, order, offset });
+      }
     }
   }
-}
-for (const k of KEYWORD_LIST) {
-  const [a = '', b = '', c = ''] = k.text;
-  if (!/^[\x00-\x7f]{3}/.test(k.text)) throw new Error(`secret keyword "${k.text}": three ASCII characters at least`);
-  listPair(PAIR_INDEX, a, b, k);
-  listPair(NEXT_PAIR_INDEX, b, c, k);
-}
+});
 
 /**
  * Whether `k` begins at `at`. Folded keywords compare ASCII letters by code; a non-ASCII
@@ -412,15 +425,29 @@ function beginsAt(text: string, at: number, k: Keyword): boolean {
   return true;
 }
 
-/** The first even position at or after `from` (even) whose pair is in either list, or -1. */
+/** The first even position at or after `from` (even) whose pair lists a keyword, or -1. */
 function nextPair(text: string, from: number): number {
   const last = text.length - 1;
   for (let at = from; at < last; at += 2) {
     const c0 = text.charCodeAt(at);
     const c1 = text.charCodeAt(at + 1);
-    if ((c0 | c1) < 128 && PAIR_HIT[(c0 << 7) | c1] !== 0) return at;
+    if ((c0 | c1) < 128 && PAIR_INDEX[(c0 << 7) | c1] !== 0) return at;
   }
   return -1;
+}
+
+/** Where keywords begin, in the order they are tried: by position, then KEYWORD_LIST order. */
+function keywordStarts(text: string): Array<{ at: number; listed: Listed }> {
+  const found: Array<{ at: number; listed: Listed }> = [];
+  for (let pairAt = nextPair(text, 0); pairAt >= 0; pairAt = nextPair(text, pairAt + 2)) {
+    for (const listed of PAIR_LISTS[PAIR_INDEX[(text.charCodeAt(pairAt) << 7) | text.charCodeAt(pairAt + 1)] ?? 0] ?? []) {
+      const at = pairAt - listed.offset;
+      // As where the first two characters are looked up: both ASCII.
+      if (at < 0 || (text.charCodeAt(at) | text.charCodeAt(at + 1)) >= 128 || !beginsAt(text, at, listed.keyword)) continue;
+      found.push({ at, listed });
+    }
+  }
+  return found.sort((a, b) => a.at - b.at || a.listed.order - b.listed.order);
 }
 
 function pushMatch(out: Array<WindowMatch & { order: number }>, g: Gated, m: RegExpExecArray | RegExpMatchArray, text: string): void {
@@ -437,33 +464,22 @@ function findRuleMatches(text: string): WindowMatch[] {
   /** Per sticky rule: where its last match ended (a pattern's matches never overlap). */
   const next = new Map<Gated, number>();
   const present = new Set<Gated>();
-  const tryAt = (at: number, list: readonly Keyword[]): void => {
-    // Every keyword beginning at `at`, overlapping ones too.
-    for (const k of list) {
-      if (!beginsAt(text, at, k)) continue;
-      for (const g of k.rules) {
-        if (!g.sticky) {
-          present.add(g);
-          continue;
-        }
-        for (const start of g.rule.startsBefore ? g.rule.startsBefore(text, at) : [at]) {
-          if (start < (next.get(g) ?? 0)) continue;
-          g.sticky.lastIndex = start;
-          const m = g.sticky.exec(text);
-          if (!m) continue;
-          next.set(g, start + m[0].length);
-          pushMatch(out, g, m, text);
-          break;
-        }
+  for (const { at, listed } of keywordStarts(text)) {
+    for (const g of listed.keyword.rules) {
+      if (!g.sticky) {
+        present.add(g);
+        continue;
+      }
+      for (const start of g.rule.startsBefore ? g.rule.startsBefore(text, at) : [at]) {
+        if (start < (next.get(g) ?? 0)) continue;
+        g.sticky.lastIndex = start;
+        const m = g.sticky.exec(text);
+        if (!m) continue;
+        next.set(g, start + m[0].length);
+        pushMatch(out, g, m, text);
+        break;
       }
     }
-  };
-  // A small loop of its own finds the next pair: most pairs begin none. Positions are tried in
-  // order: the odd one before the pair, then the pair's own.
-  for (let at = nextPair(text, 0); at >= 0; at = nextPair(text, at + 2)) {
-    const pair = (text.charCodeAt(at) << 7) | text.charCodeAt(at + 1);
-    if (at > 0 && text.charCodeAt(at - 1) < 128) tryAt(at - 1, PAIR_LISTS[NEXT_PAIR_INDEX[pair] ?? 0] ?? []);
-    tryAt(at, PAIR_LISTS[PAIR_INDEX[pair] ?? 0] ?? []);
   }
   for (const g of present) for (const m of text.matchAll(g.rule.pattern)) pushMatch(out, g, m, text);
   return out.sort((a, b) => a.order - b.order || a.start - b.start).map(({ order: _, ...m }) => m);
