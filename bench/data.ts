@@ -9,9 +9,8 @@
  * with a Range, streamed) and inside a worker (bench/floor on port + 1), as a scan job reads, for
  * an object stored by one put and for a multipart one; there too the scanner's detectors run in
  * the isolate (beside Node on the same bytes) and an idle event-loop turn is timed. Each floor
- * and job is also given in CPU
- * seconds (this process's, the dev server's workerd processes'), which a shared machine's load
- * does not inflate as it does wall time.
+ * and job is also given in CPU seconds (this process's, the dev server's workerd processes'),
+ * which a shared machine's load does not inflate as it does wall time.
  *
  * End to end through its own `wrangler dev` (port 8751, fresh state, loopback only): parse and
  * analyze of review CSVs, full and quick scans, each with status GET latency sampled while it
