@@ -19,6 +19,7 @@
  *
  *   npm run bench:data -- [--sizes 100,1024] [--parse-sizes …] [--analyze-sizes 100] [--scans full,quick]
  *                         [--only floors,parse,analyze,scan,load] [--floor-mib 32] [--digit-mib 4] [--digits off] [--port 8751]
+ *                         [--trace on]  (each job's thread time per worker, bench/thread-trace.ts)
  * Sizes are MiB. Defaults: 100 and 1024 MiB, analyze at 100 MiB only (1 GiB of analyze runs for
  * minutes; pass --analyze-sizes 100,1024 for it), all parts, digit-heavy inputs of 4 MiB.
  */
@@ -35,7 +36,8 @@ import { createScanner } from '../src/scan/scanner.ts';
 import { startDevServer, type DevServer } from './dev-server.ts';
 import { apiCall, SINGLE_PUT_MAX, UPLOAD_PART, uploadFile, type Call } from './files-api.ts';
 import { digitCsv, mixedText, MiB, reviewCsv } from './generate.ts';
-import { percentile, sampler, workerdCpuSeconds, workerdRss } from './stats.ts';
+import { percentile, sampler, trajectory, workerdCpuSeconds, workerdRss } from './stats.ts';
+import { threadTrace, type ProcessThreadTime } from './thread-trace.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -53,6 +55,8 @@ const parts = new Set(list('only', 'floors,parse,analyze,scan,load'));
 const floorBytes = Number(flag('floor-mib') ?? 32) * MiB;
 const digits = flag('digits') !== 'off';
 const PORT = Number(flag('port') ?? 8751);
+/** `--trace on`: each job's thread time per worker from workerd's async trace (bench/thread-trace.ts; slows every turn a little). */
+const trace = flag('trace') === 'on' ? threadTrace() : null;
 const LIMIT_MS = 40 * 60_000;
 
 const round = (x: number, d = 1): number => Number(x.toFixed(d));
@@ -241,13 +245,15 @@ async function waitJob(call: Call, id: string): Promise<Record<string, unknown>>
 async function job(server: DevServer, call: Call, type: string, data: Record<string, unknown>) {
   const rssAtStart = workerdRss(server.group);
   const rss = sampler(() => workerdRss(server.group));
-  const anon = sampler(() => workerdRss(server.group, 'anon'));
+  const anon = trajectory(() => workerdRss(server.group, 'anon'));
   const cpu0 = workerdCpuSeconds(server.group);
   const t0 = performance.now();
+  const from = Date.now();
   const id = await createJob(call, type, data);
   const probing = probe(server, () => [`/api/v1/jobs/${id}`]);
   const result = await waitJob(call, id);
   const seconds = (performance.now() - t0) / 1000;
+  const thread = trace ? threadShares(trace.read(from, Date.now())) : undefined;
   // The status probes' own requests are in it too: a slight overstatement of the job's cost.
   const cpuSeconds = workerdCpuSeconds(server.group) - cpu0;
   return {
@@ -257,9 +263,20 @@ async function job(server: DevServer, call: Call, type: string, data: Record<str
     latency: latency(await probing.stop()),
     rssAtStartMiB: Math.round(rssAtStart / MiB),
     peakRssMiB: Math.round(rss.stop() / MiB),
-    // RSS also counts the file pages workerd maps in (the dataset's SQLite grows with the file).
-    peakAnonRssMiB: Math.round(anon.stop() / MiB),
+    // RSS also counts the file pages workerd maps in (the dataset's SQLite grows with the file);
+    // the anonymous part's peak per quarter of the job says whether memory grows with the input.
+    anonRssMiBByQuarter: anon.stop().map((bytes) => Math.round(bytes / MiB)),
+    ...(thread ? { thread } : {}),
   };
+}
+
+/** The runtime thread's busy ms and its biggest users (share of the busy time), for one job. */
+function threadShares(processes: ProcessThreadTime[]): Record<string, string> {
+  const runtime = processes.find((p) => p.role === 'runtime');
+  if (!runtime) return {};
+  const busy = [...runtime.workers.values()].reduce((sum, w) => sum + w.ms, 0);
+  const top = [...runtime.workers].sort((a, b) => b[1].ms - a[1].ms).slice(0, 4);
+  return { busyMs: String(Math.round(busy)), ...Object.fromEntries(top.map(([name, w]) => [name, `${Math.round((w.ms / busy) * 100)}%`])) };
 }
 
 async function upload(call: Call, path: string, name: string): Promise<number> {
@@ -347,7 +364,11 @@ function readBound(bytes: number, mibps: number, detectors: number | undefined) 
 const ratio = (x: number, floor: number | undefined) => (floor ? round(x / floor, 2) : null);
 
 async function endToEnd(): Promise<void> {
-  const server = await startDevServer(PORT, { MAX_JOBS_PER_MINUTE: '100000', MAX_JOBS_PER_HOUR: '1000000', API_KEYS: 'bench:bench-key-0123456789,other:other-key-0123456789' });
+  const server = await startDevServer(
+    PORT,
+    { MAX_JOBS_PER_MINUTE: '100000', MAX_JOBS_PER_HOUR: '1000000', API_KEYS: 'bench:bench-key-0123456789,other:other-key-0123456789' },
+    trace ? { env: trace.env } : {},
+  );
   try {
     const call = apiCall(server.url, server.key);
     const names = new Map<string, number>();
@@ -387,7 +408,8 @@ async function endToEnd(): Promise<void> {
             statusGet: r.latency,
             rssAtStartMiB: r.rssAtStartMiB,
             peakRssMiB: r.peakRssMiB,
-            peakAnonRssMiB: r.peakAnonRssMiB,
+            anonRssMiBByQuarter: r.anonRssMiBByQuarter,
+            ...(r.thread ? { thread: r.thread } : {}),
           });
         }
       }
@@ -404,6 +426,8 @@ async function endToEnd(): Promise<void> {
           vsFloorCpu: ratio(rows / r.cpuSeconds, floors['reviews.analyzeCpu']),
           statusGet: r.latency,
           peakRssMiB: r.peakRssMiB,
+          anonRssMiBByQuarter: r.anonRssMiBByQuarter,
+          ...(r.thread ? { thread: r.thread } : {}),
         });
       }
       if (parts.has('scan')) {
@@ -424,6 +448,7 @@ async function endToEnd(): Promise<void> {
               MiBperCpuSecond: round(bytes / MiB / r.cpuSeconds),
               ...(scanType === 'full' ? { vsFloorCpu: ratio(bytes / MiB / r.cpuSeconds, floors[`${kind}.scanCpu`]) } : {}),
               statusGet: r.latency,
+              ...(r.thread ? { thread: r.thread } : {}),
             });
           }
         }
@@ -432,6 +457,7 @@ async function endToEnd(): Promise<void> {
     if (parts.has('load')) await load(server, call, put, first);
   } finally {
     await server.stop();
+    trace?.close();
   }
 }
 

@@ -36,6 +36,8 @@ export interface DevServerOptions {
   readyPath?: string;
   /** Each chunk the server prints; with it, the Worker's own log lines are printed too. */
   onOutput?: (chunk: string) => void;
+  /** More environment for wrangler (e.g. bench/thread-trace.ts's workerd wrapper). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -60,6 +62,7 @@ export async function startDevServer(port: number, vars: Record<string, string>,
       X_LOCAL_OBSERVABILITY: 'false',
       WRANGLER_WRITE_LOGS: 'false',
       WRANGLER_LOG: options.onOutput ? 'log' : 'warn',
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,

@@ -16,13 +16,15 @@
  *
  * Loopback only, ports 8721 and 8723 (OVERHEAD_FLOOR_PORT, OVERHEAD_PRODUCT_PORT); every phase is
  * bounded and the run stops by itself. OVERHEAD_LEVEL_BUDGET_S bounds each retained level (240 s);
- * OVERHEAD_SKIP_RETAINED=1 stops after the product section, OVERHEAD_ONLY_RETAINED=1 runs only section 3.
+ * OVERHEAD_SKIP_RETAINED=1 stops after the product section, OVERHEAD_ONLY_RETAINED=1 runs only section 3,
+ * OVERHEAD_ONLY_TRACE=1 only the thread-time phase (2b).
  */
 import { readFileSync } from 'node:fs';
 import { analyzeSentiment } from '../src/analysis/sentiment.ts';
 import { maskPii } from '../src/pii/detectors.ts';
 import { startDevServer, type DevServer } from './dev-server.ts';
 import { groupRss, ms, percentile, sampler } from './stats.ts';
+import { OWN_WORKER, threadTrace } from './thread-trace.ts';
 
 const FLOOR_PORT = Number(process.env.OVERHEAD_FLOOR_PORT ?? 8721);
 const PRODUCT_PORT = Number(process.env.OVERHEAD_PRODUCT_PORT ?? 8723);
@@ -430,13 +432,60 @@ async function retained(): Promise<void> {
   }
 }
 
+// ---- 2b. where the thread goes ------------------------------------------------------------
+
+const TRACED_JOBS = 100;
+
+/**
+ * A job's cost in thread time, per worker, from workerd's async trace (bench/thread-trace.ts), on a
+ * server of its own (tracing slows every turn a little, so no other figure is taken there): jobs of
+ * 10 texts created one after another, as the sustained and create figures do, then the last
+ * waited on. Under `wrangler dev` one thread runs every isolate of the runtime, so its time per
+ * job bounds the sustained rate: 1000 / ms per job jobs/s, whatever the route's latency.
+ */
+async function threadTime(): Promise<void> {
+  const trace = threadTrace();
+  const server = await startDevServer(PRODUCT_PORT + 2, RAISED, { env: trace.env });
+  let window: [number, number] = [0, 0];
+  try {
+    const api = client(server);
+    for (let i = 0; i < 20; i++) await api.wait((await api.create(10)).id);
+    const from = Date.now();
+    let last = '';
+    for (let i = 0; i < TRACED_JOBS; i++) last = (await api.create(10)).id;
+    await api.wait(last);
+    window = [from, Date.now()];
+  } finally {
+    await server.stop();
+  }
+  console.log(`\n-- thread time per job (workerd async trace; ${TRACED_JOBS} creates of 10 texts one after another, the last waited on) --`);
+  const processes = trace.read(...window);
+  trace.close();
+  for (const process of processes.sort((a, b) => Number(b.role === 'runtime') - Number(a.role === 'runtime'))) {
+    const perJob = [...process.workers].map(([name, w]) => ({ name, ms: w.ms / TRACED_JOBS, contexts: w.contexts / TRACED_JOBS })).sort((a, b) => b.ms - a.ms);
+    const total = perJob.reduce((sum, w) => sum + w.ms, 0);
+    console.log(process.role === 'runtime' ? 'runtime workerd (entry, assets routing, the Worker, its Durable Objects, the queue broker):' : "wrangler's proxy workerd (the public port):");
+    for (const w of perJob) if (w.ms >= 0.01) row(`  ${w.name}`, ms(w.ms), `${w.contexts.toFixed(2)} contexts per job`);
+    if (process.role === 'runtime') {
+      const own = perJob.filter((w) => w.name.startsWith(OWN_WORKER)).reduce((sum, w) => sum + w.ms, 0);
+      row('  ours (the Worker and its Durable Objects)', ms(own));
+      row('  the local platform (the rest)', ms(total - own));
+    }
+    row('  total per job', ms(total), `one thread: at most ${Math.round(1000 / total)} jobs/s`);
+  }
+}
+
 async function main(): Promise<void> {
   const timer = setTimeout(() => {
     console.error('bench:overhead: time limit reached');
     process.exit(2);
   }, 30 * 60_000);
   console.log(`bench:overhead ${new Date().toISOString()} (machine shared: figures vary run to run)`);
-  if (process.env.OVERHEAD_ONLY_RETAINED !== '1') await product(await measureFloor());
+  if (process.env.OVERHEAD_ONLY_TRACE === '1') return void (await threadTime(), clearTimeout(timer));
+  if (process.env.OVERHEAD_ONLY_RETAINED !== '1') {
+    await product(await measureFloor());
+    await threadTime();
+  }
   if (process.env.OVERHEAD_SKIP_RETAINED !== '1') await retained();
   clearTimeout(timer);
 }

@@ -79,3 +79,27 @@ export function sampler(read: () => number) {
   const timer = setInterval(() => (peak = Math.max(peak, read())), 50);
   return { stop: () => (clearInterval(timer), Math.max(peak, read())) };
 }
+
+/**
+ * The peak of `read()` in each of `parts` equal spans of the sampled time: memory that is flat
+ * over a job gives about the same peak in every span, memory that grows with the input rises
+ * span after span.
+ */
+export function trajectory(read: () => number, parts = 4, everyMs = 100) {
+  const t0 = performance.now();
+  const samples: Array<[number, number]> = [[0, read()]];
+  const timer = setInterval(() => samples.push([performance.now() - t0, read()]), everyMs);
+  return {
+    stop(): number[] {
+      clearInterval(timer);
+      const span = (performance.now() - t0) / parts;
+      samples.push([performance.now() - t0, read()]);
+      const peaks = Array.from({ length: parts }, () => 0);
+      for (const [at, value] of samples) {
+        const i = Math.min(parts - 1, Math.floor(at / span));
+        peaks[i] = Math.max(peaks[i] ?? 0, value);
+      }
+      return peaks;
+    },
+  };
+}

@@ -117,6 +117,16 @@ describe('sentiment_analysis_batch', () => {
     expect(job.result.results).toHaveLength(1000);
     expect(job.result.resultsPage).toMatchObject({ offset: 0, limit: 1000, total: 1234, nextOffset: 1000 });
     expect(job.result.results[999]?.text).toBe('Item 999 was great.');
+    // Three parts over several slices (every report yields here), each part's put beside the next
+    // part's analysis: every item is counted once.
+    expect(job.result.totalProcessed).toBe(1234);
+    expect(job.processingStats).toMatchObject({ totalItems: 1234, processedItems: 1234, failedItems: 0 });
+    const rest = await client.json<{ results: Item[] }>('GET', `/api/v1/jobs/${id}/result?offset=1000&limit=1000`);
+    const verdicts = [...job.result.results, ...rest.body.data.results].map((r) => r.sentiment);
+    expect(verdicts).toHaveLength(1234);
+    const counted = { positive: 0, negative: 0, neutral: 0 };
+    for (const v of verdicts) counted[v as keyof typeof counted] += 1;
+    expect(job.result.summary).toMatchObject({ successful: 1234, failed: 0, distribution: counted });
 
     const page = await client.json<{ offset: number; total: number; results: Item[]; nextOffset: number | null }>(
       'GET',
