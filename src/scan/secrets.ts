@@ -11,9 +11,11 @@ export interface SecretRule {
   /**
    * Literals (compared case-insensitively) of which every match holds one. `start`: every
    * match begins with one of them, so the pattern is only tried where one begins. `inside`: the
-   * pattern runs over the text only when one of them occurs in it.
+   * pattern runs over the text only when one of them occurs in it. `then`: the characters one of
+   * which follows a `start` keyword in every match (what lets a two-character keyword be looked
+   * up at odd positions; see PAIR_LISTS).
    */
-  keywords: { start: readonly string[] } | { inside: readonly string[] };
+  keywords: { start: readonly string[]; then?: string } | { inside: readonly string[] };
   /**
    * For an `inside` rule: where a match holding the keyword found at `at` may begin, in order;
    * the pattern is then tried there alone instead of over the whole text.
@@ -182,8 +184,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
     'sk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,250}|[A-Za-z0-9]{32,64})',
     highEntropy(3.5),
   ),
-  rule('TWILIO_API_KEY', 'high', [...'0123456789abcdefABCDEF'].map((c) => `SK${c}`), 'SK[0-9a-fA-F]{32}'),
-  rule('TWILIO_ACCOUNT_SID', 'low', [...'0123456789abcdef'].map((c) => `AC${c}`), 'AC[0-9a-f]{32}'),
+  { type: 'TWILIO_API_KEY', severity: 'high', keywords: { start: ['SK'], then: '0123456789abcdefABCDEF' }, pattern: new RegExp(`${L}SK[0-9a-fA-F]{32}${R}`, 'gd') },
+  { type: 'TWILIO_ACCOUNT_SID', severity: 'low', keywords: { start: ['AC'], then: '0123456789abcdef' }, pattern: new RegExp(`${L}AC[0-9a-f]{32}${R}`, 'gd') },
   rule('SENDGRID_API_KEY', 'critical', 'SG.', 'SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}'),
   rule('NPM_TOKEN', 'critical', 'npm_', 'npm_[A-Za-z0-9]{36}'),
   rule('PYPI_TOKEN', 'critical', 'pypi-AgEIcHlwaS5vcmc', 'pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,1000}'),
@@ -345,6 +347,8 @@ interface Keyword {
   text: string;
   /** Compared case-insensitively (`text` is lowercase then). */
   folded: boolean;
+  /** The characters one of which must follow it (its rules' `then`), or '' for any. */
+  then: string;
   rules: Gated[];
 }
 
@@ -356,20 +360,22 @@ const GATED: readonly Gated[] = SECRET_RULES.map((r, order) => ({
 const KEYWORD_LIST: Keyword[] = [];
 for (const g of GATED) {
   const folded = g.rule.pattern.flags.includes('i');
+  const then = ('then' in g.rule.keywords && g.rule.keywords.then) || '';
+  if (folded && then) throw new Error(`${g.rule.type}: \`then\` is for case-sensitive rules`);
   for (const k of 'start' in g.rule.keywords ? g.rule.keywords.start : g.rule.keywords.inside) {
     const text = folded ? k.toLowerCase() : k;
-    const known = KEYWORD_LIST.find((w) => w.text === text && w.folded === folded);
+    const known = KEYWORD_LIST.find((w) => w.text === text && w.folded === folded && w.then === then);
     if (known) known.rules.push(g);
-    else KEYWORD_LIST.push({ text, folded, rules: [g] });
+    else KEYWORD_LIST.push({ text, folded, then, rules: [g] });
   }
 }
 /**
  * Keywords by character pair, looked up at every second position of the text: a keyword that
  * begins at an even position is found at one of its pairs at an even offset, one that begins at
- * an odd position at one of its pairs at an odd offset (every keyword has three characters). Each
- * keyword is listed under the least common pair of each parity (both cases of a folded keyword's
- * letters), so a loop over half the text's pairs (a flat table) finds where any may begin, with
- * few false hits.
+ * an odd position at one of its pairs at an odd offset (a two-character keyword: its second
+ * character and each of its `then`). Each keyword is listed under the least common pair of each
+ * parity (both cases of a folded keyword's letters), so a loop over half the text's pairs (a flat
+ * table) finds where any may begin, with few false hits.
  */
 interface Listed {
   keyword: Keyword;
@@ -392,18 +398,25 @@ function commonness(pair: string, folded: boolean): number {
   const common = (c: string): boolean => /[a-z0-9]/.test(folded ? c.toLowerCase() : c);
   return (COMMON_PAIRS.has(pair.toLowerCase()) ? 2 : 0) + [...pair].filter(common).length;
 }
+function listUnder(x: number, y: number, listed: Listed): void {
+  const pair = x * 128 + y;
+  if (PAIR_INDEX[pair] === 0) PAIR_INDEX[pair] = PAIR_LISTS.push([]) - 1;
+  PAIR_LISTS[PAIR_INDEX[pair] ?? 0]?.push(listed);
+}
 KEYWORD_LIST.forEach((keyword, order) => {
   const t = keyword.text;
-  if (!/^[\x00-\x7f]+$/.test(t) || t.length < 3) throw new Error(`secret keyword "${t}": three ASCII characters at least`);
+  if (!/^[\x00-\x7f]+$/.test(keyword.text + keyword.then) || t.length < (keyword.then ? 2 : 3)) {
+    throw new Error(`secret keyword "${t}": three ASCII characters at least, or two and \`then\``);
+  }
   for (const parity of [0, 1]) {
+    if (t.length === 2 && parity === 1) {
+      for (const y of keyword.then) listUnder(t.charCodeAt(1), y.charCodeAt(0), { keyword, order, offset: 1 });
+      continue;
+    }
     let offset = parity;
     for (let o = parity + 2; o + 1 < t.length; o += 2) if (commonness(t.slice(o, o + 2), keyword.folded) < commonness(t.slice(offset, offset + 2), keyword.folded)) offset = o;
     for (const x of cases(t.charAt(offset), keyword.folded)) {
-      for (const y of cases(t.charAt(offset + 1), keyword.folded)) {
-        const pair = x * 128 + y;
-        if (PAIR_INDEX[pair] === 0) PAIR_INDEX[pair] = PAIR_LISTS.push([]) - 1;
-        PAIR_LISTS[PAIR_INDEX[pair] ?? 0]?.push({ keyword, order, offset });
-      }
+      for (const y of cases(t.charAt(offset + 1), keyword.folded)) listUnder(x, y, { keyword, order, offset });
     }
   }
 });
@@ -413,6 +426,7 @@ KEYWORD_LIST.forEach((keyword, order) => {
  * character falls back to `toLowerCase` of the slice, as every comparison did before.
  */
 function beginsAt(text: string, at: number, k: Keyword): boolean {
+  if (k.then && !k.then.includes(text.charAt(at + k.text.length))) return false;
   if (!k.folded) return text.startsWith(k.text, at);
   const n = k.text.length;
   if (at + n > text.length) return false;
@@ -439,15 +453,18 @@ function nextPair(text: string, from: number): number {
 /** Where keywords begin, in the order they are tried: by position, then KEYWORD_LIST order. */
 function keywordStarts(text: string): Array<{ at: number; listed: Listed }> {
   const found: Array<{ at: number; listed: Listed }> = [];
+  let sorted = true;
   for (let pairAt = nextPair(text, 0); pairAt >= 0; pairAt = nextPair(text, pairAt + 2)) {
     for (const listed of PAIR_LISTS[PAIR_INDEX[(text.charCodeAt(pairAt) << 7) | text.charCodeAt(pairAt + 1)] ?? 0] ?? []) {
       const at = pairAt - listed.offset;
       // As where the first two characters are looked up: both ASCII.
       if (at < 0 || (text.charCodeAt(at) | text.charCodeAt(at + 1)) >= 128 || !beginsAt(text, at, listed.keyword)) continue;
+      const last = found[found.length - 1];
+      if (last && (last.at > at || (last.at === at && last.listed.order > listed.order))) sorted = false;
       found.push({ at, listed });
     }
   }
-  return found.sort((a, b) => a.at - b.at || a.listed.order - b.listed.order);
+  return sorted ? found : found.sort((a, b) => a.at - b.at || a.listed.order - b.listed.order);
 }
 
 function pushMatch(out: Array<WindowMatch & { order: number }>, g: Gated, m: RegExpExecArray | RegExpMatchArray, text: string): void {
