@@ -7,9 +7,10 @@
  * encoding and the DatasetStore's own schema and statements, on node:sqlite); parse + writes is
  * what one isolate does for a parse. R2 ranged reads are measured through the API (GET /files
  * with a Range, streamed) and inside a worker (bench/floor on port + 1), as a scan job reads, for
- * an object stored by one put and for a multipart one. Each floor and job is also given in CPU
- * seconds (this process's, the dev server's workerd processes'), which a shared machine's load
- * does not inflate as it does wall time.
+ * an object stored by one put and for a multipart one; there too the scanner's detectors run in
+ * the isolate (beside Node on the same bytes) and an idle event-loop turn is timed. Each floor
+ * and job is also given in CPU seconds (this process's, the dev server's workerd processes'),
+ * which a shared machine's load does not inflate as it does wall time.
  *
  * End to end through its own `wrangler dev` (port 8751, fresh state, loopback only): parse and
  * analyze of review CSVs, full and quick scans, each with status GET latency sampled while it
@@ -36,7 +37,7 @@ import { startDevServer, type DevServer } from './dev-server.ts';
 import { apiCall, SINGLE_PUT_MAX, UPLOAD_PART, uploadFile, type Call } from './files-api.ts';
 import { digitCsv, mixedText, MiB, reviewCsv } from './generate.ts';
 import { percentile, sampler, trajectory, workerdCpuSeconds, workerdRss } from './stats.ts';
-import { threadTrace, type ProcessThreadTime } from './thread-trace.ts';
+import { threadTrace, TURN_BOUNDS, type ProcessThreadTime } from './thread-trace.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -176,15 +177,18 @@ function csvFloors(name: string, path: string): void {
   out(`floor ${name} mask+score`, { rowsPerSecond: Math.round(floors[`${name}.analyze`] ?? 0), bytesPerRow: Math.round(data.length / raws.length) });
 }
 
+function detect(data: Uint8Array): number {
+  const scanner = createScanner({ maxFindings: 10_000 });
+  for (let o = 0; o < data.length; o += 64 * 1024) scanner.push(data.subarray(o, o + 64 * 1024), o);
+  return scanner.finish().totalFindings;
+}
+
 function scanFloor(name: string, path: string): void {
   const data = head(path, floorBytes);
-  const run = best(() => {
-    const scanner = createScanner({ maxFindings: 10_000 });
-    for (let o = 0; o < data.length; o += 64 * 1024) scanner.push(data.subarray(o, o + 64 * 1024), o);
-    return scanner.finish().totalFindings;
-  });
+  const run = best(() => detect(data));
   floors[`${name}.scan`] = data.length / MiB / run.seconds;
-  out(`floor ${name} detectors`, { MiBps: round(floors[`${name}.scan`] ?? 0), findings: run.value, MiB: round(data.length / MiB) });
+  floors[`${name}.scanCpu`] = data.length / MiB / run.cpuSeconds;
+  out(`floor ${name} detectors`, { MiBps: round(floors[`${name}.scan`] ?? 0), MiBperCpuSecond: round(floors[`${name}.scanCpu`] ?? 0), findings: run.value, MiB: round(data.length / MiB) });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -266,13 +270,21 @@ async function job(server: DevServer, call: Call, type: string, data: Record<str
   };
 }
 
-/** The runtime thread's busy ms and its biggest users (share of the busy time), for one job. */
-function threadShares(processes: ProcessThreadTime[]): Record<string, string> {
+/**
+ * The runtime thread's busy ms, its biggest users (share of the busy time), how many turns fell
+ * under each of TURN_BOUNDS ms, and the longest turns (what a status GET waited behind), for one job.
+ */
+function threadShares(processes: ProcessThreadTime[]): Record<string, unknown> {
   const runtime = processes.find((p) => p.role === 'runtime');
   if (!runtime) return {};
   const busy = [...runtime.workers.values()].reduce((sum, w) => sum + w.ms, 0);
   const top = [...runtime.workers].sort((a, b) => b[1].ms - a[1].ms).slice(0, 4);
-  return { busyMs: String(Math.round(busy)), ...Object.fromEntries(top.map(([name, w]) => [name, `${Math.round((w.ms / busy) * 100)}%`])) };
+  return {
+    busyMs: Math.round(busy),
+    ...Object.fromEntries(top.map(([name, w]) => [name, `${Math.round((w.ms / busy) * 100)}%`])),
+    turnsUnderMs: Object.fromEntries(TURN_BOUNDS.map((bound, i) => [String(bound), runtime.turnHistogram[i] ?? 0])),
+    longestTurns: runtime.longest.map((t) => `${round(t.ms)} ms ${t.worker} after ${t.cause}`),
+  };
 }
 
 async function upload(call: Call, path: string, name: string): Promise<number> {
@@ -303,6 +315,8 @@ async function rangedRead(server: DevServer, name: string, size: number): Promis
 async function workerReads(sizeMiB: number): Promise<void> {
   const server = await startDevServer(PORT + 1, {}, { config: 'bench/floor/wrangler.toml', readyPath: '/ping' });
   try {
+    await workerDetectors(server);
+    out('floor event-loop turn in worker', (await (await fetch(`${server.url}/turns`)).json()) as Record<string, number>);
     for (const partMiB of [0, UPLOAD_PART / MiB]) {
       const stored = await fetch(`${server.url}/blob?mib=${sizeMiB}&partMiB=${partMiB}`, { method: 'POST' });
       if (!stored.ok) throw new Error(`floor /blob answered ${stored.status}`);
@@ -318,6 +332,29 @@ async function workerReads(sizeMiB: number): Promise<void> {
     }
   } finally {
     await server.stop();
+  }
+}
+
+/**
+ * The scanner's detectors inside workerd (bench/floor's /detect, the isolate's own clock) and in
+ * plain Node on the same bytes, runs alternated: whether the isolate runs them slower than Node.
+ */
+async function workerDetectors(server: DevServer): Promise<void> {
+  const kinds: Array<[string, string]> = [['mixed', mixedText((sizes[0] ?? 100) * MiB)]];
+  if (digits) kinds.push(['digits', digitCsv(digitBytes)]);
+  for (const [name, path] of kinds) {
+    const data = head(path, name === 'digits' ? digitBytes : floorBytes);
+    const inNode: number[] = [];
+    const inWorker: number[] = [];
+    let findings = 0;
+    for (let i = 0; i < 3; i++) {
+      inNode.push(data.length / MiB / timed(() => detect(data)).seconds);
+      const res = await fetch(`${server.url}/detect`, { method: 'POST', body: data.slice() });
+      const r = (await res.json()) as { ms: number; findings: number };
+      inWorker.push(data.length / MiB / (r.ms / 1000));
+      findings = r.findings;
+    }
+    out(`floor ${name} detectors in worker`, { MiBps: round(Math.max(...inWorker)), nodeSameRun: round(Math.max(...inNode)), workerRuns: inWorker.map((x) => round(x)), findings });
   }
 }
 
@@ -414,6 +451,10 @@ async function endToEnd(): Promise<void> {
               MiBps: round(mibps),
               findings: r.result.totalFindings,
               ...(scanType === 'full' ? { vsFloor: ratio(mibps, floors[`${kind}.scan`]), ...readBound(bytes, mibps, floors[`${kind}.scan`]) } : { bytesScanned: r.result.bytesScanned }),
+              // workerd's CPU for the job (its reads, part puts and the status GETs included).
+              cpuSeconds: round(r.cpuSeconds, 2),
+              MiBperCpuSecond: round(bytes / MiB / r.cpuSeconds),
+              ...(scanType === 'full' ? { vsFloorCpu: ratio(bytes / MiB / r.cpuSeconds, floors[`${kind}.scanCpu`]) } : {}),
               statusGet: r.latency,
               ...(r.thread ? { thread: r.thread } : {}),
             });

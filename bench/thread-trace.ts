@@ -6,7 +6,7 @@
  * proxy wrangler puts on the public port, and the runtime (entry, assets routing, the Worker, its
  * Durable Objects, the queue broker); each runs its isolates on one thread.
  */
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +25,14 @@ export interface ProcessThreadTime {
   role: 'proxy' | 'runtime';
   /** Per worker (Durable Objects marked), in ms of the thread, and how many request contexts. */
   workers: Map<string, { ms: number; contexts: number }>;
+  /** The longest turns (the stretches nothing else could run in): ms, worker, what started them. */
+  longest: { ms: number; worker: string; cause: string }[];
+  /** How many turns took under 1, 5, 10, 20, 50, 100 ms and longer (`TURN_BOUNDS`). */
+  turnHistogram: number[];
 }
+
+export const TURN_BOUNDS = [1, 5, 10, 20, 50, 100, Infinity];
+const LONGEST = 5;
 
 /** Our own code, as against the local platform's workers (entry, assets, proxies, queue broker). */
 export const OWN_WORKER = 'core:user:datacloak-job-queue';
@@ -46,7 +53,7 @@ export function threadTrace(): ThreadTrace {
     read(fromMs, toMs) {
       return readdirSync(dir)
         .filter((name) => name.startsWith('trace-'))
-        .map((name) => threadTimeOf(readFileSync(join(dir, name), 'utf8'), fromMs, toMs));
+        .map((name) => threadTimeOf(linesOf(join(dir, name)), fromMs, toMs));
     },
     close() {
       rmSync(dir, { recursive: true, force: true });
@@ -63,24 +70,46 @@ interface TraceEvent {
   actor?: unknown;
   start?: number;
   end?: number;
+  id?: number;
+  cause?: number;
   kind?: string;
   name?: string;
   k?: string;
   v?: unknown;
 }
 
+/** A file's lines, read in blocks (a long job's trace outgrows the longest string V8 makes). */
+function* linesOf(path: string): Generator<string> {
+  const fd = openSync(path, 'r');
+  const block = Buffer.alloc(16 * 2 ** 20);
+  let rest = '';
+  try {
+    for (let n = readSync(fd, block); n > 0; n = readSync(fd, block)) {
+      const lines = (rest + block.toString('utf8', 0, n)).split('\n');
+      rest = lines.pop() ?? '';
+      yield* lines;
+    }
+    yield rest;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * Turn time per worker in one trace, for the turns that started between two wall-clock times (ms);
  * a context counts where its first turn does. A line cut short at shutdown is skipped.
  */
-export function threadTimeOf(text: string, fromMs: number, toMs: number): ProcessThreadTime {
+export function threadTimeOf(lines: Iterable<string>, fromMs: number, toMs: number): ProcessThreadTime {
   const workerOf = new Map<number, string>();
   const named = new Set<number>();
   const methodsOf = new Map<number, Set<string>>();
   const turnMs = new Map<number, number>();
+  const causes = new Map<number, Map<number, string>>();
+  const longest: { ms: number; ctx: number; cause: string }[] = [];
+  const turnHistogram = TURN_BOUNDS.map(() => 0);
   let zeroMs = 0;
   const workers = new Map<string, { ms: number; contexts: number }>();
-  for (const line of text.split('\n')) {
+  for (const line of lines) {
     let event: TraceEvent;
     try {
       event = JSON.parse(line) as TraceEvent;
@@ -94,6 +123,11 @@ export function threadTimeOf(text: string, fromMs: number, toMs: number): Proces
       methods.add(String(event.v));
       methodsOf.set(event.ctx, methods);
     }
+    if (event.e === 'init' && event.ctx !== undefined && event.id !== undefined) {
+      const ofCtx = causes.get(event.ctx) ?? new Map<number, string>();
+      ofCtx.set(event.id, `${event.kind ?? ''} ${event.name ?? ''}`.trim());
+      causes.set(event.ctx, ofCtx);
+    }
     if (event.e === 'ctx' && event.ctx !== undefined && event.worker) {
       workerOf.set(event.ctx, `${event.worker}${event.actor ? ' (Durable Object)' : ''}`);
     } else if (event.e === 'init' && event.kind === 'request' && event.ctx !== undefined && !event.actor && !named.has(event.ctx)) {
@@ -104,18 +138,28 @@ export function threadTimeOf(text: string, fromMs: number, toMs: number): Proces
     } else if (event.e === 'turn' && event.ctx !== undefined && event.start !== undefined && event.end !== undefined) {
       const at = zeroMs + event.start / 1e6;
       if (at < fromMs || at > toMs) continue;
-      turnMs.set(event.ctx, (turnMs.get(event.ctx) ?? 0) + (event.end - event.start) / 1e6);
+      const ms = (event.end - event.start) / 1e6;
+      turnMs.set(event.ctx, (turnMs.get(event.ctx) ?? 0) + ms);
+      const bucket = TURN_BOUNDS.findIndex((bound) => ms < bound);
+      turnHistogram[bucket] = (turnHistogram[bucket] ?? 0) + 1;
+      if (longest.length < LONGEST || ms > (longest[longest.length - 1]?.ms ?? 0)) {
+        longest.push({ ms, ctx: event.ctx, cause: causes.get(event.ctx)?.get(event.cause ?? -1) ?? '' });
+        longest.sort((a, b) => b.ms - a.ms).splice(LONGEST);
+      }
     }
   }
-  for (const [ctx, ms] of turnMs) {
+  const nameOf = (ctx: number): string => {
     const methods = [...(methodsOf.get(ctx) ?? [])];
     const worker = workerOf.get(ctx) ?? 'unknown';
-    const name = worker.endsWith('(Durable Object)') && methods.length > 0 ? `${worker.slice(0, -1)}: ${methods.slice(0, 3).join(', ')}${methods.length > 3 ? ', …' : ''})` : worker;
+    return worker.endsWith('(Durable Object)') && methods.length > 0 ? `${worker.slice(0, -1)}: ${methods.slice(0, 3).join(', ')}${methods.length > 3 ? ', …' : ''})` : worker;
+  };
+  for (const [ctx, ms] of turnMs) {
+    const name = nameOf(ctx);
     const entry = workers.get(name) ?? { ms: 0, contexts: 0 };
     entry.ms += ms;
     entry.contexts += 1;
     workers.set(name, entry);
   }
   const role = [...workers.keys()].some((name) => name.startsWith(OWN_WORKER)) ? 'runtime' : 'proxy';
-  return { role, workers };
+  return { role, workers, longest: longest.map((t) => ({ ms: t.ms, worker: nameOf(t.ctx), cause: t.cause })), turnHistogram };
 }

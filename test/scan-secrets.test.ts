@@ -128,6 +128,23 @@ describe('secret rules', () => {
     expect(sev(`sk_test_${fake(24)}`)).toBe('low');
   });
 
+  it('finds each rule whatever the parity of its offset (keywords are looked up at every second pair)', () => {
+    for (const [type, line] of [...POSITIVES, ...PEM_CASES]) {
+      for (const pad of [' ', '  ', '   ', 'é ']) expect(types(`${pad}${line}`), `${type} after ${JSON.stringify(pad)}`).toEqual([type]);
+    }
+  });
+
+  it('finds case-insensitive keywords in any case, next to non-ASCII text and at the very end', () => {
+    const key = fake(40, B64, 11);
+    for (const name of ['AWS_SECRET_ACCESS_KEY', 'Aws_Secret_Access_Key', 'SECRET_ACCESS_KEY', 'sEcReT-aCcEsS-kEy']) {
+      expect(types(`é ${name} = ${key}`)).toEqual(['AWS_SECRET_ACCESS_KEY']);
+    }
+    expect(types(`seçret_access_key = ${key}`)).not.toContain('AWS_SECRET_ACCESS_KEY');
+    expect(types(`POSTGRESQL://app:${fake(16)}@db/x`)).toEqual(['CONNECTION_STRING_PASSWORD']);
+    expect(types('aws')).toEqual([]);
+    expect(types('secre')).toEqual([]);
+  });
+
   it('keeps every rule within SECRET_MAX_LENGTH', () => {
     const longJwt = `${b64url('{"alg":"RS256"}')}.${fake(4000)}.${fake(1000)}`;
     for (const m of findSecrets(longJwt)) expect(m.end - m.start).toBeLessThanOrEqual(SECRET_MAX_LENGTH);

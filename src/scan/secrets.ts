@@ -11,9 +11,11 @@ export interface SecretRule {
   /**
    * Literals (compared case-insensitively) of which every match holds one. `start`: every
    * match begins with one of them, so the pattern is only tried where one begins. `inside`: the
-   * pattern runs over the text only when one of them occurs in it.
+   * pattern runs over the text only when one of them occurs in it. `then`: the characters one of
+   * which follows a `start` keyword in every match (what lets a two-character keyword be looked
+   * up at odd positions; see PAIR_LISTS).
    */
-  keywords: { start: readonly string[] } | { inside: readonly string[] };
+  keywords: { start: readonly string[]; then?: string } | { inside: readonly string[] };
   /**
    * For an `inside` rule: where a match holding the keyword found at `at` may begin, in order;
    * the pattern is then tried there alone instead of over the whole text.
@@ -182,8 +184,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
     'sk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,250}|[A-Za-z0-9]{32,64})',
     highEntropy(3.5),
   ),
-  rule('TWILIO_API_KEY', 'high', 'SK', 'SK[0-9a-fA-F]{32}'),
-  rule('TWILIO_ACCOUNT_SID', 'low', 'AC', 'AC[0-9a-f]{32}'),
+  { type: 'TWILIO_API_KEY', severity: 'high', keywords: { start: ['SK'], then: '0123456789abcdefABCDEF' }, pattern: new RegExp(`${L}SK[0-9a-fA-F]{32}${R}`, 'gd') },
+  { type: 'TWILIO_ACCOUNT_SID', severity: 'low', keywords: { start: ['AC'], then: '0123456789abcdef' }, pattern: new RegExp(`${L}AC[0-9a-f]{32}${R}`, 'gd') },
   rule('SENDGRID_API_KEY', 'critical', 'SG.', 'SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}'),
   rule('NPM_TOKEN', 'critical', 'npm_', 'npm_[A-Za-z0-9]{36}'),
   rule('PYPI_TOKEN', 'critical', 'pypi-AgEIcHlwaS5vcmc', 'pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,1000}'),
@@ -304,15 +306,19 @@ export function findGenericSecrets(text: string): WindowMatch[] {
     else colon = text.indexOf(':', op + 1);
     const start = assignmentStart(text, op);
     if (start < from) continue;
+    // `test` gives the match's end (where the next may begin) without building its groups; the
+    // name (between `start` and the quote, spaces and operator before `op`) is rarely a secret's.
     ASSIGNMENT.lastIndex = start;
-    const m = ASSIGNMENT.exec(text);
-    if (!m) continue;
-    const end = start + m[0].length;
+    if (!ASSIGNMENT.test(text)) continue;
+    const end = ASSIGNMENT.lastIndex;
     from = end;
     if (eq >= 0 && eq < from) eq = text.indexOf('=', from);
     if (colon >= 0 && colon < from) colon = text.indexOf(':', from);
-    const name = m[1] ?? '';
-    if (!SECRET_NAME_HINT.test(name) || !isSecretName(name)) continue;
+    if (!SECRET_NAME_HINT.test(text.slice(start, op))) continue;
+    ASSIGNMENT.lastIndex = start;
+    const m = ASSIGNMENT.exec(text);
+    const name = m?.[1] ?? '';
+    if (!m || !isSecretName(name)) continue;
     const quoted = m[5] === undefined;
     const value = m[2] ?? m[3] ?? m[4] ?? m[5] ?? '';
     const valueEnd = quoted ? end - 1 : end;
@@ -341,6 +347,8 @@ interface Keyword {
   text: string;
   /** Compared case-insensitively (`text` is lowercase then). */
   folded: boolean;
+  /** The characters one of which must follow it (its rules' `then`), or '' for any. */
+  then: string;
   rules: Gated[];
 }
 
@@ -352,36 +360,112 @@ const GATED: readonly Gated[] = SECRET_RULES.map((r, order) => ({
 const KEYWORD_LIST: Keyword[] = [];
 for (const g of GATED) {
   const folded = g.rule.pattern.flags.includes('i');
+  const then = ('then' in g.rule.keywords && g.rule.keywords.then) || '';
+  if (folded && then) throw new Error(`${g.rule.type}: \`then\` is for case-sensitive rules`);
   for (const k of 'start' in g.rule.keywords ? g.rule.keywords.start : g.rule.keywords.inside) {
     const text = folded ? k.toLowerCase() : k;
-    const known = KEYWORD_LIST.find((w) => w.text === text && w.folded === folded);
+    const known = KEYWORD_LIST.find((w) => w.text === text && w.folded === folded && w.then === then);
     if (known) known.rules.push(g);
-    else KEYWORD_LIST.push({ text, folded, rules: [g] });
+    else KEYWORD_LIST.push({ text, folded, then, rules: [g] });
   }
 }
 /**
- * Keywords by their first two characters (both cases of a folded keyword's letters): a loop over the text's character pairs finds where any may begin, at
- * about the cost of one pass (a regex alternation of all of them costs twice that).
+ * Keywords by character pair, looked up at every second position of the text: a keyword that
+ * begins at an even position is found at one of its pairs at an even offset, one that begins at
+ * an odd position at one of its pairs at an odd offset (a two-character keyword: its second
+ * character and each of its `then`). Each keyword is listed under the least common pair of each
+ * parity (both cases of a folded keyword's letters), so a loop over half the text's pairs (a flat
+ * table) finds where any may begin, with few false hits.
  */
-const PAIR_LISTS: Keyword[][] = [[]];
-/** Index into PAIR_LISTS per pair; 0 (an empty list) for most. A flat table keeps the loop fast. */
-const PAIR_INDEX = new Uint8Array(128 * 128);
+interface Listed {
+  keyword: Keyword;
+  /** Its place in KEYWORD_LIST: keywords beginning at one position are tried in that order. */
+  order: number;
+  /** Where the pair lies in the keyword: the keyword begins this many characters before it. */
+  offset: number;
+}
+const PAIR_LISTS: Listed[][] = [[]];
+/** Per pair: the index into PAIR_LISTS of the keywords listed under it; 0 (empty) for most. */
+const PAIR_INDEX = new Uint16Array(128 * 128);
 const cases = (c: string, folded: boolean): number[] => [...new Set(folded ? [c.toLowerCase(), c.toUpperCase()] : [c])].map((x) => x.charCodeAt(0));
-for (const k of KEYWORD_LIST) {
-  const [a = '', b = ''] = k.text;
-  if (!/^[\x00-\x7f]{2}/.test(k.text)) throw new Error(`secret keyword "${k.text}": two ASCII characters at least`);
-  for (const x of cases(a, k.folded)) {
-    for (const y of cases(b, k.folded)) {
-      const pair = x * 128 + y;
-      if (PAIR_INDEX[pair] === 0 && PAIR_LISTS.length > 255) throw new Error('more keyword pairs than PAIR_INDEX holds');
-      if (PAIR_INDEX[pair] === 0) PAIR_INDEX[pair] = PAIR_LISTS.push([]) - 1;
-      PAIR_LISTS[PAIR_INDEX[pair] ?? 0]?.push(k);
+/** Frequent in prose and code: a keyword is listed under one of these only when it has no other pair. */
+const COMMON_PAIRS = new Set(
+  'th he in er an re on at en nd ti es or te of ed is it al ar st to nt ng se ha as ou io le ve co me de hi ri ro ic ne ea ra ce li ch ll be ma si om ur ec ca el ta la ns di fo ho pe us da do sh oo ws ap pa pi ke'.split(' '),
+);
+/** How common a pair of keyword characters is likely to be in text: lower is rarer. */
+function commonness(pair: string, folded: boolean): number {
+  // Lowercase letters (any letter of a folded keyword) and digits are the common characters.
+  const common = (c: string): boolean => /[a-z0-9]/.test(folded ? c.toLowerCase() : c);
+  return (COMMON_PAIRS.has(pair.toLowerCase()) ? 2 : 0) + [...pair].filter(common).length;
+}
+function listUnder(x: number, y: number, listed: Listed): void {
+  const pair = x * 128 + y;
+  if (PAIR_INDEX[pair] === 0) PAIR_INDEX[pair] = PAIR_LISTS.push([]) - 1;
+  PAIR_LISTS[PAIR_INDEX[pair] ?? 0]?.push(listed);
+}
+KEYWORD_LIST.forEach((keyword, order) => {
+  const t = keyword.text;
+  if (!/^[\x00-\x7f]+$/.test(keyword.text + keyword.then) || t.length < (keyword.then ? 2 : 3)) {
+    throw new Error(`secret keyword "${t}": three ASCII characters at least, or two and \`then\``);
+  }
+  for (const parity of [0, 1]) {
+    if (t.length === 2 && parity === 1) {
+      for (const y of keyword.then) listUnder(t.charCodeAt(1), y.charCodeAt(0), { keyword, order, offset: 1 });
+      continue;
+    }
+    let offset = parity;
+    for (let o = parity + 2; o + 1 < t.length; o += 2) if (commonness(t.slice(o, o + 2), keyword.folded) < commonness(t.slice(offset, offset + 2), keyword.folded)) offset = o;
+    for (const x of cases(t.charAt(offset), keyword.folded)) {
+      for (const y of cases(t.charAt(offset + 1), keyword.folded)) listUnder(x, y, { keyword, order, offset });
     }
   }
+});
+
+/**
+ * Whether `k` begins at `at`. Folded keywords compare ASCII letters by code; a non-ASCII
+ * character falls back to `toLowerCase` of the slice, as every comparison did before.
+ */
+function beginsAt(text: string, at: number, k: Keyword): boolean {
+  if (k.then && !k.then.includes(text.charAt(at + k.text.length))) return false;
+  if (!k.folded) return text.startsWith(k.text, at);
+  const n = k.text.length;
+  if (at + n > text.length) return false;
+  for (let i = 0; i < n; i++) {
+    let c = text.charCodeAt(at + i);
+    if (c >= 128) return text.slice(at, at + n).toLowerCase() === k.text;
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== k.text.charCodeAt(i)) return false;
+  }
+  return true;
 }
 
-const beginsAt = (text: string, at: number, k: Keyword): boolean =>
-  k.folded ? text.slice(at, at + k.text.length).toLowerCase() === k.text : text.startsWith(k.text, at);
+/** The first even position at or after `from` (even) whose pair lists a keyword, or -1. */
+function nextPair(text: string, from: number): number {
+  const last = text.length - 1;
+  for (let at = from; at < last; at += 2) {
+    const c0 = text.charCodeAt(at);
+    const c1 = text.charCodeAt(at + 1);
+    if ((c0 | c1) < 128 && PAIR_INDEX[(c0 << 7) | c1] !== 0) return at;
+  }
+  return -1;
+}
+
+/** Where keywords begin, in the order they are tried: by position, then KEYWORD_LIST order. */
+function keywordStarts(text: string): Array<{ at: number; listed: Listed }> {
+  const found: Array<{ at: number; listed: Listed }> = [];
+  let sorted = true;
+  for (let pairAt = nextPair(text, 0); pairAt >= 0; pairAt = nextPair(text, pairAt + 2)) {
+    for (const listed of PAIR_LISTS[PAIR_INDEX[(text.charCodeAt(pairAt) << 7) | text.charCodeAt(pairAt + 1)] ?? 0] ?? []) {
+      const at = pairAt - listed.offset;
+      // As where the first two characters are looked up: both ASCII.
+      if (at < 0 || (text.charCodeAt(at) | text.charCodeAt(at + 1)) >= 128 || !beginsAt(text, at, listed.keyword)) continue;
+      const last = found[found.length - 1];
+      if (last && (last.at > at || (last.at === at && last.listed.order > listed.order))) sorted = false;
+      found.push({ at, listed });
+    }
+  }
+  return sorted ? found : found.sort((a, b) => a.at - b.at || a.listed.order - b.listed.order);
+}
 
 function pushMatch(out: Array<WindowMatch & { order: number }>, g: Gated, m: RegExpExecArray | RegExpMatchArray, text: string): void {
   const span = m.indices?.groups?.v ?? m.indices?.[0];
@@ -397,29 +481,20 @@ function findRuleMatches(text: string): WindowMatch[] {
   /** Per sticky rule: where its last match ended (a pattern's matches never overlap). */
   const next = new Map<Gated, number>();
   const present = new Set<Gated>();
-  let next1 = text.charCodeAt(0);
-  for (let at = 0; at < text.length - 1; at++) {
-    const c0 = next1;
-    next1 = text.charCodeAt(at + 1);
-    const list = c0 < 128 && next1 < 128 ? (PAIR_INDEX[c0 * 128 + next1] ?? 0) : 0;
-    if (list === 0) continue;
-    // Every keyword beginning here, overlapping ones too.
-    for (const k of PAIR_LISTS[list] ?? []) {
-      if (!beginsAt(text, at, k)) continue;
-      for (const g of k.rules) {
-        if (!g.sticky) {
-          present.add(g);
-          continue;
-        }
-        for (const start of g.rule.startsBefore ? g.rule.startsBefore(text, at) : [at]) {
-          if (start < (next.get(g) ?? 0)) continue;
-          g.sticky.lastIndex = start;
-          const m = g.sticky.exec(text);
-          if (!m) continue;
-          next.set(g, start + m[0].length);
-          pushMatch(out, g, m, text);
-          break;
-        }
+  for (const { at, listed } of keywordStarts(text)) {
+    for (const g of listed.keyword.rules) {
+      if (!g.sticky) {
+        present.add(g);
+        continue;
+      }
+      for (const start of g.rule.startsBefore ? g.rule.startsBefore(text, at) : [at]) {
+        if (start < (next.get(g) ?? 0)) continue;
+        g.sticky.lastIndex = start;
+        const m = g.sticky.exec(text);
+        if (!m) continue;
+        next.set(g, start + m[0].length);
+        pushMatch(out, g, m, text);
+        break;
       }
     }
   }

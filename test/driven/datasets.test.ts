@@ -77,6 +77,38 @@ describe('datasets', () => {
     expect((await client.json<{ datasets: unknown[] }>('GET', '/api/v1/datasets')).body.data.datasets).toEqual([]);
   });
 
+  it('a sentiment filter pages in (createdAt, id) order past the other sentiments, within date bounds', async () => {
+    const client = freshTenant();
+    const id = crypto.randomUUID();
+    const store = await attachDataset(env, client.tenant, id, 'job-1', { file: 'in.csv', format: 'csv' });
+    await store.append(
+      client.tenant,
+      'job-1',
+      [
+        record(2, 'positive', '2025-01-05T00:00:00Z'),
+        record(3, 'negative', '2025-01-01T00:00:00Z'),
+        record(4, 'positive', '2025-01-01T00:00:00Z'),
+        record(5, null, '2025-01-01T00:00:00Z'),
+        record(6, 'positive', '2025-01-03T00:00:00Z'),
+        record(7, 'neutral', '2025-01-03T00:00:00Z'),
+        record(8, 'positive', '2025-01-03T00:00:00Z'),
+        record(9, 'positive', '2025-01-02T00:00:00Z'),
+      ],
+      ['n'],
+    );
+    type Page = { records: { id: string }[]; cursor: string | null };
+    const pages: string[][] = [];
+    let cursor: string | null = '';
+    while (cursor !== null) {
+      const page: { body: { data: Page } } = await client.json<Page>('GET', `/api/v1/datasets/${id}/records?sentiment=positive&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      pages.push(page.body.data.records.map((r) => r.id));
+      cursor = page.body.data.cursor;
+    }
+    expect(pages).toEqual([['f-4', 'f-9'], ['f-6', 'f-8'], ['f-2']]);
+    const bounded = await client.json<Page>('GET', `/api/v1/datasets/${id}/records?sentiment=positive&start=2025-01-02T00:00:00Z&end=2025-01-03T00:00:00Z`);
+    expect(bounded.body.data.records.map((r) => r.id)).toEqual(['f-9', 'f-6', 'f-8']);
+  });
+
   it('refuses DELETE with 409 while a job that writes to it runs', async () => {
     const client = freshTenant();
     const id = crypto.randomUUID();
