@@ -55,7 +55,7 @@ async function rangeBody(env: Env, key: string, etag: string, offset: number, le
 /**
  * Bytes [offset, end) of the file (checked as `rangeBody` does) in blocks of up to `blockSize`,
  * the next block's read under way while the caller works on the current one. Each block is
- * taken from its body's stream with `pace` between chunks (see `collect`).
+ * taken from its body's stream with `pace` between read steps (see `collect`).
  */
 export async function* readBlocks(
   env: Env,
