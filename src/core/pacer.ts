@@ -1,9 +1,14 @@
 /**
- * CPU work between two turns of the event loop; the other requests of the isolate wait this long at
- * most per running job. A status GET crosses the isolate's queue about twice (the request, the
- * coordinator's answer), so with three heavy jobs 10 ms keeps its worst case near 60 ms.
+ * CPU work between two turns of the event loop, shared by the jobs pacing in one isolate: each of
+ * `n` running jobs gets `PACE_MS / n` (not under `MIN_SHARE_MS`) before its turn. The turns of
+ * several jobs come due together and run back to back before the isolate reads its sockets
+ * again, so it is their sum that a status GET waits for at each of its hops (three jobs at 10 ms
+ * each: ~30 ms a hop; README, data path).
  */
 export const PACE_MS = 10;
+
+/** The least CPU a job runs between turns however many share the isolate: a turn costs too. */
+export const MIN_SHARE_MS = 2;
 
 /**
  * Steps between turns when the clock stands still: deployed Workers advance `performance.now()`
@@ -12,28 +17,76 @@ export const PACE_MS = 10;
  */
 export const PACE_STEPS = 64;
 
+/** How far the step count may stretch past `PACE_STEPS` when steps are measured to be cheap. */
+export const MAX_STEPS_FACTOR = 16;
+
+/** A pacer that gave no turn for this long has stopped (its job ended or waits on I/O). */
+export const ACTIVE_MS = 250;
+
+/** The pacers of one isolate and when each last took a turn. */
+export class PaceGroup {
+  private readonly lastTurn = new Map<object, number>();
+
+  /** Marks `member` as active at `now`; returns how many members are active, itself included. */
+  turn(member: object, now: number): number {
+    this.lastTurn.set(member, now);
+    let active = 0;
+    for (const [other, at] of this.lastTurn) {
+      if (now - at <= ACTIVE_MS) active += 1;
+      else this.lastTurn.delete(other);
+    }
+    return active;
+  }
+}
+
+/** Every pacer of the isolate unless told otherwise (under `wrangler dev`: every running job). */
+const isolate = new PaceGroup();
+
 const done: Promise<void> = Promise.resolve();
 
 /**
- * Long CPU work calls `pace()` between small steps: once `budgetMs` have passed since the last
- * turn (or `PACE_STEPS` steps while the clock has not moved), it awaits a macrotask, so requests
- * queued for the same isolate (another tenant's, a status GET, a Durable Object call) run before
- * the work goes on. Otherwise it costs a resolved promise. Under `wrangler dev` the API, the
- * consumer and every Durable Object share one isolate.
+ * Long CPU work calls `pace()` between small steps: once its share of `budgetMs` has passed since
+ * its last turn, it awaits a macrotask, so requests queued for the same isolate (another
+ * tenant's, a status GET, a Durable Object call) run before the work goes on. Otherwise it costs
+ * a resolved promise. Under `wrangler dev` the API, the consumer and every Durable Object share
+ * one isolate.
+ *
+ * While the clock has not moved it counts steps instead: `PACE_STEPS`, or as many as fill the
+ * share at the cost per step seen in the runs that ended on the clock (at most
+ * `MAX_STEPS_FACTOR` times more). The clock ticks in whole milliseconds under `wrangler dev`, so
+ * 64 cheap steps (a parse's records: ~2 µs each) often saw none and ended a run after a fraction
+ * of a millisecond; beside jobs with full runs such a job got a few percent of the thread. A cost
+ * measured on a run that waited on I/O is too high, so the error only shortens runs.
  */
-export function pacer(budgetMs = PACE_MS, now: () => number = () => performance.now()): () => Promise<void> {
+export function pacer(budgetMs = PACE_MS, now: () => number = () => performance.now(), group: PaceGroup = isolate): () => Promise<void> {
+  const self = {};
   let last = now();
   let steps = 0;
-  return () => {
-    const elapsed = now() - last;
-    steps += 1;
-    if (elapsed < budgetMs && (elapsed > 0 || steps < PACE_STEPS)) return done;
-    return new Promise<void>((resolve) =>
+  let shareMs = budgetMs;
+  /** Milliseconds per step, from the last run that ended on the clock (0: none yet). */
+  let stepMs = 0;
+  const resume = (): void => {
+    last = now();
+    steps = 0;
+    shareMs = Math.max(Math.min(MIN_SHARE_MS, budgetMs), budgetMs / group.turn(self, last));
+  };
+  resume();
+  const turn = (): Promise<void> =>
+    new Promise<void>((resolve) =>
       setTimeout(() => {
-        last = now();
-        steps = 0;
+        resume();
         resolve();
       }, 0),
     );
+  return () => {
+    const elapsed = now() - last;
+    steps += 1;
+    if (elapsed >= shareMs) {
+      stepMs = elapsed / steps;
+      return turn();
+    }
+    if (elapsed > 0) return done;
+    const limit = stepMs > 0 ? Math.min(PACE_STEPS * MAX_STEPS_FACTOR, Math.max(PACE_STEPS, shareMs / stepMs)) : PACE_STEPS;
+    return steps < limit ? done : turn();
   };
 }

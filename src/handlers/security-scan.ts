@@ -131,7 +131,7 @@ async function execute(run: JobRun<SecurityScanData, Checkpoint>): Promise<Execu
   for (const range of ranges) {
     let at = Math.max(range.start, state.scanner.resumeOffset);
     if (at >= range.end) continue;
-    for await (const block of readBlocks(env, key, state.etag, at, range.end, READ_BLOCK)) {
+    for await (const block of readBlocks(env, key, state.etag, at, range.end, READ_BLOCK, run.pace)) {
       for (let bytes = block; bytes.length > 0; ) {
         const edge = (Math.floor(at / SCAN_UNIT) + 1) * SCAN_UNIT;
         // At most a window per push: the scanner runs its detectors on each as it fills.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PACE_STEPS, pacer } from '../../src/core/pacer.ts';
+import { ACTIVE_MS, MAX_STEPS_FACTOR, MIN_SHARE_MS, PACE_STEPS, PaceGroup, pacer } from '../../src/core/pacer.ts';
 
 /** Counts how many of `calls` paced steps gave the event loop a turn. */
 async function turns(pace: () => Promise<void>, calls: number, tick: () => void = () => {}): Promise<number> {
@@ -20,19 +20,55 @@ async function turns(pace: () => Promise<void>, calls: number, tick: () => void 
 describe('pacer', () => {
   it('gives the event loop a turn once the budget has passed on a moving clock', async () => {
     let clock = 0;
-    const pace = pacer(20, () => clock);
+    const pace = pacer(20, () => clock, new PaceGroup());
     // 1 ms per step: one turn every 20 steps, whatever the step count fallback says.
     expect(await turns(pace, 100, () => (clock += 1))).toBe(5);
   });
 
   it('falls back to a step count when the clock stands still (deployed Workers during CPU work)', async () => {
-    const pace = pacer(20, () => 0);
+    const pace = pacer(20, () => 0, new PaceGroup());
     expect(await turns(pace, PACE_STEPS * 3)).toBe(3);
   });
 
   it('costs no turn while the budget lasts and the clock moves', async () => {
     let clock = 0;
-    const pace = pacer(1_000, () => clock);
+    const pace = pacer(1_000, () => clock, new PaceGroup());
     expect(await turns(pace, PACE_STEPS * 2, () => (clock += 0.001))).toBe(0);
+  });
+
+  it('shares the budget among the pacers of one group that take turns, so their turns together stay within it', async () => {
+    let clock = 0;
+    const group = new PaceGroup();
+    const a = pacer(20, () => clock, group);
+    const b = pacer(20, () => clock, group);
+    // Both active: 10 ms each between turns. `a` is measured after both have taken a turn.
+    await turns(b, 1, () => (clock += 20));
+    await turns(a, 1, () => (clock += 20));
+    expect(await turns(a, 100, () => (clock += 1))).toBe(10);
+    // `b` took no turn for longer than ACTIVE_MS: `a` has the whole budget again once it notices.
+    clock += ACTIVE_MS + 1;
+    await turns(a, 1, () => (clock += 20));
+    expect(await turns(a, 100, () => (clock += 1))).toBe(5);
+  });
+
+  it('never shares below MIN_SHARE_MS', async () => {
+    let clock = 0;
+    const group = new PaceGroup();
+    // A pacer counts as active from its start.
+    const many = Array.from({ length: 20 }, () => pacer(20, () => clock, group));
+    const last = many[many.length - 1] as () => Promise<void>;
+    expect(await turns(last, 100, () => (clock += 1))).toBe(100 / MIN_SHARE_MS);
+  });
+
+  it('counts as many steps as fill its share at the cost per step it measured while the clock moved, within bounds', async () => {
+    let clock = 0;
+    const pace = pacer(20, () => clock, new PaceGroup());
+    // 10 µs a step: a run ends on the clock after 2,000 steps.
+    expect(await turns(pace, 2_000, () => (clock += 0.01))).toBe(1);
+    // The clock stands still: 2,000 steps would fill the budget; capped at MAX_STEPS_FACTOR × PACE_STEPS.
+    expect(await turns(pace, PACE_STEPS * MAX_STEPS_FACTOR * 4)).toBe(4);
+    // Steps measured slow (2 ms each): never fewer than PACE_STEPS between turns.
+    expect(await turns(pace, 10, () => (clock += 2))).toBe(1);
+    expect(await turns(pace, PACE_STEPS * 3)).toBe(3);
   });
 });
