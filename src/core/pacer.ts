@@ -37,6 +37,17 @@ export class PaceGroup {
     }
     return active;
   }
+
+  /** `member` has stopped pacing (its job's run ended): the others' shares grow at their next turn. */
+  leave(member: object): void {
+    this.lastTurn.delete(member);
+  }
+}
+
+/** Paces one run of work; `release()` when the run ends, so it stops counting against the others' share. */
+export interface Pace {
+  (): Promise<void>;
+  release(): void;
 }
 
 /** Every pacer of the isolate unless told otherwise (under `wrangler dev`: every running job). */
@@ -58,7 +69,7 @@ const done: Promise<void> = Promise.resolve();
  * of a millisecond; beside jobs with full runs such a job got a few percent of the thread. A cost
  * measured on a run that waited on I/O is too high, so the error only shortens runs.
  */
-export function pacer(budgetMs = PACE_MS, now: () => number = () => performance.now(), group: PaceGroup = isolate): () => Promise<void> {
+export function pacer(budgetMs = PACE_MS, now: () => number = () => performance.now(), group: PaceGroup = isolate): Pace {
   const self = {};
   let last = now();
   let steps = 0;
@@ -78,7 +89,7 @@ export function pacer(budgetMs = PACE_MS, now: () => number = () => performance.
         resolve();
       }, 0),
     );
-  return () => {
+  const pace = (): Promise<void> => {
     const elapsed = now() - last;
     steps += 1;
     if (elapsed >= shareMs) {
@@ -89,4 +100,5 @@ export function pacer(budgetMs = PACE_MS, now: () => number = () => performance.
     const limit = stepMs > 0 ? Math.min(PACE_STEPS * MAX_STEPS_FACTOR, Math.max(PACE_STEPS, shareMs / stepMs)) : PACE_STEPS;
     return steps < limit ? done : turn();
   };
+  return Object.assign(pace, { release: () => group.leave(self) });
 }

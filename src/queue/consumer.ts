@@ -107,7 +107,9 @@ async function runClaimed(claim: Claimed, context: RunContext): Promise<Claimed 
 
     const run = { jobId: job.id, tenant, attempt: job.attempt, data, checkpoint: lastCheckpoint, env, report, pace };
     discard = async () => handler.discard?.({ ...run, checkpoint: lastCheckpoint });
-    const outcome = await handler.execute(run);
+    // Ended, the run's pacer leaves the isolate's group: short jobs back to back (a drain) would
+    // otherwise count as running for ACTIVE_MS each and cut every other job's share to the minimum.
+    const outcome = await handler.execute(run).finally(() => pace.release());
     const ran = Date.now();
     if (!outcome.done) {
       if (cancelled) await ended('cancelled');

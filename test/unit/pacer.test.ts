@@ -51,6 +51,19 @@ describe('pacer', () => {
     expect(await turns(a, 100, () => (clock += 1))).toBe(5);
   });
 
+  it('gives a released pacer\'s share back at once (a job whose run ended)', async () => {
+    let clock = 0;
+    const group = new PaceGroup();
+    const a = pacer(20, () => clock, group);
+    const b = pacer(20, () => clock, group);
+    await turns(a, 1, () => (clock += 20));
+    expect(await turns(a, 100, () => (clock += 1))).toBe(10);
+    b.release();
+    // Long before ACTIVE_MS: `a` has the whole budget from its next turn.
+    await turns(a, 1, () => (clock += 20));
+    expect(await turns(a, 100, () => (clock += 1))).toBe(5);
+  });
+
   it('never shares below MIN_SHARE_MS', async () => {
     let clock = 0;
     const group = new PaceGroup();
