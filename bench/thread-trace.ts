@@ -1,8 +1,8 @@
 /**
  * Where the workerd thread's time goes, from workerd's own async trace (`--async-trace`: one JSON
- * line per request context, turn, I/O): bench:overhead runs one of its phases on a `wrangler dev`
- * whose workerd processes each write a trace, then adds up the turns (the time a context held its
- * isolate's thread) per worker. Under `wrangler dev` two workerd processes answer a request: the
+ * line per request context, turn, I/O): bench:overhead (phase 2b) and `bench:data --trace on` run a
+ * `wrangler dev` whose workerd processes each write a trace, then add up the turns (the time a
+ * context held its isolate's thread) per worker. Under `wrangler dev` two workerd processes answer a request: the
  * proxy wrangler puts on the public port, and the runtime (entry, assets routing, the Worker, its
  * Durable Objects, the queue broker); each runs its isolates on one thread.
  */
