@@ -79,10 +79,6 @@ async function execute(run: JobRun<SentimentBatchData, Checkpoint>): Promise<Exe
   // Each part's put runs while the next part is analysed; a checkpoint names only parts whose put
   // has landed (a resumed run writes the others again: a put of the same key is harmless).
   let writing: { put: Promise<unknown>; stored: Checkpoint } | null = null;
-  const landed = async (put: Promise<unknown>): Promise<void> => {
-    const failure = await put;
-    if (failure !== null) throw failure;
-  };
   while (state.next < texts.length) {
     const start = state.next;
     const end = Math.min(texts.length, start + PART_SIZE);
@@ -109,22 +105,20 @@ async function execute(run: JobRun<SentimentBatchData, Checkpoint>): Promise<Exe
     state.next = end;
     // A job of one part whose items fit is answered from its result alone: no R2 object.
     if (start === 0 && end >= texts.length && fitsInline(json)) return finished(state, texts.length, items);
-    // Settled as its error (or null) at once, so a failure waits for its await as no unhandled rejection.
-    const put = run.env.BLOBS.put(resultPartKey(run.tenant, run.jobId, start / PART_SIZE), json, { httpMetadata: { contentType: 'application/json' } }).then(
-      () => null,
-      (error: unknown) => error ?? new Error('result part write failed'),
-    );
+    const put = run.env.BLOBS.put(resultPartKey(run.tenant, run.jobId, start / PART_SIZE), json, { httpMetadata: { contentType: 'application/json' } });
+    // Awaited below, where a failure still throws; handled now, so it is no unhandled rejection meanwhile.
+    void put.catch(() => undefined);
     if (writing) {
-      await landed(writing.put);
+      await writing.put;
       const answer = await run.report({ processedItems: writing.stored.successful, failedItems: writing.stored.failed, checkpoint: writing.stored });
       if (answer !== 'continue') {
-        await landed(put);
+        await put;
         return { done: false };
       }
     }
     writing = { put, stored: { ...state, distribution: { ...state.distribution } } };
   }
-  if (writing) await landed(writing.put);
+  if (writing) await writing.put;
   return finished(state, texts.length, null);
 }
 
