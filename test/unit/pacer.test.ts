@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACTIVE_MS, MAX_STEPS_FACTOR, MIN_SHARE_MS, PACE_STEPS, PaceGroup, pacer } from '../../src/core/pacer.ts';
+import { ACTIVE_MS, MAX_STEPS_FACTOR, MIN_SHARE_MS, PACE_STEPS, PaceGroup, pacer, type Pace } from '../../src/core/pacer.ts';
 
 /** Counts how many of `calls` paced steps gave the event loop a turn. */
 async function turns(pace: () => Promise<void>, calls: number, tick: () => void = () => {}): Promise<number> {
@@ -36,7 +36,12 @@ describe('pacer', () => {
     expect(await turns(pace, PACE_STEPS * 2, () => (clock += 0.001))).toBe(0);
   });
 
-  it('shares the budget among the pacers of one group that take turns, so their turns together stay within it', async () => {
+  // `b` stops either way: it takes no turn for longer than ACTIVE_MS (a job waiting on I/O, or
+  // ended unreleased), or its run ends and releases it (long before ACTIVE_MS).
+  it.each([
+    ['takes no turn for longer than ACTIVE_MS', (_b: Pace, advance: (ms: number) => void) => advance(ACTIVE_MS + 1)],
+    ['is released', (b: Pace) => b.release()],
+  ])('shares the budget among the pacers of one group that take turns, and gives it all back once the other %s', async (_how, stop) => {
     let clock = 0;
     const group = new PaceGroup();
     const a = pacer(20, () => clock, group);
@@ -45,21 +50,8 @@ describe('pacer', () => {
     await turns(b, 1, () => (clock += 20));
     await turns(a, 1, () => (clock += 20));
     expect(await turns(a, 100, () => (clock += 1))).toBe(10);
-    // `b` took no turn for longer than ACTIVE_MS: `a` has the whole budget again once it notices.
-    clock += ACTIVE_MS + 1;
-    await turns(a, 1, () => (clock += 20));
-    expect(await turns(a, 100, () => (clock += 1))).toBe(5);
-  });
-
-  it('gives a released pacer\'s share back at once (a job whose run ended)', async () => {
-    let clock = 0;
-    const group = new PaceGroup();
-    const a = pacer(20, () => clock, group);
-    const b = pacer(20, () => clock, group);
-    await turns(a, 1, () => (clock += 20));
-    expect(await turns(a, 100, () => (clock += 1))).toBe(10);
-    b.release();
-    // Long before ACTIVE_MS: `a` has the whole budget from its next turn.
+    stop(b, (ms) => (clock += ms));
+    // `a` has the whole budget again from its next turn.
     await turns(a, 1, () => (clock += 20));
     expect(await turns(a, 100, () => (clock += 1))).toBe(5);
   });
