@@ -37,7 +37,6 @@ const VARIANTS: Record<string, Variant> = {
   'random-noindex': { ...base, dates: 'random', setup: ['DROP INDEX record_rows_by_time'] },
   'random-sorted': { ...base, dates: 'random', sorted: true },
   'random-b20k': { ...base, dates: 'random', batch: 20_000 },
-  'random-cache64m': { ...base, dates: 'random', setup: ['PRAGMA cache_size = -65536'] },
   'random-intkey': {
     ...base,
     dates: 'random',

@@ -37,13 +37,11 @@ export class ProbeStore extends DatasetStore {
   }
 }
 
-const PROBE_ENV = 'probe';
-
 export default {
-  async fetch(request: Request, env: { PROBE_STORE: DurableObjectNamespace<ProbeStore> }): Promise<Response> {
+  async fetch(request: Request, env: Env): Promise<Response> {
     const url = new URL(request.url);
-    const name = url.searchParams.get('do') ?? PROBE_ENV;
-    const store = env.PROBE_STORE.get(env.PROBE_STORE.idFromName(name));
+    const name = url.searchParams.get('do') ?? 'probe';
+    const store = env.DATASET_STORE.get(env.DATASET_STORE.idFromName(name));
     const body = await request.text();
     const t0 = Date.now();
     let answer: unknown;
@@ -64,9 +62,6 @@ export default {
         answer = url.pathname === '/append' ? await store.timedAppend(batch) : await store.receive(batch);
         break;
       }
-      case '/read':
-        answer = await store.readRecords('probe', { limit: Number(url.searchParams.get('limit') ?? 100), afterKey: url.searchParams.get('after') ?? undefined });
-        break;
       default:
         return new Response('not found', { status: 404 });
     }
