@@ -19,13 +19,14 @@ interface Variant {
   batch: number;
   sorted: boolean;
   dates: 'bench' | 'random';
-  op: 'append' | 'receive';
+  op: 'append' | 'blob' | 'receive';
 }
 
 const base: Variant = { setup: [], batch: 2000, sorted: false, dates: 'bench', op: 'append' };
 const VARIANTS: Record<string, Variant> = {
   current: base,
   floor: { ...base, op: 'receive' },
+  blob: { ...base, op: 'blob' },
   noindex: { ...base, setup: ['DROP INDEX record_rows_by_time'] },
   sorted: { ...base, sorted: true },
   b10k: { ...base, batch: 10_000 },
