@@ -6,7 +6,7 @@
  * millisecond. Prints, per variant and per slice of the dataset as it grows: µs a record of
  * wall time, of time inside `appendRows` (workerd's clock), and of workerd CPU.
  *
- *   npm run bench:store -- [--records 300000] [--variants current,noindex,...]
+ *   npm run bench:store -- [--records 600000] [--slices 3] [--variants current,noindex,...]
  */
 import { parseArgs } from 'node:util';
 import { random } from './generate.ts';
@@ -47,7 +47,7 @@ const VARIANTS: Record<string, Variant> = {
 
 const { values: args } = parseArgs({
   options: {
-    records: { type: 'string', default: '300000' },
+    records: { type: 'string', default: '600000' },
     variants: { type: 'string', default: Object.keys(VARIANTS).join(',') },
     slices: { type: 'string', default: '3' },
     port: { type: 'string', default: '8795' },
