@@ -26,6 +26,7 @@ const base: Variant = { setup: [], batch: 2000, sorted: false, dates: 'bench', o
 const VARIANTS: Record<string, Variant> = {
   current: base,
   floor: { ...base, op: 'receive' },
+  tiny: { ...base, batch: 10 },
   blob: { ...base, op: 'blob' },
   noindex: { ...base, setup: ['DROP INDEX record_rows_by_time'] },
   sorted: { ...base, sorted: true },
