@@ -27,14 +27,6 @@ export class ProbeStore extends DatasetStore {
     return { ms, written: result.ok ? result.value.written : -1 };
   }
 
-  /** A batch kept as one row, in file order (the alternative that changes the read order): its cost. */
-  blobAppend(batch: RowBatch): { ms: number; written: number } {
-    const t0 = performance.now();
-    this.ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS batch_rows (k INTEGER PRIMARY KEY, count INTEGER NOT NULL, rows TEXT NOT NULL)');
-    this.ctx.storage.sql.exec('INSERT OR REPLACE INTO batch_rows (k, count, rows) VALUES (?, ?, ?)', batch.first, batch.count, batch.rows);
-    return { ms: performance.now() - t0, written: batch.count };
-  }
-
   /** The same RPC with no write: the floor of moving a batch here. */
   receive(batch: RowBatch): { ms: number; written: number } {
     return { ms: 0, written: batch.rows.length };
@@ -64,12 +56,9 @@ export default {
         answer = await store.databaseSize();
         break;
       case '/append':
-      case '/blob':
       case '/receive': {
-        const q = (k: string): number => Number(url.searchParams.get(k));
-        const batch: RowBatch = { source: 'reviews.csv', rows: body, count: q('count'), first: q('first'), last: q('last') };
-        answer =
-          url.pathname === '/append' ? await store.timedAppend(batch) : url.pathname === '/blob' ? await store.blobAppend(batch) : await store.receive(batch);
+        const batch = JSON.parse(body) as RowBatch;
+        answer = url.pathname === '/append' ? await store.timedAppend(batch) : await store.receive(batch);
         break;
       }
       default:

@@ -4,9 +4,13 @@ import type { FieldValue, RecordInput } from '../core/dataset-record.ts';
 import type { SentimentLabel } from '../analysis/sentiment.ts';
 
 /**
- * The dataset's schema, append-only like the coordinator's. Reads page by keyset on
- * (created_ms, id): a range scan of the time index, with or without a sentiment filter.
+ * The dataset's schema, append-only like the coordinator's. Since migration 5 records are kept a
+ * batch to a row (a segment) and read in file order, (source, line).
  */
+/** Lines of one source are keys below 2^40 (a trillion lines); the source's number sits above them. */
+export const MAX_LINE = 2 ** 40 - 1;
+const MAX_LINE_SQL = String(MAX_LINE);
+
 export const DATASET_MIGRATIONS: readonly string[] = [
   `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
    CREATE TABLE records (
@@ -63,26 +67,62 @@ export const DATASET_MIGRATIONS: readonly string[] = [
   `DROP INDEX record_rows_by_sentiment;
    DROP INDEX record_rows_by_time;
    CREATE INDEX record_rows_by_time ON record_rows (created_ms, id, sentiment);`,
+  // Segments: a batch of records as one row, keyed by its source number and first line, read in
+  // file order. A row and a time-index entry per record were ~85% of a parse's writes in workerd
+  // (bench:store: 9.4–9.8 µs a record against 1.6–1.8 a batch to a row), and with dates random
+  // to the millisecond the index's cost grew with the dataset (14 → 41 µs a record). The date
+  // range, counts per sentiment and sorted times per sentiment (`Times`) of each segment let
+  // filtered reads and counts skip it or count it without its records. Rows written
+  // before become segments of one record each (a row that fit stays a row that fits).
+  `CREATE TABLE segments (
+     k INTEGER PRIMARY KEY,
+     last_line INTEGER NOT NULL,
+     count INTEGER NOT NULL,
+     min_ms INTEGER NOT NULL,
+     max_ms INTEGER NOT NULL,
+     positive INTEGER NOT NULL,
+     negative INTEGER NOT NULL,
+     neutral INTEGER NOT NULL,
+     times TEXT NOT NULL,
+     body TEXT NOT NULL
+   );
+   INSERT INTO segments (k, last_line, count, min_ms, max_ms, positive, negative, neutral, times, body)
+     SELECT k, k & ${MAX_LINE_SQL}, 1, created_ms, created_ms,
+            sentiment IS 'positive', sentiment IS 'negative', sentiment IS 'neutral',
+            json_array(${['positive', 'negative', 'neutral'].map((l) => `json(CASE WHEN sentiment IS '${l}' THEN json_array(created_ms) ELSE '[]' END)`).join(', ')},
+                       json(CASE WHEN sentiment IS NULL THEN json_array(created_ms) ELSE '[]' END)),
+            '[' || body || ']'
+     FROM record_rows;
+   DROP TABLE record_rows;`,
 ];
 
 /**
- * Records per write (the file handler's batch; bench:data's write floor uses it too). A write
- * holds its Durable Object (under `wrangler dev`, the whole isolate) while it runs: 5,000-record
- * writes put status GETs' p99 at 290–560 ms; 1,000-record ones waited ~13 ms a call for the
- * commit (now overlapped: the handler keeps one batch in flight).
+ * Records per write (the file handler's batch; bench:data's write floor uses it too), each
+ * write one segment. A write holds its Durable Object (under `wrangler dev`, the whole isolate)
+ * while it runs, and a reader decodes a whole segment for a page.
  */
 export const BATCH_RECORDS = 2000;
 
-/** Lines of one source are keys below 2^40 (a trillion lines); the source's number sits above them. */
-export const MAX_LINE = 2 ** 40 - 1;
+/**
+ * A segment's JSON stays under this many UTF-16 units: a SQLite row holds at most 2 MB, so a
+ * batch is cut before a record that would take it past (one record alone may take more, as it
+ * did as a row of its own).
+ */
+export const SEGMENT_MAX_CHARS = 512 * 1024;
 
 /** A record as stored and sent: [line, id, createdMs, sentiment, score, confidence, text, fields]. */
 export type RowTuple = [number, string, number, SentimentLabel | null, number | null, number | null, string, Record<string, FieldValue>];
 
+/** A segment's createdMs values, sorted, per sentiment: positive, negative, neutral, none. */
+export type Times = [number[], number[], number[], number[]];
+
+const SENTIMENT_SLOT: Readonly<Record<SentimentLabel, 0 | 1 | 2>> = { positive: 0, negative: 1, neutral: 2 };
+const slotOf = (sentiment: SentimentLabel | null): 0 | 1 | 2 | 3 => (sentiment === null ? 3 : SENTIMENT_SLOT[sentiment]);
+
 /**
- * Records of one source file as one JSON array of `RowTuple`s: a batch crosses the RPC as one
- * string (structured-cloning 1,000 record objects cost more than writing them) and SQLite reads
- * it with json_each, never re-encoded. Every line lies in [first, last].
+ * Records of one source file as one JSON array of `RowTuple`s in line order: a batch crosses the
+ * RPC as one string (structured-cloning 1,000 record objects cost more than writing them) and is
+ * stored as it came, one segment. Every line lies in [first, last].
  */
 export interface RowBatch {
   source: string;
@@ -90,13 +130,16 @@ export interface RowBatch {
   count: number;
   first: number;
   last: number;
+  times: Times;
 }
 
 /** Builds a batch row by row (the file handler's), so no array of record objects is kept. */
 export class RowBatchBuilder {
   private rows: string[] = [];
+  private chars = 1;
   private first = Infinity;
   private last = -Infinity;
+  private times: Times = [[], [], [], []];
   readonly source: string;
 
   constructor(source: string) {
@@ -107,32 +150,53 @@ export class RowBatchBuilder {
     return this.rows.length;
   }
 
+  /** The batch's JSON so far, in UTF-16 units. */
+  get size(): number {
+    return this.chars + 1;
+  }
+
+  /** Records come in ascending lines: a segment is read in the order it was written. */
   add(r: RecordInput): void {
+    if (!(r.sourceLine > this.last)) throw new RangeError('records must come in ascending lines');
     const row: RowTuple = [r.sourceLine, r.id, r.createdMs, r.sentiment, r.score, r.confidence, r.text, r.fields];
-    this.rows.push(JSON.stringify(row));
+    const json = JSON.stringify(row);
+    this.rows.push(json);
+    this.chars += json.length + 1;
     this.first = Math.min(this.first, r.sourceLine);
-    this.last = Math.max(this.last, r.sourceLine);
+    this.last = r.sourceLine;
+    this.times[slotOf(r.sentiment)].push(r.createdMs);
   }
 
   /** The batch so far, and a fresh start. */
   take(): RowBatch {
-    const batch = { source: this.source, rows: `[${this.rows.join(',')}]`, count: this.rows.length, first: this.first, last: this.last };
+    for (const list of this.times) list.sort((a, b) => a - b);
+    const batch = { source: this.source, rows: `[${this.rows.join(',')}]`, count: this.rows.length, first: this.first, last: this.last, times: this.times };
     this.rows = [];
+    this.chars = 1;
     this.first = Infinity;
     this.last = -Infinity;
+    this.times = [[], [], [], []];
     return batch;
   }
 }
 
-/** Records in batches, one per source file. */
+/**
+ * Records in batches of ascending lines, one or more per source file (`append`'s). The same line
+ * given twice keeps the later record, as a second write of it would.
+ */
 export function batchesOf(records: readonly RecordInput[]): RowBatch[] {
-  const builders = new Map<string, RowBatchBuilder>();
-  for (const r of records) {
-    let builder = builders.get(r.sourceFile);
-    if (!builder) builders.set(r.sourceFile, (builder = new RowBatchBuilder(r.sourceFile)));
+  const latest = new Map<string, RecordInput>();
+  for (const r of records) latest.set(`${r.sourceLine}\n${r.sourceFile}`, r);
+  const ordered = [...latest.values()].sort((a, b) => (a.sourceFile === b.sourceFile ? a.sourceLine - b.sourceLine : a.sourceFile < b.sourceFile ? -1 : 1));
+  const batches: RowBatch[] = [];
+  let builder: RowBatchBuilder | null = null;
+  for (const r of ordered) {
+    if (builder && (builder.source !== r.sourceFile || builder.count >= BATCH_RECORDS || builder.size >= SEGMENT_MAX_CHARS)) batches.push(builder.take());
+    if (!builder || builder.source !== r.sourceFile) builder = new RowBatchBuilder(r.sourceFile);
     builder.add(r);
   }
-  return [...builders.values()].map((b) => b.take());
+  if (builder && builder.count > 0) batches.push(builder.take());
+  return batches;
 }
 
 export type SqlValue = string | number | null;
@@ -154,34 +218,102 @@ export function sourceNumber(sql: Sql, file: string): number {
   )[0]?.no as number;
 }
 
-const RANGE_COUNTS = `SELECT COALESCE(sentiment, '') AS sentiment, COUNT(*) AS n FROM record_rows
-  WHERE k BETWEEN (?1 << 40) | ?2 AND (?1 << 40) | ?3 GROUP BY 1`;
+/** A segment as the writes see it: lines in [first, last] of source `no`. */
+interface SegmentRow {
+  first: number;
+  last_line: number;
+  times: string;
+  body: string;
+}
+
+/** Counts per tally key ('' for records with no sentiment) of a segment's times. */
+function tallyOf(times: Times): Array<[string, number]> {
+  return [
+    ['positive', times[0].length],
+    ['negative', times[1].length],
+    ['neutral', times[2].length],
+    ['', times[3].length],
+  ];
+}
+
+/** Inserts one segment: `rows` in ascending lines, `times` what they hold. */
+function insertSegment(sql: Sql, no: number, first: number, last: number, times: Times, rows: string): void {
+  let count = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const list of times) {
+    count += list.length;
+    // Sorted: the ends are the list's least and greatest.
+    if (list.length > 0) [min, max] = [Math.min(min, list[0] as number), Math.max(max, list[list.length - 1] as number)];
+  }
+  sql.run(
+    `INSERT INTO segments (k, last_line, count, min_ms, max_ms, positive, negative, neutral, times, body)
+     VALUES ((?1 << 40) | ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)`,
+    no,
+    first,
+    last,
+    count,
+    min,
+    max,
+    times[0].length,
+    times[1].length,
+    times[2].length,
+    JSON.stringify(times),
+    rows,
+  );
+}
+
+/** The records of `rows` whose line passes `keep`, as a segment's parts (null if none). */
+function partOf(rows: RowTuple[], keep: (line: number) => boolean): { first: number; last: number; times: Times; rows: string } | null {
+  const kept = rows.filter((r) => keep(r[0]));
+  const first = kept[0];
+  const last = kept[kept.length - 1];
+  if (!first || !last) return null;
+  const times: Times = [[], [], [], []];
+  for (const r of kept) times[slotOf(r[3])].push(r[2]);
+  for (const list of times) list.sort((a, b) => a - b);
+  return { first: first[0], last: last[0], times, rows: JSON.stringify(kept) };
+}
 
 /**
- * Upserts by source and line: a slice that runs again rewrites the same rows instead of adding
- * copies. One statement for the batch (a Durable Object's query takes at most 100 bound
- * parameters, and a statement per row cost ~10x more per row than the row itself). The tallies
- * move by what the batch's line range held before and holds after, so a rewrite counts once.
+ * Stores a batch as one segment, upserting by source and line: the lines of [first, last] that
+ * earlier segments hold are replaced (a slice that runs again writes the same batch, which
+ * replaces its segment whole; segments cut elsewhere keep their lines outside the batch). So a
+ * line is stored once, and the tallies move by what was replaced and what was written.
  */
 export function writeRows(sql: Sql, batch: RowBatch): void {
   if (batch.count === 0) return;
   if (!(batch.first >= 0 && batch.last <= MAX_LINE)) throw new RangeError('line out of range');
   const no = sourceNumber(sql, batch.source);
   const delta = new Map<string, number>();
-  for (const { sentiment, n } of sql.all<{ sentiment: string; n: number }>(RANGE_COUNTS, no, batch.first, batch.last)) delta.set(sentiment, -n);
-  sql.run(
-    // json_each renders an element's text each time `value` is named: materialized, once a row
-    // instead of five (bench:data's write floor, node:sqlite: ~4.1 → ~3.3 µs a row without indexes).
-    `WITH batch (row) AS MATERIALIZED (SELECT value FROM json_each(?2))
-     INSERT INTO record_rows (k, id, created_ms, sentiment, body)
-     SELECT (?1 << 40) | (row ->> 0), row ->> 1, row ->> 2, row ->> 3, row FROM batch WHERE true
-     ON CONFLICT (k) DO UPDATE SET id = excluded.id, created_ms = excluded.created_ms, sentiment = excluded.sentiment, body = excluded.body`,
+  const count = (times: Times, sign: 1 | -1): void => {
+    for (const [key, n] of tallyOf(times)) delta.set(key, (delta.get(key) ?? 0) + sign * n);
+  };
+  // Segments never overlap, so only the one starting last before `first` may reach into the batch.
+  const replaced = sql.all<SegmentRow>(
+    `SELECT * FROM (SELECT k & ${MAX_LINE_SQL} AS first, last_line, times, body FROM segments
+                    WHERE k >= ?1 << 40 AND k < (?1 << 40) | ?2 ORDER BY k DESC LIMIT 1)
+     WHERE last_line >= ?2
+     UNION ALL
+     SELECT k & ${MAX_LINE_SQL}, last_line, times, body FROM segments WHERE k BETWEEN (?1 << 40) | ?2 AND (?1 << 40) | ?3`,
     no,
-    batch.rows,
+    batch.first,
+    batch.last,
   );
-  for (const { sentiment, n } of sql.all<{ sentiment: string; n: number }>(RANGE_COUNTS, no, batch.first, batch.last)) {
-    delta.set(sentiment, (delta.get(sentiment) ?? 0) + n);
+  for (const old of replaced) {
+    count(JSON.parse(old.times) as Times, -1);
+    sql.run('DELETE FROM segments WHERE k = (?1 << 40) | ?2', no, old.first);
+    if (old.first >= batch.first && old.last_line <= batch.last) continue;
+    // Cut elsewhere (a batch size that changed between runs): its lines outside the batch stay.
+    const rows = JSON.parse(old.body) as RowTuple[];
+    for (const part of [partOf(rows, (line) => line < batch.first), partOf(rows, (line) => line > batch.last)]) {
+      if (!part) continue;
+      insertSegment(sql, no, part.first, part.last, part.times, part.rows);
+      count(part.times, 1);
+    }
   }
+  insertSegment(sql, no, batch.first, batch.last, batch.times, batch.rows);
+  count(batch.times, 1);
   for (const [sentiment, n] of delta) {
     if (n === 0) continue;
     sql.run(
@@ -191,4 +323,24 @@ export function writeRows(sql: Sql, batch: RowBatch): void {
       n,
     );
   }
+}
+
+/** The first index of sorted `list` whose value is past `value` (`after`) or at least it. */
+function bound(list: readonly number[], value: number, after: boolean): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const at = list[mid] as number;
+    if (at < value || (after && at === value)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** How many of a segment's records have `sentiment` (any when undefined) and createdMs in [startMs, endMs]. */
+export function countMatching(times: Times, sentiment: SentimentLabel | undefined, startMs: number, endMs: number): number {
+  let n = 0;
+  for (const list of sentiment ? [times[SENTIMENT_SLOT[sentiment]]] : times) n += bound(list, endMs, true) - bound(list, startMs, false);
+  return n;
 }

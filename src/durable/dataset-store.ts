@@ -3,7 +3,7 @@ import type { SentimentLabel } from '../analysis/sentiment.ts';
 import type { DatasetRecord, FieldValue, RecordInput } from '../core/dataset-record.ts';
 import { datasetMarkerKey } from '../storage/file-keys.ts';
 import { applyMigrations } from './migrations.ts';
-import { batchesOf, DATASET_MIGRATIONS, writeRows, type RowBatch, type RowTuple, type Sql } from './dataset-schema.ts';
+import { batchesOf, countMatching, DATASET_MIGRATIONS, MAX_LINE, writeRows, type RowBatch, type RowTuple, type Sql, type Times } from './dataset-schema.ts';
 
 export type { DatasetRecord, FieldValue, RecordInput, RowBatch };
 
@@ -52,52 +52,73 @@ export type Owned<T> = { ok: true; value: T } | { ok: false; code: 'DATASET_NOT_
 
 export const MAX_READ_LIMIT = 1000;
 
-interface RecordRow extends Record<string, SqlStorageValue> {
-  no: number;
-  body: string;
-}
-
-/** `created_ms` and id, in the order the indexes sort: opaque to callers. */
-function encodeKey(createdMs: number, id: string): string {
-  return `${createdMs}_${id}`;
+/** The last record a page returned, its source's number and line: opaque to callers. */
+function encodeKey(no: number, line: number): string {
+  return `${no}_${line}`;
 }
 
 /** What `encodeKey` writes: the records endpoint refuses any other cursor (400), never restarts. */
-export const RECORD_CURSOR = /^\d{1,15}_[\x21-\x7e]{1,256}$/;
+export const RECORD_CURSOR = /^\d{1,6}_\d{1,13}$/;
 
-function decodeKey(key: string): { createdMs: number; id: string } | null {
-  const cut = key.indexOf('_');
-  const createdMs = Number(key.slice(0, cut));
-  if (cut < 1 || !Number.isSafeInteger(createdMs)) return null;
-  return { createdMs, id: key.slice(cut + 1) };
+function decodeKey(key: string): { no: number; line: number } | null {
+  const [no, line] = key.split('_').map(Number);
+  return Number.isSafeInteger(no) && Number.isSafeInteger(line) ? { no: no as number, line: line as number } : null;
 }
 
-/** The WHERE clause for a filter: every bound is a range on the indexes' leading columns. */
-function filterClauses(filter: RecordFilter): { clauses: string[]; params: SqlStorageValue[] } {
+/** A filter as numbers: times are inclusive bounds in epoch milliseconds. */
+interface Bounds {
+  sentiment: SentimentLabel | undefined;
+  startMs: number;
+  endMs: number;
+  /** Whether either time bound is set. */
+  ranged: boolean;
+}
+
+function boundsOf(filter: RecordFilter): Bounds {
+  const start = filter.start === undefined ? NaN : Date.parse(filter.start);
+  const end = filter.end === undefined ? NaN : Date.parse(filter.end);
+  return {
+    sentiment: filter.sentiment,
+    startMs: Number.isNaN(start) ? -Infinity : start,
+    endMs: Number.isNaN(end) ? Infinity : end,
+    ranged: !Number.isNaN(start) || !Number.isNaN(end),
+  };
+}
+
+/** Each segment's count column per sentiment (the labels are the names; never from input). */
+const COUNT_COLUMN: Readonly<Record<SentimentLabel, string>> = { positive: 'positive', negative: 'negative', neutral: 'neutral' };
+
+/** The segments that may hold a match: some of the sentiment, and a time range that meets the bounds. */
+function segmentClauses(b: Bounds): { clauses: string[]; params: SqlStorageValue[] } {
   const clauses: string[] = [];
   const params: SqlStorageValue[] = [];
-  if (filter.sentiment) {
-    clauses.push('sentiment = ?');
-    params.push(filter.sentiment);
+  if (b.sentiment) clauses.push(`${COUNT_COLUMN[b.sentiment]} > 0`);
+  if (b.startMs > -Infinity) {
+    clauses.push('max_ms >= ?');
+    params.push(b.startMs);
   }
-  const start = filter.start === undefined ? NaN : Date.parse(filter.start);
-  if (!Number.isNaN(start)) {
-    clauses.push('created_ms >= ?');
-    params.push(start);
-  }
-  const end = filter.end === undefined ? NaN : Date.parse(filter.end);
-  if (!Number.isNaN(end)) {
-    clauses.push('created_ms <= ?');
-    params.push(end);
+  if (b.endMs < Infinity) {
+    clauses.push('min_ms <= ?');
+    params.push(b.endMs);
   }
   return { clauses, params };
 }
 
 const whereOf = (clauses: readonly string[]): string => (clauses.length ? `WHERE ${clauses.join(' AND ')}` : '');
 
-function toRecord(row: RecordRow, files: ReadonlyMap<number, string>): DatasetRecord {
-  const [line, id, createdMs, sentiment, score, confidence, text, fields] = JSON.parse(row.body) as RowTuple;
-  return { id, text, sentiment, score, confidence, createdAt: new Date(createdMs).toISOString(), source: { file: files.get(row.no) ?? '', line }, fields };
+const matches = (row: RowTuple, b: Bounds): boolean =>
+  (b.sentiment === undefined || row[3] === b.sentiment) && row[2] >= b.startMs && row[2] <= b.endMs;
+
+function toRecord(no: number, row: RowTuple, files: ReadonlyMap<number, string>): DatasetRecord {
+  const [line, id, createdMs, sentiment, score, confidence, text, fields] = row;
+  return { id, text, sentiment, score, confidence, createdAt: new Date(createdMs).toISOString(), source: { file: files.get(no) ?? '', line }, fields };
+}
+
+interface SegmentRead extends Record<string, SqlStorageValue> {
+  no: number;
+  first: number;
+  times: string;
+  body: string;
 }
 
 const NOT_FOUND = { ok: false, code: 'DATASET_NOT_FOUND' } as const;
@@ -111,6 +132,7 @@ export class DatasetStore extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   /** The writes' view of this object's SQLite (shared with bench:data's floor on node:sqlite). */
   private readonly writer: Sql;
+  private decoded: { key: string; rows: RowTuple[] } | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -203,51 +225,63 @@ export class DatasetStore extends DurableObject<Env> {
   }
 
   /**
-   * Records in (createdAt, id) order from after `afterKey`: the reader for exports and the
-   * records endpoint. Keyset pagination keeps every page an index range scan however deep.
+   * Records in file order, (source, line), from after `afterKey`: the reader for exports and the
+   * records endpoint. A page reads segments from the one holding the cursor's record on, skips
+   * those that cannot match by their counts and time range, and decodes the rest.
    */
   readRecords(tenant: string, query: ReadQuery): Owned<RecordPage> {
     if (!this.owns(tenant)) return NOT_FOUND;
-    const { clauses, params } = filterClauses(query);
+    const b = boundsOf(query);
+    const { clauses, params } = segmentClauses(b);
     const after = query.afterKey ? decodeKey(query.afterKey) : null;
     if (after) {
-      clauses.push('(created_ms, id) > (?, ?)');
-      params.push(after.createdMs, after.id);
+      clauses.push('k >= (SELECT COALESCE(MAX(k), 0) FROM segments WHERE k <= (? << 40) | ?)');
+      params.push(after.no, after.line);
     }
     const limit = Math.max(1, Math.min(MAX_READ_LIMIT, Math.floor(query.limit)));
     const maxBytes = query.maxBytes ?? Infinity;
-    const cursor = this.sql.exec<RecordRow>(
-      `SELECT k >> 40 AS no, body FROM record_rows ${whereOf(clauses)} ORDER BY created_ms, id LIMIT ?`,
-      ...params,
-      limit + 1,
-    );
-    // Rows are read one at a time, so a page cut short by maxBytes never loads the rest.
-    const page: RecordRow[] = [];
-    let bytes = 0;
-    let next = cursor.next();
-    while (!next.done && page.length < limit && bytes < maxBytes) {
-      page.push(next.value);
-      bytes += next.value.body.length;
-      next = cursor.next();
-    }
     const files = new Map(this.sql.exec<{ no: number; file: string }>('SELECT no, file FROM sources').toArray().map((s) => [s.no, s.file]));
-    const records = page.map((row) => toRecord(row, files));
-    const last = records[records.length - 1];
-    return {
-      ok: true,
-      value: {
-        records,
-        nextKey: !next.done && last ? encodeKey(Date.parse(last.createdAt), last.id) : null,
-        revision: this.revision(),
-      },
-    };
+    const segments = this.sql.exec<SegmentRead>(
+      `SELECT k >> 40 AS no, k & ${MAX_LINE} AS first, times, body FROM segments ${whereOf(clauses)} ORDER BY k`,
+      ...params,
+    );
+    const records: DatasetRecord[] = [];
+    let bytes = 0;
+    let last: { no: number; line: number } | null = null;
+    // Segments are read one at a time, so a page cut short never loads the rest.
+    for (const segment of segments) {
+      if (b.ranged && countMatching(JSON.parse(segment.times) as Times, b.sentiment, b.startMs, b.endMs) === 0) continue;
+      for (const row of this.rowsOf(segment)) {
+        if (after && (segment.no < after.no || (segment.no === after.no && row[0] <= after.line))) continue;
+        if (!matches(row, b)) continue;
+        if (records.length >= limit || bytes >= maxBytes) {
+          return { ok: true, value: { records, nextKey: last && encodeKey(last.no, last.line), revision: this.revision() } };
+        }
+        const record = toRecord(segment.no, row, files);
+        records.push(record);
+        bytes += record.text.length + JSON.stringify(record.fields).length;
+        last = { no: segment.no, line: row[0] };
+      }
+    }
+    return { ok: true, value: { records, nextKey: null, revision: this.revision() } };
   }
 
   /** What an export needs before its first page: how many records match, the columns, the revision. */
   exportInfo(tenant: string, filter: RecordFilter): Owned<ExportInfo> {
     if (!this.owns(tenant)) return NOT_FOUND;
-    const { clauses, params } = filterClauses(filter);
-    const matching = this.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM record_rows ${whereOf(clauses)}`, ...params).one().n;
+    const b = boundsOf(filter);
+    const { clauses, params } = segmentClauses(b);
+    const counted = b.sentiment ? COUNT_COLUMN[b.sentiment] : 'count';
+    let matching = 0;
+    // A segment inside the time range counts whole; one across an edge counts by its times.
+    for (const segment of this.sql.exec<{ n: number; times: string | null }>(
+      `SELECT ${counted} AS n, CASE WHEN min_ms >= ? AND max_ms <= ? THEN NULL ELSE times END AS times FROM segments ${whereOf(clauses)}`,
+      b.startMs === -Infinity ? Number.MIN_SAFE_INTEGER : b.startMs,
+      b.endMs === Infinity ? Number.MAX_SAFE_INTEGER : b.endMs,
+      ...params,
+    )) {
+      matching += segment.times === null ? segment.n : countMatching(JSON.parse(segment.times) as Times, b.sentiment, b.startMs, b.endMs);
+    }
     return { ok: true, value: { matching, columns: this.columnNames(), revision: this.revision() } };
   }
 
@@ -258,6 +292,13 @@ export class DatasetStore extends DurableObject<Env> {
     await this.ctx.storage.deleteAll();
     applyMigrations(this.sql, DATASET_MIGRATIONS);
     return { ok: true, value: { deletedRecords } };
+  }
+
+  /** A segment's records; the last one decoded is kept, as consecutive pages often read it again. */
+  private rowsOf(segment: SegmentRead): RowTuple[] {
+    const key = `${this.revision()}:${segment.no}:${segment.first}`;
+    if (this.decoded?.key !== key) this.decoded = { key, rows: JSON.parse(segment.body) as RowTuple[] };
+    return this.decoded.rows;
   }
 
   private columnNames(): string[] {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { SentimentLabel } from '../analysis/sentiment.ts';
 import { attachDataset, type DatasetStore } from '../durable/dataset-store.ts';
-import { BATCH_RECORDS, RowBatchBuilder } from '../durable/dataset-schema.ts';
+import { BATCH_RECORDS, RowBatchBuilder, SEGMENT_MAX_CHARS } from '../durable/dataset-schema.ts';
 
 export { BATCH_RECORDS };
 import { buildRecord, type BuildContext, type Layout } from '../files/record-builder.ts';
@@ -183,17 +183,26 @@ async function execute(run: JobRun<FileProcessingData, Checkpoint>): Promise<Exe
     return answer === 'continue';
   };
 
+  /** Sends the batch once the one in flight is stored; false when the slice stops there. */
+  const flush = async (): Promise<boolean> => {
+    // Records parsed past the stored checkpoint are parsed again by the next slice.
+    if (!(await settle())) return false;
+    void send();
+    return true;
+  };
+
   for await (const block of readBlocks(env, key, state.etag, state.offset, state.size, Math.min(data.chunkSize, READ_BLOCK), run.pace)) {
     // The splitter splits what it is given in one run: a whole 4 MiB block held the thread for
     // 40–400 ms (workerd's async trace, bench:data's load part).
     for (let at = 0; at < block.length; at += SPLIT_STEP) {
       for (const raw of splitter.push(block.subarray(at, at + SPLIT_STEP))) {
         await run.pace();
+        // A batch is one stored segment: it is sent before a record that could take it past
+        // SEGMENT_MAX_CHARS (a record's JSON is at most about twice its bytes, escapes aside).
+        if (batch.count > 0 && batch.size + 2 * (raw.end - state.offset) > SEGMENT_MAX_CHARS && !(await flush())) return { done: false };
         take(raw);
-        if (batch.count < BATCH_RECORDS && state.offset - batchStart < BATCH_BYTES) continue;
-        // Records parsed past the stored checkpoint are parsed again by the next slice.
-        if (!(await settle())) return { done: false };
-        void send();
+        if (batch.count < BATCH_RECORDS && state.offset - batchStart < BATCH_BYTES && batch.size < SEGMENT_MAX_CHARS) continue;
+        if (!(await flush())) return { done: false };
       }
       await run.pace();
     }

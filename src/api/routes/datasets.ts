@@ -65,7 +65,7 @@ const getDataset = createRoute({
 const readRecords = createRoute({
   method: 'get',
   path: '/datasets/{id}/records',
-  summary: 'Records in createdAt order, keyset-paginated by cursor',
+  summary: 'Records in file order (source, then line), keyset-paginated by cursor',
   security,
   middleware: wellFormedId,
   request: { params: IdParams, query: RecordsQuery },
