@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forEachZone, type ZoneShape } from '../src/pii/zones.ts';
+import { forEachZone, newZoneShape, zoneAt, type ZoneShape } from '../src/pii/zones.ts';
 import { seeded } from './support/seeded-random.ts';
 
 const zonesOf = (text: string): ZoneShape[] => {
@@ -72,6 +72,16 @@ describe('numeric zones', () => {
     // Mixed separators are no SSN's shape; nine digits alone are.
     expect(zonesOf('123-45 6789 x 123 456789012')[0]).toMatchObject({ ssnShaped: false });
     expect(zonesOf('x 987654321')[0]).toMatchObject({ ssnShaped: true });
+  });
+
+  it('zoneAt gives the zone holding a digit, short or long', () => {
+    const text = 'ab 12, call 415-555 2671 x';
+    const z = newZoneShape();
+    zoneAt(text, text.indexOf('555') + 1, z);
+    expect(text.slice(z.start, z.end)).toBe('415-555 2671');
+    expect(z).toMatchObject({ digits: 10, runs: 3, cardChain: 10 });
+    zoneAt(text, 4, z);
+    expect(text.slice(z.start, z.end)).toBe('12');
   });
 
   it('match their definition on dense, sparse and mixed random text', () => {

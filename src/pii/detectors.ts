@@ -9,7 +9,7 @@
 // checks lengths and accepts far more random digit strings as "+CC" numbers.
 // The cost is ~20 KB gzip more bundle (≈56 KB vs ≈36 KB).
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import { forEachZone, type NumericZone, ZONE_MIN_LENGTH } from './zones.ts';
+import { forEachZone, newZoneShape, type NumericZone, zoneAt, type ZoneShape, ZONE_MIN_LENGTH } from './zones.ts';
 
 export const PII_TYPES = ['EMAIL', 'PHONE', 'CREDIT_CARD', 'SSN', 'IBAN', 'IP_ADDRESS'] as const;
 export type PiiType = (typeof PII_TYPES)[number];
@@ -69,30 +69,31 @@ interface Candidates {
   ssns: NumericZone[];
   ipv4: NumericZone[];
   ibanHeads: NumericZone[];
+  /** Not those made of one phone run glued to what comes before (see `phoneRefusedWhole`). */
   phones: NumericZone[];
-  /**
-   * Zones whose single phone run is glued to what comes before (a CSV field after a number, an
-   * id after letters): refused whole unless a stronger match cuts them. Start, end pairs.
-   */
-  gluedPhones: number[];
 }
 
 function candidatesOf(text: string): Candidates {
-  const c: Candidates = { cards: [], ssns: [], ipv4: [], ibanHeads: [], phones: [], gluedPhones: [] };
+  const c: Candidates = { cards: [], ssns: [], ipv4: [], ibanHeads: [], phones: [] };
   forEachZone(text, (z) => {
     let kept: NumericZone | null = null;
-    if (z.ibanHead) c.ibanHeads.push((kept = { start: z.start, end: z.end }));
+    if (z.ibanHead && ibanHeadAt(text, z.start)) c.ibanHeads.push((kept = { start: z.start, end: z.end }));
     if (z.end - z.start < ZONE_MIN_LENGTH) return;
     // A one-run zone holds one card candidate, at its start.
     if (z.cardChain >= CARD_MIN_DIGITS && (z.runs > 1 || cardLeftOk(text, z.start))) c.cards.push((kept ??= { start: z.start, end: z.end }));
     if (z.ssnShaped) c.ssns.push((kept ??= { start: z.start, end: z.end }));
     if (z.dots >= 3) c.ipv4.push((kept ??= { start: z.start, end: z.end }));
-    if (z.digits < PHONE_MIN_DIGITS) return;
-    // Without a ":" or "+" the zone is one phone run: refused whole when its start is glued.
-    if (z.colonOrPlus || !phoneGlued(text, z.start)) c.phones.push((kept ??= { start: z.start, end: z.end }));
-    else c.gluedPhones.push(z.start, z.end);
+    if (z.digits >= PHONE_MIN_DIGITS && !phoneRefusedWhole(text, z)) c.phones.push((kept ??= { start: z.start, end: z.end }));
   });
   return c;
+}
+
+/**
+ * A zone without ":" or "+" is one phone run, refused whole when its start is glued (a CSV
+ * field after a number, an id after letters), unless a stronger match cuts it.
+ */
+function phoneRefusedWhole(text: string, z: Readonly<ZoneShape>): boolean {
+  return !z.colonOrPlus && phoneGlued(text, z.start);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -743,18 +744,27 @@ export function ibanValid(iban: string): boolean {
   return rem === 1;
 }
 
+/** Two letters of one case ("GB"/"gb", not "Gb") before `start`, not inside a word, and two digits from it. */
+function ibanHeadAt(text: string, start: number): boolean {
+  const c0 = codeAt(text, start - 2);
+  const c1 = codeAt(text, start - 1);
+  return (
+    isDigitCode(codeAt(text, start)) &&
+    isDigitCode(codeAt(text, start + 1)) &&
+    isAsciiLetterCode(c0) &&
+    isAsciiLetterCode(c1) &&
+    (c0 < 97) === (c1 < 97) &&
+    !isWordAt(text, start - 3)
+  );
+}
+
 export function findIbans(text: string, zones: readonly NumericZone[] = candidatesOf(text).ibanHeads): PiiMatch[] {
   const out: PiiMatch[] = [];
   let from = 0;
   // The check digits start a numeric zone: only zone starts after two letters are candidates.
   for (const z of zones) {
     const i = z.start - 2;
-    if (i < from || !isDigitCode(codeAt(text, i + 3))) continue;
-    const c0 = text.charCodeAt(i);
-    const c1 = text.charCodeAt(i + 1);
-    if (!isAsciiLetterCode(c0) || !isAsciiLetterCode(c1)) continue;
-    if ((c0 < 97) !== (c1 < 97)) continue; // "GB"/"gb", not "Gb"
-    if (isWordAt(text, i - 1)) continue;
+    if (i < from || !ibanHeadAt(text, z.start)) continue;
     const len = IBAN_LENGTHS[text.slice(i, i + 2).toUpperCase()];
     if (len === undefined) continue;
     const end = ibanCompactEnd(text, i, len) ?? ibanGroupedEnd(text, i, len);
@@ -1026,34 +1036,31 @@ export function detectPii(text: string): PiiMatch[] {
   ];
   // PHONE loses every partial overlap anyway, so the phone matcher only sees the parts of the
   // zones outside the other matches: a log full of IP addresses then costs nothing there.
-  // A glued zone cut by a match may hold a phone after the cut.
-  const phones = zonesOutside(withCutZones(c.phones, c.gluedPhones, strong), strong);
+  const spans = [...strong].sort((a, b) => a.start - b.start);
+  const phones = zonesOutside(withCutZones(text, c.phones, spans), spans);
   return resolveOverlaps([...strong, ...findPhones(text, phones)]);
 }
 
-/** `zones` (sorted) with the zones of `pairs` (sorted start, end pairs) that a span overlaps. */
-function withCutZones(zones: NumericZone[], pairs: readonly number[], spans: readonly PiiMatch[]): NumericZone[] {
-  const count = pairs.length / 2;
-  const cut = new Set<number>();
+/** `zones` (sorted) and the zones refused whole by the phone matcher that a span (sorted) cuts. */
+function withCutZones(text: string, zones: NumericZone[], spans: readonly PiiMatch[]): NumericZone[] {
+  const cut: NumericZone[] = [];
+  const z = newZoneShape();
+  // Every zone a span overlaps holds a digit inside it; each zone is measured once.
+  let done = 0;
   for (const s of spans) {
-    let lo = 0;
-    let hi = count;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((pairs[2 * mid + 1] ?? 0) <= s.start) lo = mid + 1;
-      else hi = mid;
+    for (let p = Math.max(s.start, done); p < s.end; p++) {
+      if (!isDigitCode(text.charCodeAt(p))) continue;
+      zoneAt(text, p, z);
+      done = p = z.end;
+      if (z.digits >= PHONE_MIN_DIGITS && phoneRefusedWhole(text, z)) cut.push({ start: z.start, end: z.end });
     }
-    for (let k = lo; k < count && (pairs[2 * k] ?? 0) < s.end; k++) cut.add(k);
   }
-  if (cut.size === 0) return zones;
-  const added = [...cut].map((k) => ({ start: pairs[2 * k] ?? 0, end: pairs[2 * k + 1] ?? 0 }));
-  return [...zones, ...added].sort((a, b) => a.start - b.start);
+  return cut.length === 0 ? zones : [...zones, ...cut].sort((a, b) => a.start - b.start);
 }
 
-/** `zones` (sorted) minus `spans`. */
-function zonesOutside(zones: readonly NumericZone[], spans: readonly PiiMatch[]): readonly NumericZone[] {
-  if (spans.length === 0) return zones;
-  const sorted = [...spans].sort((a, b) => a.start - b.start);
+/** `zones` minus `spans` (both sorted by start). */
+function zonesOutside(zones: readonly NumericZone[], sorted: readonly PiiMatch[]): readonly NumericZone[] {
+  if (sorted.length === 0) return zones;
   const out: NumericZone[] = [];
   let first = 0;
   for (const z of zones) {

@@ -56,24 +56,22 @@ const DENSE_MAX_SHORT = 2;
  * Calls `visit` for each zone of ZONE_MIN_LENGTH+ characters or with an IBAN head, in order.
  * The shape passed is reused for the next zone: copy what is kept.
  */
+export function newZoneShape(): ZoneShape {
+  return { start: 0, end: 0, digits: 0, runs: 0, dots: 0, colonOrPlus: false, cardChain: 0, ssnShaped: false, ibanHead: false };
+}
+
 export function forEachZone(text: string, visit: (zone: Readonly<ZoneShape>) => void): void {
   const n = text.length;
-  const shape: ZoneShape = { start: 0, end: 0, digits: 0, runs: 0, dots: 0, colonOrPlus: false, cardChain: 0, ssnShaped: false, ibanHead: false };
+  const shape = newZoneShape();
   let done = 0;
   const hits = LONG_ZONE_OR_HEAD;
   hits.lastIndex = 0;
   while (hits.test(text)) {
     // The zone of the match's last digit is the one that counts (any zone before it in the
     // match is shorter than seven and no IBAN's head); it may begin before the match.
-    let start = hits.lastIndex - 1;
-    while (!isDigitCode(text.charCodeAt(start))) start--;
-    for (;;) {
-      while (start > done && isDigitCode(text.charCodeAt(start - 1))) start--;
-      let k = start;
-      while (k > done && start - k < ZONE_MAX_JOIN && isJoinCode(text.charCodeAt(k - 1))) k--;
-      if (k === start || k <= done || !isDigitCode(text.charCodeAt(k - 1))) break;
-      start = k;
-    }
+    let hit = hits.lastIndex - 1;
+    while (!isDigitCode(text.charCodeAt(hit))) hit--;
+    let start = zoneStart(text, hit, done);
     // After a long zone the next ones are looked for close by; short zones in a row (hex,
     // base64, prose numbers) hand back to the search.
     let shortsLeft = 0;
@@ -95,6 +93,23 @@ export function forEachZone(text: string, visit: (zone: Readonly<ZoneShape>) => 
       start = d;
     }
     hits.lastIndex = done;
+  }
+}
+
+/** Fills `shape` with the zone that holds the digit at `i`. */
+export function zoneAt(text: string, i: number, shape: ZoneShape): void {
+  measure(text, zoneStart(text, i, 0), shape);
+}
+
+/** Where the zone holding the digit at `i` begins; `floor`: the end of an earlier zone. */
+function zoneStart(text: string, i: number, floor: number): number {
+  let start = i;
+  for (;;) {
+    while (start > floor && isDigitCode(text.charCodeAt(start - 1))) start--;
+    let k = start;
+    while (k > floor && start - k < ZONE_MAX_JOIN && isJoinCode(text.charCodeAt(k - 1))) k--;
+    if (k === start || k <= floor || !isDigitCode(text.charCodeAt(k - 1))) return start;
+    start = k;
   }
 }
 
