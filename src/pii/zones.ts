@@ -50,16 +50,17 @@ const LONG_ZONE_OR_HEAD = /[0-9][0-9 \-./():+\u00a0]{6}|[A-Za-z]{2}[0-9]{2}/g;
  * search call and a backward walk per zone cost more than the loop.
  */
 const DENSE_GAP = 16;
+/** Short zones in a row (hex, base64, prose numbers) after which the search takes over. */
 const DENSE_MAX_SHORT = 2;
+
+export function newZoneShape(): ZoneShape {
+  return { start: 0, end: 0, digits: 0, runs: 0, dots: 0, colonOrPlus: false, cardChain: 0, ssnShaped: false, ibanHead: false };
+}
 
 /**
  * Calls `visit` for each zone of ZONE_MIN_LENGTH+ characters or with an IBAN head, in order.
  * The shape passed is reused for the next zone: copy what is kept.
  */
-export function newZoneShape(): ZoneShape {
-  return { start: 0, end: 0, digits: 0, runs: 0, dots: 0, colonOrPlus: false, cardChain: 0, ssnShaped: false, ibanHead: false };
-}
-
 export function forEachZone(text: string, visit: (zone: Readonly<ZoneShape>) => void): void {
   const n = text.length;
   const shape = newZoneShape();
@@ -72,8 +73,7 @@ export function forEachZone(text: string, visit: (zone: Readonly<ZoneShape>) => 
     let hit = hits.lastIndex - 1;
     while (!isDigitCode(text.charCodeAt(hit))) hit--;
     let start = zoneStart(text, hit, done);
-    // After a long zone the next ones are looked for close by; short zones in a row (hex,
-    // base64, prose numbers) hand back to the search.
+    // After a long zone the next ones are looked for close by, until DENSE_MAX_SHORT short ones.
     let shortsLeft = 0;
     for (;;) {
       measure(text, start, shape);
