@@ -84,6 +84,15 @@ describe('numeric zones', () => {
     expect(text.slice(z.start, z.end)).toBe('12');
   });
 
+  it('an IBAN head or a zone just past the look-ahead after a zone is found', () => {
+    for (let gap = 0; gap < 24; gap++) {
+      for (const next of ['GB12 3', 'x 1234567', 'ab12']) {
+        const text = `1234567${'y'.repeat(gap)}${next}`;
+        expect(zonesOf(text), text).toEqual(reference(text));
+      }
+    }
+  });
+
   it('match their definition on dense, sparse and mixed random text', () => {
     const rand = seeded(15);
     const pieces = ['0', '12', '345', '6789', '12345', ' ', '-', '.', '/', '(', ')', ':', '+', '\u00a0', '    ', ',', 'ab', 'GB', 'x', ' the quick brown fox ', 'é', '\n'];

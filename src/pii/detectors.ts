@@ -1036,13 +1036,14 @@ export function detectPii(text: string): PiiMatch[] {
   ];
   // PHONE loses every partial overlap anyway, so the phone matcher only sees the parts of the
   // zones outside the other matches: a log full of IP addresses then costs nothing there.
-  const spans = [...strong].sort((a, b) => a.start - b.start);
+  const spans = strong.length > 1 ? [...strong].sort((a, b) => a.start - b.start) : strong;
   const phones = zonesOutside(withCutZones(text, c.phones, spans), spans);
   return resolveOverlaps([...strong, ...findPhones(text, phones)]);
 }
 
 /** `zones` (sorted) and the zones refused whole by the phone matcher that a span (sorted) cuts. */
 function withCutZones(text: string, zones: NumericZone[], spans: readonly PiiMatch[]): NumericZone[] {
+  if (spans.length === 0) return zones;
   const cut: NumericZone[] = [];
   const z = newZoneShape();
   // Every zone a span overlaps holds a digit inside it; each zone is measured once.

@@ -57,14 +57,19 @@ export function newZoneShape(): ZoneShape {
   return { start: 0, end: 0, digits: 0, runs: 0, dots: 0, colonOrPlus: false, cardChain: 0, ssnShaped: false, ibanHead: false };
 }
 
+/** One per module: forEachZone is not re-entered from a visit. */
+const SHAPE = newZoneShape();
+
 /**
  * Calls `visit` for each zone of ZONE_MIN_LENGTH+ characters or with an IBAN head, in order.
  * The shape passed is reused for the next zone: copy what is kept.
  */
 export function forEachZone(text: string, visit: (zone: Readonly<ZoneShape>) => void): void {
   const n = text.length;
-  const shape = newZoneShape();
+  const shape = SHAPE;
   let done = 0;
+  /** Where the search goes on: no match begins in the gaps looked through. */
+  let from = 0;
   const hits = LONG_ZONE_OR_HEAD;
   hits.lastIndex = 0;
   while (hits.test(text)) {
@@ -77,7 +82,7 @@ export function forEachZone(text: string, visit: (zone: Readonly<ZoneShape>) => 
     let shortsLeft = 0;
     for (;;) {
       measure(text, start, shape);
-      done = shape.end;
+      done = from = shape.end;
       if (done - start >= ZONE_MIN_LENGTH) {
         visit(shape);
         shortsLeft = DENSE_MAX_SHORT;
@@ -89,10 +94,14 @@ export function forEachZone(text: string, visit: (zone: Readonly<ZoneShape>) => 
       const limit = Math.min(n, done + DENSE_GAP);
       let d = done;
       while (d < limit && !isDigitCode(text.charCodeAt(d))) d++;
-      if (d >= limit) break;
+      if (d >= limit) {
+        // A match begins with a digit or two letters before two digits.
+        from = Math.max(done, limit - 2);
+        break;
+      }
       start = d;
     }
-    hits.lastIndex = done;
+    hits.lastIndex = from;
   }
 }
 
