@@ -36,7 +36,7 @@ function reference(text: string): ZoneShape[] {
       colonOrPlus: /[:+]/.test(z),
       cardChain,
       ssnShaped,
-      ibanHead: /[A-Za-z]{2}$/.test(text.slice(0, start)) && /^[0-9]{2}/.test(z),
+      ibanHead: /(?<![A-Za-z0-9_])[A-Za-z]{2}$/.test(text.slice(0, start)) && /^[0-9]{2}/.test(z),
     };
     if (z.length >= 7 || shape.ibanHead) out.push(shape);
   }
@@ -60,6 +60,8 @@ describe('numeric zones', () => {
       [2, 4, true],
       [10, 27, false],
     ]);
+    // Not inside an ASCII word (hex, base64, identifiers); other scripts are the validator's call.
+    expect(zonesOf('xGB82 _gb12 a1ab12 éGB82 (DE89').map((z) => z.start)).toEqual([22, 28]);
   });
 
   it('measure what the validators ask', () => {

@@ -22,7 +22,7 @@ export interface ZoneShape extends NumericZone {
   cardChain: number;
   /** A run of exactly nine digits, or runs of 3, 2 and 4 joined by the same single " " or "-". */
   ssnShaped: boolean;
-  /** Two ASCII letters right before it and a digit second (an IBAN's head). */
+  /** Two ASCII letters right before it, no ASCII letter, digit or "_" before them, a digit second (an IBAN's head). */
   ibanHead: boolean;
 }
 
@@ -37,13 +37,15 @@ for (const c of ' -./():+\u00a0') JOIN[c.charCodeAt(0)] = 1;
 const isDigitCode = (c: number): boolean => c >= 48 && c <= 57;
 const isJoinCode = (c: number): boolean => c < 256 && JOIN[c] === 1;
 const isAsciiLetterCode = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const isAsciiWordCode = (c: number): boolean => isAsciiLetterCode(c) || isDigitCode(c) || c === 95;
 
 /**
  * A digit with six more digits or joins after it (every zone of ZONE_MIN_LENGTH+ characters
- * begins with one), or two letters and two digits (an IBAN's head). The native search skips
+ * begins with one), or two letters not inside an ASCII word and two digits (an IBAN's head).
+ * In hex and base64 most letter pairs before digits are inside a word. The native search skips
  * prose, hex and base64 faster than a loop over every character.
  */
-const LONG_ZONE_OR_HEAD = /[0-9][0-9 \-./():+\u00a0]{6}|[A-Za-z]{2}[0-9]{2}/g;
+const LONG_ZONE_OR_HEAD = /[0-9][0-9 \-./():+\u00a0]{6}|[A-Za-z](?<![A-Za-z0-9_][A-Za-z])[A-Za-z][0-9]{2}/g;
 /**
  * After a zone, the next digit is looked for this far by a plain loop before the search takes
  * over again: in digit-heavy text zones follow each other a character or two apart, and a
@@ -182,5 +184,6 @@ function measure(text: string, start: number, z: ZoneShape): void {
     isDigitCode(text.charCodeAt(start + 1)) &&
     start >= 2 &&
     isAsciiLetterCode(text.charCodeAt(start - 1)) &&
-    isAsciiLetterCode(text.charCodeAt(start - 2));
+    isAsciiLetterCode(text.charCodeAt(start - 2)) &&
+    !isAsciiWordCode(text.charCodeAt(start - 3));
 }
