@@ -26,7 +26,7 @@ export interface ZoneShape extends NumericZone {
   ibanHead: boolean;
 }
 
-export const ZONE_MAX_JOIN = 3;
+const ZONE_MAX_JOIN = 3;
 /** No card, phone, SSN or IPv4 address is shorter ("1.2.3.4", 7 characters). */
 export const ZONE_MIN_LENGTH = 7;
 
@@ -59,16 +59,13 @@ export function newZoneShape(): ZoneShape {
   return { start: 0, end: 0, digits: 0, runs: 0, dots: 0, colonOrPlus: false, cardChain: 0, ssnShaped: false, ibanHead: false };
 }
 
-/** One per module: forEachZone is not re-entered from a visit. */
-const SHAPE = newZoneShape();
-
 /**
  * Calls `visit` for each zone of ZONE_MIN_LENGTH+ characters or with an IBAN head, in order.
  * The shape passed is reused for the next zone: copy what is kept.
  */
 export function forEachZone(text: string, visit: (zone: Readonly<ZoneShape>) => void): void {
   const n = text.length;
-  const shape = SHAPE;
+  const shape = newZoneShape();
   let done = 0;
   /** Where the search goes on: no match begins in the gaps looked through. */
   let from = 0;
