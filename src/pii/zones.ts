@@ -42,10 +42,11 @@ const isAsciiWordCode = (c: number): boolean => isAsciiLetterCode(c) || isDigitC
 /**
  * A digit with six more digits or joins after it (every zone of ZONE_MIN_LENGTH+ characters
  * begins with one), or two letters not inside an ASCII word and two digits (an IBAN's head).
- * In hex and base64 most letter pairs before digits are inside a word. The native search skips
- * prose, hex and base64 faster than a loop over every character.
+ * In hex and base64 most letter pairs before digits are inside a word (the look-behind last: it
+ * runs only where the rest matched). The native search skips prose, hex and base64 faster than a
+ * loop over every character.
  */
-const LONG_ZONE_OR_HEAD = /[0-9][0-9 \-./():+\u00a0]{6}|[A-Za-z](?<![A-Za-z0-9_][A-Za-z])[A-Za-z][0-9]{2}/g;
+const LONG_ZONE_OR_HEAD = /[0-9][0-9 \-./():+\u00a0]{6}|[A-Za-z]{2}[0-9]{2}(?<![A-Za-z0-9_][A-Za-z]{2}[0-9]{2})/g;
 /**
  * After a zone, the next digit is looked for this far by a plain loop before the search takes
  * over again: in digit-heavy text zones follow each other a character or two apart, and a
