@@ -62,23 +62,30 @@ const done: Promise<void> = Promise.resolve();
  * a resolved promise. Under `wrangler dev` the API, the consumer and every Durable Object share
  * one isolate.
  *
- * While the clock has not moved it counts steps instead: `PACE_STEPS`, or as many as fill the
- * share at the cost per step seen in the runs that ended on the clock (at most
- * `MAX_STEPS_FACTOR` times more). The clock ticks in whole milliseconds under `wrangler dev`, so
- * 64 cheap steps (a parse's records: ~2 µs each) often saw none and ended a run after a fraction
- * of a millisecond; beside jobs with full runs such a job got a few percent of the thread. A cost
- * measured on a run that waited on I/O is too high, so the error only shortens runs.
+ * While the clock stands still it counts steps instead, from the last step that saw it move:
+ * `PACE_STEPS`, or as many as fill the share at the cost per step the clock's moves measured (at
+ * most `MAX_STEPS_FACTOR` times more). Deployed, the clock moves only at I/O, so CPU work after a
+ * read would otherwise never see its share pass. Under `wrangler dev` it ticks in whole
+ * milliseconds, so a count of 64 cheap steps (a parse's records: ~2 µs each) would end runs
+ * between two ticks, after a fraction of a millisecond: beside jobs with full runs such a job got
+ * a few percent of the thread. A cost measured across I/O is too high, so the error only
+ * shortens runs.
  */
 export function pacer(budgetMs = PACE_MS, now: () => number = () => performance.now(), group: PaceGroup = isolate): Pace {
   const self = {};
   let last = now();
   let steps = 0;
+  /** The clock at the last step, and the steps since it last moved. */
+  let seen = last;
+  let stillSteps = 0;
   let shareMs = budgetMs;
-  /** Milliseconds per step, from the last run that ended on the clock (0: none yet). */
+  /** Milliseconds per step, from the last time the clock moved (0: not yet). */
   let stepMs = 0;
   const resume = (): void => {
     last = now();
+    seen = last;
     steps = 0;
+    stillSteps = 0;
     shareMs = Math.max(Math.min(MIN_SHARE_MS, budgetMs), budgetMs / group.turn(self, last));
   };
   resume();
@@ -90,15 +97,23 @@ export function pacer(budgetMs = PACE_MS, now: () => number = () => performance.
       }, 0),
     );
   const pace = (): Promise<void> => {
-    const elapsed = now() - last;
+    const at = now();
+    const elapsed = at - last;
     steps += 1;
     if (elapsed >= shareMs) {
       stepMs = elapsed / steps;
       return turn();
     }
-    if (elapsed > 0) return done;
+    if (at !== seen) {
+      // The cost per step since the last move (too high when it moved at I/O: shorter runs).
+      stepMs = (at - seen) / (stillSteps + 1);
+      seen = at;
+      stillSteps = 0;
+      return done;
+    }
+    stillSteps += 1;
     const limit = stepMs > 0 ? Math.min(PACE_STEPS * MAX_STEPS_FACTOR, Math.max(PACE_STEPS, shareMs / stepMs)) : PACE_STEPS;
-    return steps < limit ? done : turn();
+    return stillSteps < limit ? done : turn();
   };
   return Object.assign(pace, { release: () => group.leave(self) });
 }

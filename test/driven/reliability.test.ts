@@ -42,6 +42,28 @@ describe('faults', () => {
     expect((await get(client, next)).status).toBe('running');
   });
 
+  // A slice analyses part 0, then part 1 beside part 0's put, waits for part 0's put, reports
+  // (every report yields here) and waits for part 1's put before it ends.
+  it.each([
+    ['part 0, while part 1 is analysed: the attempt fails and is retried', 1, 'pending'],
+    ['part 1, after the report that yielded: the continuation writes it again', 2, 'running'],
+  ])('a sentiment result put that fails for %s; every item is kept once', async (_case, failing, status) => {
+    const client = freshTenant();
+    const texts = Array.from({ length: 1_100 }, (_, i) => `Review ${i}: the food was ${i % 2 ? 'wonderful' : 'awful'}.`);
+    const id = await client.createSentiment(texts);
+    let puts = 0;
+    await deliverWith(flakyStorage(() => ++puts === failing), await client.pendingMessage(id));
+    expect(puts).toBe(2);
+    expect(await get(client, id)).toMatchObject({ status, attempts: 1 });
+    if (status === 'pending') await backoffElapses(client);
+    for (let slice = 0; slice < 5 && (await get(client, id)).status !== 'completed'; slice++) await deliver(await client.pendingMessage(id));
+    const done = (await client.json<{ status: string; result: { totalProcessed: number } }>('GET', `/api/v1/jobs/${id}`)).body.data;
+    expect(done).toMatchObject({ status: 'completed', result: { totalProcessed: 1_100 } });
+    const head = await client.json<{ results: { text: string }[] }>('GET', `/api/v1/jobs/${id}/result?offset=0&limit=1000`);
+    const tail = await client.json<{ results: { text: string }[] }>('GET', `/api/v1/jobs/${id}/result?offset=1000&limit=1000`);
+    expect([...head.body.data.results, ...tail.body.data.results].map((r) => r.text)).toEqual(texts);
+  });
+
   it('retries only the message whose coordinator is unreachable, and acks the rest of the batch', async () => {
     const healthy = freshTenant();
     const broken = freshTenant();

@@ -1,7 +1,9 @@
+import { runDurableObjectAlarm } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { SCAN_UNIT } from '../../src/handlers/security-scan.ts';
 import { MALWARE_SIGNATURES } from '../../src/scan/malware.ts';
-import { deliver, freshTenant, type Client } from '../support/api.ts';
+import { deliver, deliverWith, freshTenant, type Client } from '../support/api.ts';
+import { faultyStorage } from '../support/faults.ts';
 
 const EICAR = MALWARE_SIGNATURES[0]?.text ?? '';
 
@@ -66,6 +68,32 @@ describe('security_scan, slice by slice', () => {
       ['CREDIT_CARD', offsets[1]],
       ['EICAR_TEST_FILE', offsets[2]],
     ]);
+  });
+
+  it('retries a scan whose report failed while it read the result parts back, and the report holds every finding once', async () => {
+    const client = freshTenant();
+    // 1,200 findings: three result parts, read back one by one into the report.
+    const cards = Array.from({ length: 1_200 }, (_, i) => `order ${i} paid with 4111111111111111\n`).join('');
+    const id = await start(client, cards);
+    let failed = 0;
+    const partTwo = /\/results\/000001\.json$/;
+    await deliverWith(faultyStorage((method, key) => method === 'get' && partTwo.test(key) && failed++ === 0), await client.pendingMessage(id));
+    expect(failed).toBe(1);
+    expect(await jobOf(client, id)).toMatchObject({ status: 'pending' });
+    await client.elapseBackoff();
+    await runDurableObjectAlarm(client.coordinator());
+    for (let i = 0; i < 5 && (await jobOf(client, id)).status !== 'completed'; i++) await deliver(await client.pendingMessage(id));
+    expect(await jobOf(client, id)).toMatchObject({ status: 'completed', result: { totalFindings: 1_200 } });
+    const report = (await (await client.request('GET', `/api/v1/jobs/${id}/download`)).json()) as { totalFindings: number; findings: { type: string; offset: number }[] };
+    expect(report.totalFindings).toBe(1_200);
+    const line = (i: number) => `order ${i} paid with 4111111111111111\n`;
+    let offset = 0;
+    const expected = Array.from({ length: 1_200 }, (_, i) => {
+      const at = offset + line(i).indexOf('4111');
+      offset += line(i).length;
+      return ['CREDIT_CARD', at];
+    });
+    expect(report.findings.map((f) => [f.type, f.offset])).toEqual(expected);
   });
 
   it('cancels mid-scan at the next slice edge, with progress in bytes and no result', async () => {

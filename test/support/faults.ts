@@ -7,13 +7,18 @@ export function transientError(): Error {
 
 /** The bindings with R2 writes failing as an overloaded platform would, when `fail()` says so. */
 export function flakyStorage(fail: () => boolean): Env {
+  return faultyStorage((method) => method === 'put' && fail());
+}
+
+/** The bindings with an R2 call failing as an overloaded platform would, when `fail(method, key)` says so. */
+export function faultyStorage(fail: (method: 'get' | 'put', key: string) => boolean): Env {
   const bucket = env.BLOBS;
   const BLOBS = new Proxy(bucket, {
     get(target, prop) {
-      if (prop === 'put') {
-        return async (...args: Parameters<R2Bucket['put']>) => {
-          if (fail()) throw transientError();
-          return target.put(...args);
+      if (prop === 'put' || prop === 'get') {
+        return async (key: string, ...rest: unknown[]) => {
+          if (fail(prop, key)) throw transientError();
+          return (target[prop] as (key: string, ...rest: unknown[]) => Promise<unknown>).call(target, key, ...rest);
         };
       }
       const value: unknown = Reflect.get(target, prop);

@@ -76,4 +76,23 @@ describe('pacer', () => {
     expect(await turns(pace, 10, () => (clock += 2))).toBe(1);
     expect(await turns(pace, PACE_STEPS * 3)).toBe(3);
   });
+
+  it('counts steps from the last time the clock moved: CPU work after I/O that moved it still gets turns', async () => {
+    let clock = 0;
+    const pace = pacer(20, () => clock, new PaceGroup());
+    // The clock moves once within the share (deployed: at a read), then stands still.
+    expect(await turns(pace, 1, () => (clock += 5))).toBe(0);
+    expect(await turns(pace, PACE_STEPS * 3)).toBe(3);
+  });
+
+  it('runs cheap steps through its whole share on a clock that ticks in whole milliseconds', async () => {
+    let work = 0;
+    const pace = pacer(10, () => Math.floor(work), new PaceGroup());
+    const step = (): void => void (work += 0.002);
+    // 2 µs steps (a parse's records) under `wrangler dev`: 500 steps between ticks. Until the
+    // first tick the cost per step is unknown, and runs end after PACE_STEPS.
+    await turns(pace, 1_000, step);
+    // Then 40 ms of work is 4 shares: no run ends on the step count between two ticks.
+    expect(await turns(pace, 20_000, step)).toBe(4);
+  });
 });
