@@ -5,10 +5,10 @@
 // process, interleaved with the current ones, so both see the same machine load.
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { maskPii } from '../src/pii/detectors.ts';
+import { detectPii, maskPii } from '../src/pii/detectors.ts';
 import { seeded } from '../test/support/seeded-random.ts';
 
 type Mask = (text: string) => { text: string };
@@ -83,13 +83,12 @@ function presidio(bytes: number): string {
 }
 
 async function loadBaseline(ref: string): Promise<Mask> {
-  const src = execFileSync('git', ['show', `${ref}:src/pii/detectors.ts`], { encoding: 'utf8' });
-  // Inside the checkout (so libphonenumber-js resolves) but outside node_modules (type stripping).
+  // Inside the checkout (so libphonenumber-js resolves) but outside node_modules (type stripping);
+  // the whole folder, since the detectors import their neighbours.
   const dir = mkdtempSync(resolve(here, '..', '.pii-baseline-'));
   try {
-    const file = join(dir, 'detectors.ts');
-    writeFileSync(file, src);
-    const mod = (await import(pathToFileURL(file).href)) as { maskPii: Mask };
+    execFileSync('sh', ['-c', 'git archive "$0" src/pii | tar -x -C "$1"', ref, dir], { cwd: resolve(here, '..') });
+    const mod = (await import(pathToFileURL(join(dir, 'src/pii/detectors.ts')).href)) as { maskPii: Mask };
     return mod.maskPii;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -128,4 +127,22 @@ for (const [name, text] of corpora) {
   for (const [label, xs] of results) {
     console.log(`${name.padEnd(12)} ${label.padEnd(24)} wall ${fmt(xs.map((x) => x.wall))}  cpu ${fmt(xs.map((x) => x.cpu))}`);
   }
+}
+
+// Linear time on pathological input: one unit repeated, as one text. detectPii's CPU per MB
+// should stay flat from 1 to 4 MB (a ratio near 1; quadratic work would make it ~4).
+const perMb = (text: string): number => {
+  const c0 = process.cpuUsage();
+  detectPii(text);
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000 / (text.length / 1e6);
+};
+console.log('detectPii on one repeated unit, CPU ms per MB at 1 MB and 4 MB (best of 3):');
+for (const unit of ['0123456789', '1-', '1 ', '1.', '1:', '(1', '4111 ', '1.1.1.1 ', '123-45-', 'GB82 ']) {
+  const best = (mb: number): number => {
+    const text = unit.repeat(Math.ceil((mb * 1e6) / unit.length));
+    return Math.min(perMb(text), perMb(text), perMb(text));
+  };
+  const [one, four] = [best(1), best(4)];
+  console.log(`  ${JSON.stringify(unit).padEnd(12)} ${one.toFixed(1).padStart(7)} ${four.toFixed(1).padStart(7)}  ratio ${(four / one).toFixed(2)}`);
 }

@@ -9,6 +9,7 @@
 // checks lengths and accepts far more random digit strings as "+CC" numbers.
 // The cost is ~20 KB gzip more bundle (≈56 KB vs ≈36 KB).
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { forEachZone, newZoneShape, type NumericZone, zoneAt, type ZoneShape, ZONE_MIN_LENGTH } from './zones.ts';
 
 export const PII_TYPES = ['EMAIL', 'PHONE', 'CREDIT_CARD', 'SSN', 'IBAN', 'IP_ADDRESS'] as const;
 export type PiiType = (typeof PII_TYPES)[number];
@@ -58,82 +59,41 @@ function codeAt(text: string, i: number): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Candidates: one pass over the text finds every "numeric zone", digits joined by up to three
-// number punctuation chars. Every card, phone, SSN and IPv4 address lies inside one zone and an
-// IBAN's check digits start one, so those validators run only there: prose and hex or base64
-// text cost one pass, and digit-heavy text costs validators only on real candidates.
+// Candidates: one pass over the text finds the numeric zones (see zones.ts) and hands each
+// validator only the zones that may hold its match, so prose and hex or base64 text cost one
+// pass and digit-heavy text costs validators only on real candidates. Each test below is what
+// the validator itself would refuse first, so skipping the zone changes no finding.
 
-export interface NumericZone {
-  start: number;
-  end: number;
-}
-const ZONE_MAX_JOIN = 3;
-/** No card, phone, SSN or IPv4 address is shorter ("1.2.3.4", 7 digits). */
-const ZONE_MIN_VALIDATED = 7;
-
-function isZoneJoinCode(c: number): boolean {
-  // space - . / ( ) : + NBSP
-  return c === 32 || c === 45 || c === 46 || c === 47 || c === 40 || c === 41 || c === 58 || c === 43 || c === 0xa0;
+interface Candidates {
+  cards: NumericZone[];
+  ssns: NumericZone[];
+  ipv4: NumericZone[];
+  ibanHeads: NumericZone[];
+  /** Not those made of one phone run glued to what comes before (see `phoneRefusedWhole`). */
+  phones: NumericZone[];
 }
 
-/** Any digit: every zone begins with one. */
-const ANY_DIGIT = /[0-9]/g;
+function candidatesOf(text: string): Candidates {
+  const c: Candidates = { cards: [], ssns: [], ipv4: [], ibanHeads: [], phones: [] };
+  forEachZone(text, (z) => {
+    let kept: NumericZone | null = null;
+    if (z.ibanHead && ibanHeadAt(text, z.start)) c.ibanHeads.push((kept = { start: z.start, end: z.end }));
+    if (z.end - z.start < ZONE_MIN_LENGTH) return;
+    // A one-run zone holds one card candidate, at its start.
+    if (z.cardChain >= CARD_MIN_DIGITS && (z.runs > 1 || cardLeftOk(text, z.start))) c.cards.push((kept ??= { start: z.start, end: z.end }));
+    if (z.ssnShaped) c.ssns.push((kept ??= { start: z.start, end: z.end }));
+    if (z.dots >= 3) c.ipv4.push((kept ??= { start: z.start, end: z.end }));
+    if (z.digits >= PHONE_MIN_DIGITS && !phoneRefusedWhole(text, z)) c.phones.push((kept ??= { start: z.start, end: z.end }));
+  });
+  return c;
+}
+
 /**
- * A digit with six more digits or joins after it (every zone of ZONE_MIN_VALIDATED+ characters
- * begins with one), or two letters and two digits (an IBAN's head). The native search skips
- * prose, hex and base64 faster than a loop over every character.
+ * A zone without ":" or "+" is one phone run, refused whole when its start is glued (a CSV
+ * field after a number, an id after letters), unless a stronger match cuts it.
  */
-const LONG_ZONE_OR_HEAD = /[0-9][0-9 \-./():+\u00a0]{6}|[A-Za-z]{2}[0-9]{2}/g;
-
-/**
- * The zones of `minLength`+ characters around the digits `hits` finds; with `ibanHeads`, also
- * collects there the zones that may hold an IBAN's check digits (two ASCII letters right before,
- * two digits at the start). A zone is a chain of digit runs joined by one to three join
- * characters, so the zone of a hit reaches as far back as forward; the search goes on after it.
- */
-function zonesOf(text: string, hits: RegExp, minLength: number, ibanHeads: NumericZone[] | null): NumericZone[] {
-  const out: NumericZone[] = [];
-  const n = text.length;
-  let done = 0;
-  hits.lastIndex = 0;
-  // `test`, not `exec`: no match object per hit. The zone of the match's last digit is the one
-  // that counts (any zone before it in the match is shorter than seven and no IBAN's head).
-  while (hits.test(text)) {
-    let hit = hits.lastIndex - 1;
-    while (!isDigitCode(text.charCodeAt(hit))) hit--;
-    let start = hit;
-    for (;;) {
-      while (start > done && isDigitCode(text.charCodeAt(start - 1))) start--;
-      let k = start;
-      while (k > done && start - k < ZONE_MAX_JOIN && isZoneJoinCode(text.charCodeAt(k - 1))) k--;
-      if (k === start || k <= done || !isDigitCode(text.charCodeAt(k - 1))) break;
-      start = k;
-    }
-    let end = hit + 1;
-    for (;;) {
-      while (end < n && isDigitCode(text.charCodeAt(end))) end++;
-      let k = end;
-      while (k < n && k - end < ZONE_MAX_JOIN && isZoneJoinCode(text.charCodeAt(k))) k++;
-      if (k === end || k >= n || !isDigitCode(text.charCodeAt(k))) break;
-      end = k;
-    }
-    if (end - start >= minLength) out.push({ start, end });
-    if (
-      ibanHeads &&
-      isDigitCode(codeAt(text, start + 1)) &&
-      isAsciiLetterCode(codeAt(text, start - 1)) &&
-      isAsciiLetterCode(codeAt(text, start - 2))
-    ) {
-      ibanHeads.push({ start, end });
-    }
-    done = end;
-    hits.lastIndex = end;
-  }
-  return out;
-}
-
-export function numericZones(text: string): NumericZone[] {
-  return zonesOf(text, ANY_DIGIT, 1, null);
+function phoneRefusedWhole(text: string, z: Readonly<ZoneShape>): boolean {
+  return !z.colonOrPlus && phoneGlued(text, z.start);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -413,7 +373,13 @@ function acceptPhone(text: string, run: PhoneRun, g: number, k: number, lead: nu
   return judged(budget, `*|${candidate}`, () => validInSomeRegion(candidate, flat));
 }
 
-export function findPhones(text: string, zones: readonly NumericZone[] = numericZones(text)): PiiMatch[] {
+/** Left edge of a phone run at `i`: glued to a word, or the tail of a decimal, date or id ("2024-01-15-…"). */
+function phoneGlued(text: string, i: number): boolean {
+  const p = codeAt(text, i - 1);
+  return isWordAt(text, i - 1) || ((p === 46 || p === 44 || p === 45 || p === 47 || p === 58) && isDigitCode(codeAt(text, i - 2)));
+}
+
+export function findPhones(text: string, zones: readonly NumericZone[] = candidatesOf(text).phones): PiiMatch[] {
   const out: PiiMatch[] = [];
   let i = 0;
   for (const z of zones) {
@@ -423,10 +389,7 @@ export function findPhones(text: string, zones: readonly NumericZone[] = numeric
         i++;
         continue;
       }
-      // Left edge: not glued to a word, nor the tail of a decimal, date or id ("2024-01-15-…").
-      const p = codeAt(text, i - 1);
-      const glued =
-        isWordAt(text, i - 1) || ((p === 46 || p === 44 || p === 45 || p === 47 || p === 58) && isDigitCode(codeAt(text, i - 2)));
+      const glued = phoneGlued(text, i);
       // Measure the run first: most runs (dates, versions, amounts) are refused before any
       // allocation.
       let j = i;
@@ -622,7 +585,17 @@ function cardContextOk(text: string, start: number, digits: string): boolean {
   return true;
 }
 
-export function findCreditCards(text: string, zones: readonly NumericZone[] = numericZones(text)): PiiMatch[] {
+/** Left edge of a card run: not glued to a word, nor the fraction part of a decimal number, nor a "+CC" phone number. */
+function cardLeftOk(text: string, runStart: number): boolean {
+  const before = codeAt(text, runStart - 1);
+  return (
+    !isWordAt(text, runStart - 1) &&
+    before !== 43 &&
+    !((before === 46 || before === 44 || before === 47 || before === 58) && isDigitCode(codeAt(text, runStart - 2)))
+  );
+}
+
+export function findCreditCards(text: string, zones: readonly NumericZone[] = candidatesOf(text).cards): PiiMatch[] {
   const out: PiiMatch[] = [];
   const n = text.length;
   let i = 0;
@@ -650,13 +623,7 @@ export function findCreditCards(text: string, zones: readonly NumericZone[] = nu
       }
       i = j;
       const runStart = groups[0]?.start ?? j;
-      // Left edge of the run: not glued to a word, nor the fraction part of a decimal number,
-      // nor a "+CC" phone number.
-      const before = codeAt(text, runStart - 1);
-      const runLeftOk =
-        !isWordAt(text, runStart - 1) &&
-        before !== 43 &&
-        !((before === 46 || before === 44 || before === 47 || before === 58) && isDigitCode(codeAt(text, runStart - 2)));
+      const runLeftOk = cardLeftOk(text, runStart);
       for (let g = 0; g < groups.length; g++) {
         if (g === 0 && !runLeftOk) continue;
         const first = groups[g];
@@ -724,38 +691,10 @@ const SSN_CONTEXT = /\b(?:ssns?\b|ss#|social[\s-]+security\b)/i;
 const SSN_CONTEXT_BEFORE = 40;
 const SSN_CONTEXT_AFTER = 20;
 
-/**
- * Whether a zone holds what either SSN pattern needs: a run of exactly nine digits, or runs of
- * three, two and four joined by the same single "-" or " ". Most zones hold neither and skip
- * the patterns' slice and scan.
- */
-function ssnShaped(text: string, z: NumericZone): boolean {
-  // Lengths of the last two digit runs, and the single separator before each (-1: other).
-  let len1 = 0;
-  let len2 = 0;
-  let sep1 = -1;
-  let sep2 = -1;
-  for (let i = z.start; i < z.end; ) {
-    const runStart = i;
-    while (i < z.end && isDigitCode(text.charCodeAt(i))) i++;
-    const len = i - runStart;
-    if (len === 9) return true;
-    if (len === 4 && len1 === 2 && len2 === 3 && sep1 >= 0 && sep1 === sep2) return true;
-    const sepStart = i;
-    while (i < z.end && !isDigitCode(text.charCodeAt(i))) i++;
-    const c = text.charCodeAt(sepStart);
-    len2 = len1;
-    sep2 = sep1;
-    len1 = len;
-    sep1 = i - sepStart === 1 && (c === 45 || c === 32) ? c : -1;
-  }
-  return false;
-}
-
-export function findSsns(text: string, zones: readonly NumericZone[] = numericZones(text)): PiiMatch[] {
+/** `zones`: those holding a run of nine digits or runs of 3, 2 and 4 (see `ZoneShape.ssnShaped`). */
+export function findSsns(text: string, zones: readonly NumericZone[] = candidatesOf(text).ssns): PiiMatch[] {
   const out: PiiMatch[] = [];
   for (const z of zones) {
-    if (z.end - z.start < 9 || !ssnShaped(text, z)) continue;
     // The zone with the char before it and two after it: all the regexes' edges look at.
     const from = Math.max(0, z.start - 1);
     const piece = text.slice(from, Math.min(text.length, z.end + 2));
@@ -805,18 +744,27 @@ export function ibanValid(iban: string): boolean {
   return rem === 1;
 }
 
-export function findIbans(text: string, zones: readonly NumericZone[] = numericZones(text)): PiiMatch[] {
+/** Two letters of one case ("GB"/"gb", not "Gb") before `start`, not inside a word, and two digits from it. */
+function ibanHeadAt(text: string, start: number): boolean {
+  const c0 = codeAt(text, start - 2);
+  const c1 = codeAt(text, start - 1);
+  return (
+    isDigitCode(codeAt(text, start)) &&
+    isDigitCode(codeAt(text, start + 1)) &&
+    isAsciiLetterCode(c0) &&
+    isAsciiLetterCode(c1) &&
+    (c0 < 97) === (c1 < 97) &&
+    !isWordAt(text, start - 3)
+  );
+}
+
+export function findIbans(text: string, zones: readonly NumericZone[] = candidatesOf(text).ibanHeads): PiiMatch[] {
   const out: PiiMatch[] = [];
   let from = 0;
   // The check digits start a numeric zone: only zone starts after two letters are candidates.
   for (const z of zones) {
     const i = z.start - 2;
-    if (i < from || !isDigitCode(codeAt(text, i + 3))) continue;
-    const c0 = text.charCodeAt(i);
-    const c1 = text.charCodeAt(i + 1);
-    if (!isAsciiLetterCode(c0) || !isAsciiLetterCode(c1)) continue;
-    if ((c0 < 97) !== (c1 < 97)) continue; // "GB"/"gb", not "Gb"
-    if (isWordAt(text, i - 1)) continue;
+    if (i < from || !ibanHeadAt(text, z.start)) continue;
     const len = IBAN_LENGTHS[text.slice(i, i + 2).toUpperCase()];
     if (len === undefined) continue;
     const end = ibanCompactEnd(text, i, len) ?? ibanGroupedEnd(text, i, len);
@@ -910,7 +858,7 @@ export function parseIPv6(s: string): number[] | null {
   return groups.length === 8 ? groups : null;
 }
 
-export function findIPv4(text: string, zones: readonly NumericZone[] = numericZones(text)): PiiMatch[] {
+export function findIPv4(text: string, zones: readonly NumericZone[] = candidatesOf(text).ipv4): PiiMatch[] {
   const out: PiiMatch[] = [];
   const n = text.length;
   let i = 0;
@@ -1001,7 +949,7 @@ function ipv6Plausible(cand: string): boolean {
   return (groups[0] ?? '').length === 4;
 }
 
-export function findIpAddresses(text: string, zones: readonly NumericZone[] = numericZones(text)): PiiMatch[] {
+export function findIpAddresses(text: string, zones: readonly NumericZone[] = candidatesOf(text).ipv4): PiiMatch[] {
   return resolveOverlaps([...findIPv6(text), ...findIPv4(text, zones)]);
 }
 
@@ -1078,24 +1026,42 @@ function resolveCluster(cluster: PiiMatch[]): PiiMatch[] {
 
 /** All PII in `text`: sorted by start, non-overlapping (see `resolveOverlaps`). */
 export function detectPii(text: string): PiiMatch[] {
-  const ibanHeads: NumericZone[] = [];
-  const zones = zonesOf(text, LONG_ZONE_OR_HEAD, ZONE_MIN_VALIDATED, ibanHeads);
+  const c = candidatesOf(text);
   const strong = [
     ...findEmails(text),
-    ...findCreditCards(text, zones),
-    ...findSsns(text, zones),
-    ...findIbans(text, ibanHeads),
-    ...findIpAddresses(text, zones),
+    ...findCreditCards(text, c.cards),
+    ...findSsns(text, c.ssns),
+    ...findIbans(text, c.ibanHeads),
+    ...findIpAddresses(text, c.ipv4),
   ];
   // PHONE loses every partial overlap anyway, so the phone matcher only sees the parts of the
   // zones outside the other matches: a log full of IP addresses then costs nothing there.
-  return resolveOverlaps([...strong, ...findPhones(text, zonesOutside(zones, strong))]);
+  const spans = strong.length > 1 ? [...strong].sort((a, b) => a.start - b.start) : strong;
+  const phones = zonesOutside(withCutZones(text, c.phones, spans), spans);
+  return resolveOverlaps([...strong, ...findPhones(text, phones)]);
 }
 
-/** `zones` (sorted) minus `spans`. */
-function zonesOutside(zones: readonly NumericZone[], spans: readonly PiiMatch[]): readonly NumericZone[] {
+/** `zones` (sorted) and the zones refused whole by the phone matcher that a span (sorted) cuts. */
+function withCutZones(text: string, zones: NumericZone[], spans: readonly PiiMatch[]): NumericZone[] {
   if (spans.length === 0) return zones;
-  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  const cut: NumericZone[] = [];
+  const z = newZoneShape();
+  // Every zone a span overlaps holds a digit inside it; each zone is measured once.
+  let done = 0;
+  for (const s of spans) {
+    for (let p = Math.max(s.start, done); p < s.end; p++) {
+      if (!isDigitCode(text.charCodeAt(p))) continue;
+      zoneAt(text, p, z);
+      done = p = z.end;
+      if (z.digits >= PHONE_MIN_DIGITS && phoneRefusedWhole(text, z)) cut.push({ start: z.start, end: z.end });
+    }
+  }
+  return cut.length === 0 ? zones : [...zones, ...cut].sort((a, b) => a.start - b.start);
+}
+
+/** `zones` minus `spans` (both sorted by start). */
+function zonesOutside(zones: readonly NumericZone[], sorted: readonly PiiMatch[]): readonly NumericZone[] {
+  if (sorted.length === 0) return zones;
   const out: NumericZone[] = [];
   let first = 0;
   for (const z of zones) {
