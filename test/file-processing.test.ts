@@ -176,6 +176,23 @@ describe('file_processing', () => {
     expect(summary.body.data.sources.map((s) => s.file)).toEqual(['more.txt', 'notes.txt']);
   });
 
+  it('records near the 1 MiB limit: a batch is stored before one would take it past a row\'s 2 MB', async () => {
+    const client = freshTenant();
+    // Two records that fit one batch by bytes (under 1 MiB together with the first) but not one SQLite row.
+    const text = `${'a'.repeat(1_000_000)}\n${'b'.repeat(1_040_000)}\nlast\n`;
+    await upload(client, 'big.txt', text);
+    const datasetId = crypto.randomUUID();
+    const job = await processFile(client, { filePath: 'big.txt', datasetId });
+    expect(job.status).toBe('completed');
+    expect(job.result).toMatchObject({ rowsParsed: 3, rowsFailed: 0 });
+    const stored = await records(client, datasetId);
+    expect(stored.map((r) => [r.source.line, r.text.length])).toEqual([
+      [1, 1_000_000],
+      [2, 1_040_000],
+      [3, 4],
+    ]);
+  });
+
   it('rejects at creation: a missing file, a bad path, a bad datasetId, a chunkSize out of range', async () => {
     const client = freshTenant();
     await upload(client, 'there.csv', 'text\nx\n');

@@ -110,6 +110,12 @@ export const BATCH_RECORDS = 2000;
  */
 export const SEGMENT_MAX_CHARS = 512 * 1024;
 
+/**
+ * A row of a Durable Object's SQLite holds at most 2 MB, which `wrangler dev` does not enforce:
+ * a segment this long (in UTF-16 units, each at least a byte) is refused here as it would be there.
+ */
+export const ROW_MAX_CHARS = 2_000_000;
+
 /** A record as stored and sent: [line, id, createdMs, sentiment, score, confidence, text, fields]. */
 export type RowTuple = [number, string, number, SentimentLabel | null, number | null, number | null, string, Record<string, FieldValue>];
 
@@ -284,6 +290,7 @@ function partOf(rows: RowTuple[], keep: (line: number) => boolean): { first: num
 export function writeRows(sql: Sql, batch: RowBatch): void {
   if (batch.count === 0) return;
   if (!(batch.first >= 0 && batch.last <= MAX_LINE)) throw new RangeError('line out of range');
+  if (batch.rows.length > ROW_MAX_CHARS) throw new RangeError('a segment over a row\'s 2 MB');
   const no = sourceNumber(sql, batch.source);
   const delta = new Map<string, number>();
   const count = (times: Times, sign: 1 | -1): void => {
