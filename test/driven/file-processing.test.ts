@@ -43,18 +43,21 @@ describe('file_processing, slice by slice', () => {
     });
     const jobId = created.body.data.jobId;
 
-    // Slice 1: one batch, then the budget (0 ms in tests) hands the rest to a new message.
+    // Slice 1: the first batch's report, then the budget (0 ms in tests) hands the rest to a new
+    // message. The second batch, written meanwhile, is stored too, past the checkpoint.
     await deliver(await client.pendingMessage(jobId));
     const first = await client.checkpointOf(jobId);
     expect(first).not.toBeNull();
     expect(JSON.parse(first ?? '{}')).toMatchObject({ parsed: BATCH_RECORDS, layout });
-    expect(await recordCount(client, datasetId)).toBe(BATCH_RECORDS);
+    expect(await recordCount(client, datasetId)).toBe(2 * BATCH_RECORDS);
     const busy = await client.json('DELETE', `/api/v1/datasets/${datasetId}`);
     expect(busy.status).toBe(409);
     expect(busy.body.details).toMatchObject({ code: 'DATASET_BUSY', jobIds: [jobId] });
 
-    // Slice 2 writes the second batch; then its checkpoint is lost (as if it died before the commit).
+    // Slice 2 writes the second batch again (no copies) and checkpoints it; then that checkpoint
+    // is lost (as if it died before the commit).
     await deliver(await client.pendingMessage(jobId));
+    expect(JSON.parse((await client.checkpointOf(jobId)) ?? '{}')).toMatchObject({ parsed: 2 * BATCH_RECORDS });
     expect(await recordCount(client, datasetId)).toBe(2 * BATCH_RECORDS);
     await client.sql('UPDATE jobs SET checkpoint = ? WHERE id = ?', first, jobId);
 
