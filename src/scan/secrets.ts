@@ -385,8 +385,14 @@ interface Listed {
   offset: number;
 }
 const PAIR_LISTS: Listed[][] = [[]];
-/** Per pair: the index into PAIR_LISTS of the keywords listed under it; 0 (empty) for most. */
-const PAIR_INDEX = new Uint16Array(128 * 128);
+/**
+ * Per pair, read as one 16-bit unit of the text's code bytes (see `codeUnits`): the index into
+ * PAIR_LISTS of the keywords listed under it; 0 (empty) for most, and for every pair holding a
+ * code of 128 or more.
+ */
+const PAIR_INDEX = new Uint8Array(1 << 16);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const pairKey = (c0: number, c1: number): number => (LITTLE_ENDIAN ? c0 | (c1 << 8) : (c0 << 8) | c1);
 const cases = (c: string, folded: boolean): number[] => [...new Set(folded ? [c.toLowerCase(), c.toUpperCase()] : [c])].map((x) => x.charCodeAt(0));
 /** Frequent in prose and code: a keyword is listed under one of these only when it has no other pair. */
 const COMMON_PAIRS = new Set(
@@ -399,8 +405,9 @@ function commonness(pair: string, folded: boolean): number {
   return (COMMON_PAIRS.has(pair.toLowerCase()) ? 2 : 0) + [...pair].filter(common).length;
 }
 function listUnder(x: number, y: number, listed: Listed): void {
-  const pair = x * 128 + y;
+  const pair = pairKey(x, y);
   if (PAIR_INDEX[pair] === 0) PAIR_INDEX[pair] = PAIR_LISTS.push([]) - 1;
+  if (PAIR_LISTS.length > 256) throw new Error('secret keywords: more listed pairs than PAIR_INDEX holds');
   PAIR_LISTS[PAIR_INDEX[pair] ?? 0]?.push(listed);
 }
 KEYWORD_LIST.forEach((keyword, order) => {
@@ -439,14 +446,41 @@ function beginsAt(text: string, at: number, k: Keyword): boolean {
   return true;
 }
 
-/** The first even position at or after `from` (even) whose pair lists a keyword, or -1. */
-function nextPair(text: string, from: number): number {
-  const last = text.length - 1;
-  for (let at = from; at < last; at += 2) {
-    const c0 = text.charCodeAt(at);
-    const c1 = text.charCodeAt(at + 1);
-    if ((c0 | c1) < 128 && PAIR_INDEX[(c0 << 7) | c1] !== 0) return at;
+const encoder = new TextEncoder();
+/** Reused by every call: a pass over the text's pairs reads one 16-bit unit per pair from it. */
+let codeBuffer = new ArrayBuffer(1 << 18);
+
+/**
+ * The text as one byte per UTF-16 unit, as 16-bit units (two characters each): an ASCII
+ * character's byte is its code, any other's 128 or more. Encoded natively: for ASCII text the
+ * UTF-8 bytes are exactly these; otherwise each character keeps its first UTF-8 byte (a
+ * surrogate pair's, twice). A typed array is read several times faster than `charCodeAt`.
+ */
+function codeUnits(text: string): Uint16Array {
+  if (codeBuffer.byteLength < text.length * 3 + 2) codeBuffer = new ArrayBuffer(text.length * 3 + 2);
+  const bytes = new Uint8Array(codeBuffer);
+  const { written } = encoder.encodeInto(text, bytes);
+  if (written !== text.length) {
+    // In place: a sequence's units are written only after its lead byte was read.
+    let j = 0;
+    for (let i = 0; i < written; ) {
+      const b = bytes[i] ?? 0;
+      bytes[j++] = b;
+      if (b < 0x80) i++;
+      else if (b < 0xe0) i += 2;
+      else if (b < 0xf0) i += 3;
+      else {
+        bytes[j++] = b;
+        i += 4;
+      }
+    }
   }
+  return new Uint16Array(codeBuffer, 0, text.length >> 1);
+}
+
+/** The first pair at or after `from` (pairs count from 0: characters 2k and 2k + 1) that lists a keyword, or -1. */
+function nextPair(units: Uint16Array, from: number): number {
+  for (let k = from; k < units.length; k++) if (PAIR_INDEX[units[k] ?? 0] !== 0) return k;
   return -1;
 }
 
@@ -454,8 +488,10 @@ function nextPair(text: string, from: number): number {
 function keywordStarts(text: string): Array<{ at: number; listed: Listed }> {
   const found: Array<{ at: number; listed: Listed }> = [];
   let sorted = true;
-  for (let pairAt = nextPair(text, 0); pairAt >= 0; pairAt = nextPair(text, pairAt + 2)) {
-    for (const listed of PAIR_LISTS[PAIR_INDEX[(text.charCodeAt(pairAt) << 7) | text.charCodeAt(pairAt + 1)] ?? 0] ?? []) {
+  const units = codeUnits(text);
+  for (let k = nextPair(units, 0); k >= 0; k = nextPair(units, k + 1)) {
+    const pairAt = 2 * k;
+    for (const listed of PAIR_LISTS[PAIR_INDEX[units[k] ?? 0] ?? 0] ?? []) {
       const at = pairAt - listed.offset;
       // As where the first two characters are looked up: both ASCII.
       if (at < 0 || (text.charCodeAt(at) | text.charCodeAt(at + 1)) >= 128 || !beginsAt(text, at, listed.keyword)) continue;
