@@ -49,16 +49,53 @@ function plausibleBirthDate(g: Record<string, string | undefined>): boolean {
   return candidates.some(([m, d]) => validDate(year, m, d));
 }
 
-/** Every context word holds one of these: most windows hold none and skip DOB's costlier scan. */
-const CONTEXT_HINT = /(?<![A-Za-z])(?:d\.?o\.?b|birth|born)/i;
+/**
+ * Where a context word may begin: each begins with one of these, but "date of birth", which
+ * begins where "date" does before its "birth". Found one by one (each may overlap the last), so
+ * DOB is tried only there instead of over the whole text.
+ */
+const CONTEXT_HINT = /(?<![A-Za-z])(?:d\.?o\.?b|birth|born)/gi;
+const DOB_AT = new RegExp(DOB.source, 'dgiy');
+const SPACE = /\s/;
+
+/** Whether `word` (lowercase ASCII letters) ends at `end`, any case, as DOB's /i compares it. */
+function wordBefore(text: string, end: number, word: string): boolean {
+  if (end < word.length) return false;
+  for (let i = 0; i < word.length; i++) if ((text.charCodeAt(end - word.length + i) | 0x20) !== word.charCodeAt(i)) return false;
+  return true;
+}
+
+/** Where "date", spaces, "of" and spaces before `at` begin, or -1. */
+function dateOfStart(text: string, at: number): number {
+  let p = at;
+  const spacesBack = (): boolean => {
+    const q = p;
+    while (p > 0 && SPACE.test(text.charAt(p - 1))) p--;
+    return p < q;
+  };
+  if (!spacesBack() || !wordBefore(text, p, 'of')) return -1;
+  p -= 2;
+  if (!spacesBack() || !wordBefore(text, p, 'date')) return -1;
+  return p - 4;
+}
 
 export function findDatesOfBirth(text: string): WindowMatch[] {
   const out: WindowMatch[] = [];
-  if (!CONTEXT_HINT.test(text)) return out;
-  for (const m of text.matchAll(DOB)) {
-    const span = m.indices?.groups?.v;
-    if (!span || !plausibleBirthDate(m.groups ?? {})) continue;
-    out.push({ type: 'DATE_OF_BIRTH', category: 'pii', severity: 'medium', start: span[0], end: span[1] });
+  /** Where the last match ended: as in a scan of the text, the next begins at or after it. */
+  let from = 0;
+  CONTEXT_HINT.lastIndex = 0;
+  for (let hint = CONTEXT_HINT.exec(text); hint; hint = CONTEXT_HINT.exec(text)) {
+    CONTEXT_HINT.lastIndex = hint.index + 1;
+    for (const start of [dateOfStart(text, hint.index), hint.index]) {
+      if (start < from) continue;
+      DOB_AT.lastIndex = start;
+      const m = DOB_AT.exec(text);
+      if (!m) continue;
+      from = DOB_AT.lastIndex;
+      const span = m.indices?.groups?.v;
+      if (span && plausibleBirthDate(m.groups ?? {})) out.push({ type: 'DATE_OF_BIRTH', category: 'pii', severity: 'medium', start: span[0], end: span[1] });
+      break;
+    }
   }
   return out;
 }
