@@ -1,5 +1,6 @@
 // Dates of birth: a date is only personal data when something says whose birthday it is, so a
 // date counts only right after a context word ("DOB", "date of birth", "born", …).
+import { KeywordPass, type PassKeyword } from './keyword-pass.ts';
 import type { WindowMatch } from './types.ts';
 
 const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
@@ -50,13 +51,14 @@ function plausibleBirthDate(g: Record<string, string | undefined>): boolean {
 }
 
 /**
- * Where a context word may begin: each begins with one of these, but "date of birth", which
- * begins where "date" does before its "birth". Found one by one (each may overlap the last), so
- * DOB is tried only there instead of over the whole text.
+ * Each context word begins with one of these (not right after an ASCII letter), but "date of
+ * birth", which begins where "date" does before its "birth": DOB is tried only there.
  */
-const CONTEXT_HINT = /(?<![A-Za-z])(?:d\.?o\.?b|birth|born)/gi;
+export const BIRTH_KEYWORDS: readonly PassKeyword[] = ['dob', 'd.o', 'do.', 'birth', 'born'].map((text) => ({ text, folded: true, then: '' }));
+const BIRTH_PASS = new KeywordPass(BIRTH_KEYWORDS);
 const DOB_AT = new RegExp(DOB.source, 'dgiy');
 const SPACE = /\s/;
+const isLetterCode = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 
 /** Whether `word` (lowercase ASCII letters) ends at `end`, any case, as DOB's /i compares it. */
 function wordBefore(text: string, end: number, word: string): boolean {
@@ -79,14 +81,14 @@ function dateOfStart(text: string, at: number): number {
   return p - 4;
 }
 
-export function findDatesOfBirth(text: string): WindowMatch[] {
+/** `hints`: where BIRTH_KEYWORDS begin in `text`, in order (one pass may find other keywords too). */
+export function findDatesOfBirth(text: string, hints: readonly number[] = BIRTH_PASS.starts(text).map((s) => s.at)): WindowMatch[] {
   const out: WindowMatch[] = [];
   /** Where the last match ended: as in a scan of the text, the next begins at or after it. */
   let from = 0;
-  CONTEXT_HINT.lastIndex = 0;
-  for (let hint = CONTEXT_HINT.exec(text); hint; hint = CONTEXT_HINT.exec(text)) {
-    CONTEXT_HINT.lastIndex = hint.index + 1;
-    for (const start of [dateOfStart(text, hint.index), hint.index]) {
+  for (const hint of hints) {
+    if (hint > 0 && isLetterCode(text.charCodeAt(hint - 1))) continue;
+    for (const start of [dateOfStart(text, hint), hint]) {
       if (start < from) continue;
       DOB_AT.lastIndex = start;
       const m = DOB_AT.exec(text);

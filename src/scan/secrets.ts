@@ -2,6 +2,7 @@
 // generic high-entropy `key = value` assignments. Pure string code, linear in the input: every
 // rule starts at a token edge (lookbehind) and has only bounded quantifiers, so a failed attempt
 // costs at most its longest match.
+import { KeywordPass, type KeywordStart, type PassKeyword } from './keyword-pass.ts';
 import { addDisjoint } from './spans.ts';
 import type { Severity, WindowMatch } from './types.ts';
 
@@ -329,13 +330,13 @@ export function findGenericSecrets(text: string): WindowMatch[] {
 }
 
 // The keyword prefilter (as gitleaks and trufflehog gate their rules): one pass over the text's
-// character pairs finds where any rule's keyword begins; a `start` rule is then
+// character pairs (keyword-pass.ts) finds where any rule's keyword begins; a `start` rule is then
 // tried (sticky) only at its own keywords' positions, an `inside` rule at the starts its
 // `startsBefore` gives for each of its keywords' positions, or else over the text only if one
 // of its keywords occurred. Each match holds a keyword, so this finds exactly what running every
 // pattern over the whole text finds. Keywords match with their rule's case sensitivity: most
 // rules are case-sensitive, and "SK" or "AC" alone are rare where "sk" and "ac" are everywhere.
-interface Gated {
+export interface Gated {
   rule: SecretRule;
   /** Its place in SECRET_RULES: matches are listed in that order, as each pattern's own pass did. */
   order: number;
@@ -343,12 +344,8 @@ interface Gated {
   sticky: RegExp | null;
 }
 
-interface Keyword {
-  text: string;
-  /** Compared case-insensitively (`text` is lowercase then). */
-  folded: boolean;
-  /** The characters one of which must follow it (its rules' `then`), or '' for any. */
-  then: string;
+/** A keyword and the rules it gates (`then`: the characters one of which follows their `start` keyword). */
+export interface SecretKeyword extends PassKeyword {
   rules: Gated[];
 }
 
@@ -357,7 +354,7 @@ const GATED: readonly Gated[] = SECRET_RULES.map((r, order) => ({
   order,
   sticky: 'start' in r.keywords || r.startsBefore ? new RegExp(r.pattern.source, `${r.pattern.flags}y`) : null,
 }));
-const KEYWORD_LIST: Keyword[] = [];
+const KEYWORD_LIST: SecretKeyword[] = [];
 for (const g of GATED) {
   const folded = g.rule.pattern.flags.includes('i');
   const then = ('then' in g.rule.keywords && g.rule.keywords.then) || '';
@@ -369,139 +366,9 @@ for (const g of GATED) {
     else KEYWORD_LIST.push({ text, folded, then, rules: [g] });
   }
 }
-/**
- * Keywords by character pair, looked up at every second position of the text: a keyword that
- * begins at an even position is found at one of its pairs at an even offset, one that begins at
- * an odd position at one of its pairs at an odd offset (a two-character keyword: its second
- * character and each of its `then`). Each keyword is listed under the least common pair of each
- * parity (both cases of a folded keyword's letters), so a loop over half the text's pairs (a flat
- * table) finds where any may begin, with few false hits.
- */
-interface Listed {
-  keyword: Keyword;
-  /** Its place in KEYWORD_LIST: keywords beginning at one position are tried in that order. */
-  order: number;
-  /** Where the pair lies in the keyword: the keyword begins this many characters before it. */
-  offset: number;
-}
-const PAIR_LISTS: Listed[][] = [[]];
-/**
- * Per pair, read as one 16-bit unit of the text's code bytes (see `codeUnits`): the index into
- * PAIR_LISTS of the keywords listed under it; 0 (empty) for most, and for every pair holding a
- * code of 128 or more.
- */
-const PAIR_INDEX = new Uint8Array(1 << 16);
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-const pairKey = (c0: number, c1: number): number => (LITTLE_ENDIAN ? c0 | (c1 << 8) : (c0 << 8) | c1);
-const cases = (c: string, folded: boolean): number[] => [...new Set(folded ? [c.toLowerCase(), c.toUpperCase()] : [c])].map((x) => x.charCodeAt(0));
-/** Frequent in prose and code: a keyword is listed under one of these only when it has no other pair. */
-const COMMON_PAIRS = new Set(
-  'th he in er an re on at en nd ti es or te of ed is it al ar st to nt ng se ha as ou io le ve co me de hi ri ro ic ne ea ra ce li ch ll be ma si om ur ec ca el ta la ns di fo ho pe us da do sh oo ws ap pa pi ke'.split(' '),
-);
-/** How common a pair of keyword characters is likely to be in text: lower is rarer. */
-function commonness(pair: string, folded: boolean): number {
-  // Lowercase letters (any letter of a folded keyword) and digits are the common characters.
-  const common = (c: string): boolean => /[a-z0-9]/.test(folded ? c.toLowerCase() : c);
-  return (COMMON_PAIRS.has(pair.toLowerCase()) ? 2 : 0) + [...pair].filter(common).length;
-}
-function listUnder(x: number, y: number, listed: Listed): void {
-  const pair = pairKey(x, y);
-  if (PAIR_INDEX[pair] === 0) PAIR_INDEX[pair] = PAIR_LISTS.push([]) - 1;
-  if (PAIR_LISTS.length > 256) throw new Error('secret keywords: more listed pairs than PAIR_INDEX holds');
-  PAIR_LISTS[PAIR_INDEX[pair] ?? 0]?.push(listed);
-}
-KEYWORD_LIST.forEach((keyword, order) => {
-  const t = keyword.text;
-  if (!/^[\x00-\x7f]+$/.test(keyword.text + keyword.then) || t.length < (keyword.then ? 2 : 3)) {
-    throw new Error(`secret keyword "${t}": three ASCII characters at least, or two and \`then\``);
-  }
-  for (const parity of [0, 1]) {
-    if (t.length === 2 && parity === 1) {
-      for (const y of keyword.then) listUnder(t.charCodeAt(1), y.charCodeAt(0), { keyword, order, offset: 1 });
-      continue;
-    }
-    let offset = parity;
-    for (let o = parity + 2; o + 1 < t.length; o += 2) if (commonness(t.slice(o, o + 2), keyword.folded) < commonness(t.slice(offset, offset + 2), keyword.folded)) offset = o;
-    for (const x of cases(t.charAt(offset), keyword.folded)) {
-      for (const y of cases(t.charAt(offset + 1), keyword.folded)) listUnder(x, y, { keyword, order, offset });
-    }
-  }
-});
-
-/**
- * Whether `k` begins at `at`. Folded keywords compare ASCII letters by code; a non-ASCII
- * character falls back to `toLowerCase` of the slice, as every comparison did before.
- */
-function beginsAt(text: string, at: number, k: Keyword): boolean {
-  if (k.then && !k.then.includes(text.charAt(at + k.text.length))) return false;
-  if (!k.folded) return text.startsWith(k.text, at);
-  const n = k.text.length;
-  if (at + n > text.length) return false;
-  for (let i = 0; i < n; i++) {
-    let c = text.charCodeAt(at + i);
-    if (c >= 128) return text.slice(at, at + n).toLowerCase() === k.text;
-    if (c >= 65 && c <= 90) c += 32;
-    if (c !== k.text.charCodeAt(i)) return false;
-  }
-  return true;
-}
-
-const encoder = new TextEncoder();
-/** Reused by every call: a pass over the text's pairs reads one 16-bit unit per pair from it. */
-let codeBuffer = new ArrayBuffer(1 << 18);
-
-/**
- * The text as one byte per UTF-16 unit, as 16-bit units (two characters each): an ASCII
- * character's byte is its code, any other's 128 or more. Encoded natively: for ASCII text the
- * UTF-8 bytes are exactly these; otherwise each character keeps its first UTF-8 byte (a
- * surrogate pair's, twice). A typed array is read several times faster than `charCodeAt`.
- */
-function codeUnits(text: string): Uint16Array {
-  if (codeBuffer.byteLength < text.length * 3 + 2) codeBuffer = new ArrayBuffer(text.length * 3 + 2);
-  const bytes = new Uint8Array(codeBuffer);
-  const { written } = encoder.encodeInto(text, bytes);
-  if (written !== text.length) {
-    // In place: a sequence's units are written only after its lead byte was read.
-    let j = 0;
-    for (let i = 0; i < written; ) {
-      const b = bytes[i] ?? 0;
-      bytes[j++] = b;
-      if (b < 0x80) i++;
-      else if (b < 0xe0) i += 2;
-      else if (b < 0xf0) i += 3;
-      else {
-        bytes[j++] = b;
-        i += 4;
-      }
-    }
-  }
-  return new Uint16Array(codeBuffer, 0, text.length >> 1);
-}
-
-/** The first pair at or after `from` (pairs count from 0: characters 2k and 2k + 1) that lists a keyword, or -1. */
-function nextPair(units: Uint16Array, from: number): number {
-  for (let k = from; k < units.length; k++) if (PAIR_INDEX[units[k] ?? 0] !== 0) return k;
-  return -1;
-}
-
-/** Where keywords begin, in the order they are tried: by position, then KEYWORD_LIST order. */
-function keywordStarts(text: string): Array<{ at: number; listed: Listed }> {
-  const found: Array<{ at: number; listed: Listed }> = [];
-  let sorted = true;
-  const units = codeUnits(text);
-  for (let k = nextPair(units, 0); k >= 0; k = nextPair(units, k + 1)) {
-    const pairAt = 2 * k;
-    for (const listed of PAIR_LISTS[PAIR_INDEX[units[k] ?? 0] ?? 0] ?? []) {
-      const at = pairAt - listed.offset;
-      // As where the first two characters are looked up: both ASCII.
-      if (at < 0 || (text.charCodeAt(at) | text.charCodeAt(at + 1)) >= 128 || !beginsAt(text, at, listed.keyword)) continue;
-      const last = found[found.length - 1];
-      if (last && (last.at > at || (last.at === at && last.listed.order > listed.order))) sorted = false;
-      found.push({ at, listed });
-    }
-  }
-  return sorted ? found : found.sort((a, b) => a.at - b.at || a.listed.order - b.listed.order);
-}
+/** The rules' keywords, in the order their positions are tried (a pass over them may hold other keywords too). */
+export const SECRET_KEYWORDS: readonly SecretKeyword[] = KEYWORD_LIST;
+const SECRET_PASS = new KeywordPass(KEYWORD_LIST);
 
 function pushMatch(out: Array<WindowMatch & { order: number }>, g: Gated, m: RegExpExecArray | RegExpMatchArray, text: string): void {
   const span = m.indices?.groups?.v ?? m.indices?.[0];
@@ -512,13 +379,13 @@ function pushMatch(out: Array<WindowMatch & { order: number }>, g: Gated, m: Reg
   out.push({ type: r.type, category: 'secret', severity: r.severity, start: span[0], end: span[1], order: g.order });
 }
 
-function findRuleMatches(text: string): WindowMatch[] {
+function findRuleMatches(text: string, starts: readonly KeywordStart<SecretKeyword>[]): WindowMatch[] {
   const out: Array<WindowMatch & { order: number }> = [];
   /** Per sticky rule: where its last match ended (a pattern's matches never overlap). */
   const next = new Map<Gated, number>();
   const present = new Set<Gated>();
-  for (const { at, listed } of keywordStarts(text)) {
-    for (const g of listed.keyword.rules) {
+  for (const { at, keyword } of starts) {
+    for (const g of keyword.rules) {
       if (!g.sticky) {
         present.add(g);
         continue;
@@ -543,6 +410,6 @@ function findRuleMatches(text: string): WindowMatch[] {
  * earlier (then longer) wins, and a generic assignment only counts where no provider rule
  * matched (`GITHUB_TOKEN=ghp_…` is a GitHub PAT, once).
  */
-export function findSecrets(text: string): WindowMatch[] {
-  return addDisjoint(findGenericSecrets(text), addDisjoint(findRuleMatches(text), []));
+export function findSecrets(text: string, keywordStarts: readonly KeywordStart<SecretKeyword>[] = SECRET_PASS.starts(text)): WindowMatch[] {
+  return addDisjoint(findGenericSecrets(text), addDisjoint(findRuleMatches(text, keywordStarts), []));
 }
