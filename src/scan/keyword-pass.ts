@@ -63,6 +63,21 @@ function beginsAt(text: string, at: number, k: PassKeyword): boolean {
   return true;
 }
 
+/**
+ * Whether the code bytes at `at` may spell `word` (lowercase if `folded`): false only where an
+ * ASCII character differs from it, so `beginsAt` (the exact test) runs at few positions.
+ */
+function maySpell(bytes: Uint8Array, at: number, word: string, folded: boolean): boolean {
+  if (at + word.length > bytes.length) return false;
+  for (let i = 0; i < word.length; i++) {
+    let c = bytes[at + i] ?? 0;
+    if (c >= 128) continue;
+    if (folded && c >= 65 && c <= 90) c += 32;
+    if (c !== word.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
 const encoder = new TextEncoder();
 /** Reused by every call: a pass over the text's pairs reads one 16-bit unit per pair from it. */
 let codeBuffer = new ArrayBuffer(1 << 18);
@@ -137,13 +152,15 @@ export class KeywordPass<K extends PassKeyword> {
     const found: Array<KeywordStart<K> & { order: number }> = [];
     let sorted = true;
     const units = codeUnits(text);
+    const bytes = new Uint8Array(units.buffer, 0, text.length);
     for (let k = nextListed(units, this.index, 0); k >= 0; k = nextListed(units, this.index, k + 1)) {
       const listed = this.lists[this.index[units[k] ?? 0] ?? 0] ?? [];
       for (let i = 0; i < listed.length; i++) {
         const { keyword, order, offset } = listed[i] as Listed<K>;
         const at = 2 * k - offset;
         // As where the first two characters are looked up: both ASCII.
-        if (at < 0 || (text.charCodeAt(at) | text.charCodeAt(at + 1)) >= 128 || !beginsAt(text, at, keyword)) continue;
+        if (at < 0 || !maySpell(bytes, at, keyword.text, keyword.folded)) continue;
+        if ((text.charCodeAt(at) | text.charCodeAt(at + 1)) >= 128 || !beginsAt(text, at, keyword)) continue;
         const last = found[found.length - 1];
         if (last && (last.at > at || (last.at === at && last.order > order))) sorted = false;
         found.push({ at, keyword, order });
