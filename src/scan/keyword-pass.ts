@@ -1,6 +1,7 @@
 // One pass over a text's character pairs that finds where any of a set of literal keywords
 // begins (the secret rules' keywords, the date-of-birth context words): the detectors then try
 // their patterns only there. Pure: no Worker or Node APIs beyond TextEncoder; linear in the text.
+import { CodeBytes } from '../pii/code-bytes.ts';
 
 export interface PassKeyword {
   readonly text: string;
@@ -78,46 +79,15 @@ function maySpell(bytes: Uint8Array, at: number, word: string, folded: boolean):
   return true;
 }
 
-const encoder = new TextEncoder();
-/** Reused by every call: a pass over the text's pairs reads one 16-bit unit per pair from it. */
-let codeBuffer = new ArrayBuffer(1 << 18);
-
-/**
- * The text as one byte per UTF-16 unit, as 16-bit units (two characters each): an ASCII
- * character's byte is its code, any other's 128 or more. Encoded natively: for ASCII text the
- * UTF-8 bytes are exactly these; otherwise each character keeps its first UTF-8 byte (a
- * surrogate pair's, twice). A typed array is read several times faster than `charCodeAt`.
- */
-function codeUnits(text: string): Uint16Array {
-  if (codeBuffer.byteLength < text.length * 3 + 2) codeBuffer = new ArrayBuffer(text.length * 3 + 2);
-  const bytes = new Uint8Array(codeBuffer);
-  const { written } = encoder.encodeInto(text, bytes);
-  if (written !== text.length) {
-    // In place: a sequence's units are written only after its lead byte was read.
-    let j = 0;
-    for (let i = 0; i < written; ) {
-      const b = bytes[i] ?? 0;
-      bytes[j++] = b;
-      if (b < 0x80) i++;
-      else if (b < 0xe0) i += 2;
-      else if (b < 0xf0) i += 3;
-      else {
-        bytes[j++] = b;
-        i += 4;
-      }
-    }
-  }
-  return new Uint16Array(codeBuffer, 0, text.length >> 1);
-}
-
 export class KeywordPass<K extends PassKeyword> {
   private readonly lists: Array<Array<Listed<K>>> = [[]];
   /**
-   * Per pair, read as one 16-bit unit of the text's code bytes (see `codeUnits`): the index into
+   * Per pair, read as one 16-bit unit of the text's code bytes (see CodeBytes): the index into
    * `lists` of the keywords listed under it; 0 (empty) for most, and for every pair holding a
    * code of 128 or more.
    */
   private readonly index = new Uint8Array(1 << 16);
+  private readonly codes = new CodeBytes();
 
   constructor(keywords: readonly K[]) {
     keywords.forEach((keyword, order) => {
@@ -151,8 +121,9 @@ export class KeywordPass<K extends PassKeyword> {
   starts(text: string): Array<KeywordStart<K>> {
     const found: Array<KeywordStart<K> & { order: number }> = [];
     let sorted = true;
-    const units = codeUnits(text);
-    const bytes = new Uint8Array(units.buffer, 0, text.length);
+    const bytes = this.codes.of(text);
+    // Each 16-bit unit is a pair of characters: 2k and 2k + 1.
+    const units = new Uint16Array(bytes.buffer, 0, text.length >> 1);
     for (let k = nextListed(units, this.index, 0); k >= 0; k = nextListed(units, this.index, k + 1)) {
       const listed = this.lists[this.index[units[k] ?? 0] ?? 0] ?? [];
       for (let i = 0; i < listed.length; i++) {
