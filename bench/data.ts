@@ -284,6 +284,7 @@ function threadShares(processes: ProcessThreadTime[]): Record<string, unknown> {
     ...Object.fromEntries(top.map(([name, w]) => [name, `${Math.round((w.ms / busy) * 100)}%`])),
     turnsUnderMs: Object.fromEntries(TURN_BOUNDS.map((bound, i) => [String(bound), runtime.turnHistogram[i] ?? 0])),
     longestTurns: runtime.longest.map((t) => `${round(t.ms)} ms ${t.worker} after ${t.cause}`),
+    idleMsBeforeTurnsAfter: Object.fromEntries([...runtime.idleByNextCause].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([cause, ms]) => [cause, Math.round(ms)])),
   };
 }
 

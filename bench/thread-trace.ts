@@ -29,6 +29,11 @@ export interface ProcessThreadTime {
   longest: { ms: number; worker: string; cause: string }[];
   /** How many turns took under 1, 5, 10, 20, 50, 100 ms and longer (`TURN_BOUNDS`). */
   turnHistogram: number[];
+  /**
+   * The thread's gaps between turns (ms), by what started the turn that ended each: what the
+   * thread was waiting for (a timer: a pacing turn; a stream read; an RPC's answer).
+   */
+  idleByNextCause: Map<string, number>;
 }
 
 export const TURN_BOUNDS = [1, 5, 10, 20, 50, 100, Infinity];
@@ -108,6 +113,7 @@ export function threadTimeOf(lines: Iterable<string>, fromMs: number, toMs: numb
   const longest: { ms: number; ctx: number; cause: string }[] = [];
   const turnHistogram = TURN_BOUNDS.map(() => 0);
   let zeroMs = 0;
+  const turns: { start: number; end: number; cause: string }[] = [];
   const workers = new Map<string, { ms: number; contexts: number }>();
   for (const line of lines) {
     let event: TraceEvent;
@@ -139,6 +145,7 @@ export function threadTimeOf(lines: Iterable<string>, fromMs: number, toMs: numb
       const at = zeroMs + event.start / 1e6;
       if (at < fromMs || at > toMs) continue;
       const ms = (event.end - event.start) / 1e6;
+      turns.push({ start: event.start, end: event.end, cause: causes.get(event.ctx)?.get(event.cause ?? -1) ?? '' });
       turnMs.set(event.ctx, (turnMs.get(event.ctx) ?? 0) + ms);
       const bucket = TURN_BOUNDS.findIndex((bound) => ms < bound);
       turnHistogram[bucket] = (turnHistogram[bucket] ?? 0) + 1;
@@ -160,6 +167,15 @@ export function threadTimeOf(lines: Iterable<string>, fromMs: number, toMs: numb
     entry.contexts += 1;
     workers.set(name, entry);
   }
+  const idleByNextCause = new Map<string, number>();
+  turns.sort((a, b) => a.start - b.start);
+  for (let i = 1, busyUntil = turns[0]?.end ?? 0; i < turns.length; i++) {
+    const turn = turns[i] as (typeof turns)[number];
+    const gap = (turn.start - busyUntil) / 1e6;
+    // The cause's kind and name without ids (`operation stream_read`, `timer setTimeout`).
+    if (gap > 0) idleByNextCause.set(turn.cause, (idleByNextCause.get(turn.cause) ?? 0) + gap);
+    busyUntil = Math.max(busyUntil, turn.end);
+  }
   const role = [...workers.keys()].some((name) => name.startsWith(OWN_WORKER)) ? 'runtime' : 'proxy';
-  return { role, workers, longest: longest.map((t) => ({ ms: t.ms, worker: nameOf(t.ctx), cause: t.cause })), turnHistogram };
+  return { role, workers, longest: longest.map((t) => ({ ms: t.ms, worker: nameOf(t.ctx), cause: t.cause })), turnHistogram, idleByNextCause };
 }

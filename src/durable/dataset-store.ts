@@ -118,7 +118,6 @@ interface SegmentRead extends Record<string, SqlStorageValue> {
   no: number;
   first: number;
   times: string;
-  body: string;
 }
 
 const NOT_FOUND = { ok: false, code: 'DATASET_NOT_FOUND' } as const;
@@ -242,13 +241,13 @@ export class DatasetStore extends DurableObject<Env> {
     const maxBytes = query.maxBytes ?? Infinity;
     const files = new Map(this.sql.exec<{ no: number; file: string }>('SELECT no, file FROM sources').toArray().map((s) => [s.no, s.file]));
     const segments = this.sql.exec<SegmentRead>(
-      `SELECT k >> 40 AS no, k & ${MAX_LINE} AS first, times, body FROM segments ${whereOf(clauses)} ORDER BY k`,
+      `SELECT k >> 40 AS no, k & ${MAX_LINE} AS first, times FROM segments ${whereOf(clauses)} ORDER BY k`,
       ...params,
     );
     const records: DatasetRecord[] = [];
     let bytes = 0;
     let last: { no: number; line: number } | null = null;
-    // Segments are read one at a time, so a page cut short never loads the rest.
+    // Segments are read one at a time, each one's records only when it may hold a match.
     for (const segment of segments) {
       if (b.ranged && countMatching(JSON.parse(segment.times) as Times, b.sentiment, b.startMs, b.endMs) === 0) continue;
       for (const row of this.rowsOf(segment)) {
@@ -297,7 +296,10 @@ export class DatasetStore extends DurableObject<Env> {
   /** A segment's records; the last one decoded is kept, as consecutive pages often read it again. */
   private rowsOf(segment: SegmentRead): RowTuple[] {
     const key = `${this.revision()}:${segment.no}:${segment.first}`;
-    if (this.decoded?.key !== key) this.decoded = { key, rows: JSON.parse(segment.body) as RowTuple[] };
+    if (this.decoded?.key !== key) {
+      const { body } = this.sql.exec<{ body: string }>('SELECT body FROM segments WHERE k = (? << 40) | ?', segment.no, segment.first).one();
+      this.decoded = { key, rows: JSON.parse(body) as RowTuple[] };
+    }
     return this.decoded.rows;
   }
 
