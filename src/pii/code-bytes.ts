@@ -4,11 +4,11 @@
 const encoder = new TextEncoder();
 
 /**
- * Reuses one buffer: the bytes of a call stay valid until the next call on the same instance
- * (give each user its own).
+ * Reuses one buffer, grown (at least doubled) when a text needs more: the bytes of a call stay
+ * valid until the next call on the same instance (give each user its own).
  */
 export class CodeBytes {
-  private buffer = new ArrayBuffer(1 << 18);
+  private buffer = new ArrayBuffer(0);
   private all = new Uint8Array(this.buffer);
 
   /**
@@ -18,8 +18,10 @@ export class CodeBytes {
    * its buffer, so a Uint16Array over it reads two characters at a time.
    */
   of(text: string): Uint8Array {
-    if (this.buffer.byteLength < text.length * 3 + 2) {
-      this.buffer = new ArrayBuffer(text.length * 3 + 2);
+    // UTF-8 takes at most three bytes per UTF-16 unit.
+    const need = text.length * 3 + 2;
+    if (this.buffer.byteLength < need) {
+      this.buffer = new ArrayBuffer(Math.max(need, 2 * this.buffer.byteLength));
       this.all = new Uint8Array(this.buffer);
     }
     const bytes = this.all;
