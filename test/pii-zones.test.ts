@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { CodeBytes } from '../src/pii/code-bytes.ts';
 import { forEachZone, newZoneShape, zoneAt, type ZoneShape } from '../src/pii/zones.ts';
 import { seeded } from './support/seeded-random.ts';
 
 const zonesOf = (text: string): ZoneShape[] => {
   const out: ZoneShape[] = [];
-  forEachZone(text, (z) => out.push({ ...z }));
+  forEachZone(text, new CodeBytes().of(text), (z) => out.push({ ...z }));
   return out;
 };
 const spans = (text: string): string[] => zonesOf(text).map((z) => text.slice(z.start, z.end));
@@ -79,10 +80,11 @@ describe('numeric zones', () => {
   it('zoneAt gives the zone holding a digit, short or long', () => {
     const text = 'ab 12, call 415-555 2671 x';
     const z = newZoneShape();
-    zoneAt(text, text.indexOf('555') + 1, z);
+    const codes = new CodeBytes().of(text);
+    zoneAt(codes, text.indexOf('555') + 1, z);
     expect(text.slice(z.start, z.end)).toBe('415-555 2671');
     expect(z).toMatchObject({ digits: 10, runs: 3, cardChain: 10 });
-    zoneAt(text, 4, z);
+    zoneAt(codes, 4, z);
     expect(text.slice(z.start, z.end)).toBe('12');
   });
 

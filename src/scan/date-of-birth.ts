@@ -1,5 +1,6 @@
 // Dates of birth: a date is only personal data when something says whose birthday it is, so a
 // date counts only right after a context word ("DOB", "date of birth", "born", …).
+import { KeywordPass, type PassKeyword } from './keyword-pass.ts';
 import type { WindowMatch } from './types.ts';
 
 const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
@@ -49,16 +50,54 @@ function plausibleBirthDate(g: Record<string, string | undefined>): boolean {
   return candidates.some(([m, d]) => validDate(year, m, d));
 }
 
-/** Every context word holds one of these: most windows hold none and skip DOB's costlier scan. */
-const CONTEXT_HINT = /(?<![A-Za-z])(?:d\.?o\.?b|birth|born)/i;
+/**
+ * Each context word begins with one of these (not right after an ASCII letter), but "date of
+ * birth", which begins where "date" does before its "birth": DOB is tried only there.
+ */
+export const BIRTH_KEYWORDS: readonly PassKeyword[] = ['dob', 'd.o', 'do.', 'birth', 'born'].map((text) => ({ text, folded: true, then: '' }));
+const BIRTH_PASS = new KeywordPass(BIRTH_KEYWORDS);
+const DOB_AT = new RegExp(DOB.source, 'dgiy');
+const SPACE = /\s/;
+const isLetterCode = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 
-export function findDatesOfBirth(text: string): WindowMatch[] {
+/** Whether `word` (lowercase ASCII letters) ends at `end`, any case, as DOB's /i compares it. */
+function wordBefore(text: string, end: number, word: string): boolean {
+  if (end < word.length) return false;
+  for (let i = 0; i < word.length; i++) if ((text.charCodeAt(end - word.length + i) | 0x20) !== word.charCodeAt(i)) return false;
+  return true;
+}
+
+/** Where "date", spaces, "of" and spaces before `at` begin, or -1. */
+function dateOfStart(text: string, at: number): number {
+  let p = at;
+  const spacesBack = (): boolean => {
+    const q = p;
+    while (p > 0 && SPACE.test(text.charAt(p - 1))) p--;
+    return p < q;
+  };
+  if (!spacesBack() || !wordBefore(text, p, 'of')) return -1;
+  p -= 2;
+  if (!spacesBack() || !wordBefore(text, p, 'date')) return -1;
+  return p - 4;
+}
+
+/** `hints`: where BIRTH_KEYWORDS begin in `text`, in order (one pass may find other keywords too). */
+export function findDatesOfBirth(text: string, hints: readonly number[] = BIRTH_PASS.starts(text).map((s) => s.at)): WindowMatch[] {
   const out: WindowMatch[] = [];
-  if (!CONTEXT_HINT.test(text)) return out;
-  for (const m of text.matchAll(DOB)) {
-    const span = m.indices?.groups?.v;
-    if (!span || !plausibleBirthDate(m.groups ?? {})) continue;
-    out.push({ type: 'DATE_OF_BIRTH', category: 'pii', severity: 'medium', start: span[0], end: span[1] });
+  /** Where the last match ended: as in a scan of the text, the next begins at or after it. */
+  let from = 0;
+  for (const hint of hints) {
+    if (hint > 0 && isLetterCode(text.charCodeAt(hint - 1))) continue;
+    for (const start of [dateOfStart(text, hint), hint]) {
+      if (start < from) continue;
+      DOB_AT.lastIndex = start;
+      const m = DOB_AT.exec(text);
+      if (!m) continue;
+      from = DOB_AT.lastIndex;
+      const span = m.indices?.groups?.v;
+      if (span && plausibleBirthDate(m.groups ?? {})) out.push({ type: 'DATE_OF_BIRTH', category: 'pii', severity: 'medium', start: span[0], end: span[1] });
+      break;
+    }
   }
   return out;
 }

@@ -1,8 +1,9 @@
 // Everything the scanner looks for in one decoded window of text.
 import { detectPii, type PiiType } from '../pii/detectors.ts';
-import { findDatesOfBirth } from './date-of-birth.ts';
+import { BIRTH_KEYWORDS, findDatesOfBirth } from './date-of-birth.ts';
+import { KeywordPass, type KeywordStart, type PassKeyword } from './keyword-pass.ts';
 import { findMalware, MALWARE_MAX_PATTERN } from './malware.ts';
-import { findSecrets, SECRET_MAX_LENGTH } from './secrets.ts';
+import { findSecrets, SECRET_KEYWORDS, SECRET_MAX_LENGTH, type SecretKeyword } from './secrets.ts';
 import { addDisjoint } from './spans.ts';
 import type { Severity, WindowMatch } from './types.ts';
 
@@ -80,6 +81,9 @@ function markMedicalContext(pii: WindowMatch[], text: string): void {
   }
 }
 
+/** The secret rules' keywords and the date-of-birth context words, found in one pass. */
+const KEYWORDS = new KeywordPass<SecretKeyword | PassKeyword>([...SECRET_KEYWORDS, ...BIRTH_KEYWORDS]);
+
 /**
  * Findings in one window, sorted by start. `text` is what PII and secret detectors read;
  * `raw` (same length and offsets) is what malware signatures are matched against: for binary
@@ -87,11 +91,17 @@ function markMedicalContext(pii: WindowMatch[], text: string): void {
  * "password@host" of a connection string) is part of the secret, not separate PII.
  */
 export function detectWindow(text: string, raw: string = text): WindowMatch[] {
-  const secrets = findSecrets(text);
+  const secretStarts: Array<KeywordStart<SecretKeyword>> = [];
+  const birthHints: number[] = [];
+  for (const { at, keyword } of KEYWORDS.starts(text)) {
+    if ('rules' in keyword) secretStarts.push({ at, keyword });
+    else birthHints.push(at);
+  }
+  const secrets = findSecrets(text, secretStarts);
   const pii = detectPii(text).map(
     (m): WindowMatch => ({ type: m.type, category: 'pii', severity: PII_SEVERITY[m.type], start: m.start, end: m.end }),
   );
-  const withPii = addDisjoint([...pii, ...findDatesOfBirth(text)], secrets);
+  const withPii = addDisjoint([...pii, ...findDatesOfBirth(text, birthHints)], secrets);
   markMedicalContext(
     withPii.filter((m) => m.category === 'pii'),
     text,

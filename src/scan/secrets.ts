@@ -2,6 +2,7 @@
 // generic high-entropy `key = value` assignments. Pure string code, linear in the input: every
 // rule starts at a token edge (lookbehind) and has only bounded quantifiers, so a failed attempt
 // costs at most its longest match.
+import { KeywordPass, type KeywordStart, type PassKeyword } from './keyword-pass.ts';
 import { addDisjoint } from './spans.ts';
 import type { Severity, WindowMatch } from './types.ts';
 
@@ -329,13 +330,13 @@ export function findGenericSecrets(text: string): WindowMatch[] {
 }
 
 // The keyword prefilter (as gitleaks and trufflehog gate their rules): one pass over the text's
-// character pairs finds where any rule's keyword begins; a `start` rule is then
+// character pairs (keyword-pass.ts) finds where any rule's keyword begins; a `start` rule is then
 // tried (sticky) only at its own keywords' positions, an `inside` rule at the starts its
 // `startsBefore` gives for each of its keywords' positions, or else over the text only if one
 // of its keywords occurred. Each match holds a keyword, so this finds exactly what running every
 // pattern over the whole text finds. Keywords match with their rule's case sensitivity: most
 // rules are case-sensitive, and "SK" or "AC" alone are rare where "sk" and "ac" are everywhere.
-interface Gated {
+export interface Gated {
   rule: SecretRule;
   /** Its place in SECRET_RULES: matches are listed in that order, as each pattern's own pass did. */
   order: number;
@@ -343,12 +344,8 @@ interface Gated {
   sticky: RegExp | null;
 }
 
-interface Keyword {
-  text: string;
-  /** Compared case-insensitively (`text` is lowercase then). */
-  folded: boolean;
-  /** The characters one of which must follow it (its rules' `then`), or '' for any. */
-  then: string;
+/** A keyword and the rules it gates (`then`: the characters one of which follows their `start` keyword). */
+export interface SecretKeyword extends PassKeyword {
   rules: Gated[];
 }
 
@@ -357,7 +354,7 @@ const GATED: readonly Gated[] = SECRET_RULES.map((r, order) => ({
   order,
   sticky: 'start' in r.keywords || r.startsBefore ? new RegExp(r.pattern.source, `${r.pattern.flags}y`) : null,
 }));
-const KEYWORD_LIST: Keyword[] = [];
+const KEYWORD_LIST: SecretKeyword[] = [];
 for (const g of GATED) {
   const folded = g.rule.pattern.flags.includes('i');
   const then = ('then' in g.rule.keywords && g.rule.keywords.then) || '';
@@ -369,103 +366,9 @@ for (const g of GATED) {
     else KEYWORD_LIST.push({ text, folded, then, rules: [g] });
   }
 }
-/**
- * Keywords by character pair, looked up at every second position of the text: a keyword that
- * begins at an even position is found at one of its pairs at an even offset, one that begins at
- * an odd position at one of its pairs at an odd offset (a two-character keyword: its second
- * character and each of its `then`). Each keyword is listed under the least common pair of each
- * parity (both cases of a folded keyword's letters), so a loop over half the text's pairs (a flat
- * table) finds where any may begin, with few false hits.
- */
-interface Listed {
-  keyword: Keyword;
-  /** Its place in KEYWORD_LIST: keywords beginning at one position are tried in that order. */
-  order: number;
-  /** Where the pair lies in the keyword: the keyword begins this many characters before it. */
-  offset: number;
-}
-const PAIR_LISTS: Listed[][] = [[]];
-/** Per pair: the index into PAIR_LISTS of the keywords listed under it; 0 (empty) for most. */
-const PAIR_INDEX = new Uint16Array(128 * 128);
-const cases = (c: string, folded: boolean): number[] => [...new Set(folded ? [c.toLowerCase(), c.toUpperCase()] : [c])].map((x) => x.charCodeAt(0));
-/** Frequent in prose and code: a keyword is listed under one of these only when it has no other pair. */
-const COMMON_PAIRS = new Set(
-  'th he in er an re on at en nd ti es or te of ed is it al ar st to nt ng se ha as ou io le ve co me de hi ri ro ic ne ea ra ce li ch ll be ma si om ur ec ca el ta la ns di fo ho pe us da do sh oo ws ap pa pi ke'.split(' '),
-);
-/** How common a pair of keyword characters is likely to be in text: lower is rarer. */
-function commonness(pair: string, folded: boolean): number {
-  // Lowercase letters (any letter of a folded keyword) and digits are the common characters.
-  const common = (c: string): boolean => /[a-z0-9]/.test(folded ? c.toLowerCase() : c);
-  return (COMMON_PAIRS.has(pair.toLowerCase()) ? 2 : 0) + [...pair].filter(common).length;
-}
-function listUnder(x: number, y: number, listed: Listed): void {
-  const pair = x * 128 + y;
-  if (PAIR_INDEX[pair] === 0) PAIR_INDEX[pair] = PAIR_LISTS.push([]) - 1;
-  PAIR_LISTS[PAIR_INDEX[pair] ?? 0]?.push(listed);
-}
-KEYWORD_LIST.forEach((keyword, order) => {
-  const t = keyword.text;
-  if (!/^[\x00-\x7f]+$/.test(keyword.text + keyword.then) || t.length < (keyword.then ? 2 : 3)) {
-    throw new Error(`secret keyword "${t}": three ASCII characters at least, or two and \`then\``);
-  }
-  for (const parity of [0, 1]) {
-    if (t.length === 2 && parity === 1) {
-      for (const y of keyword.then) listUnder(t.charCodeAt(1), y.charCodeAt(0), { keyword, order, offset: 1 });
-      continue;
-    }
-    let offset = parity;
-    for (let o = parity + 2; o + 1 < t.length; o += 2) if (commonness(t.slice(o, o + 2), keyword.folded) < commonness(t.slice(offset, offset + 2), keyword.folded)) offset = o;
-    for (const x of cases(t.charAt(offset), keyword.folded)) {
-      for (const y of cases(t.charAt(offset + 1), keyword.folded)) listUnder(x, y, { keyword, order, offset });
-    }
-  }
-});
-
-/**
- * Whether `k` begins at `at`. Folded keywords compare ASCII letters by code; a non-ASCII
- * character falls back to `toLowerCase` of the slice, as every comparison did before.
- */
-function beginsAt(text: string, at: number, k: Keyword): boolean {
-  if (k.then && !k.then.includes(text.charAt(at + k.text.length))) return false;
-  if (!k.folded) return text.startsWith(k.text, at);
-  const n = k.text.length;
-  if (at + n > text.length) return false;
-  for (let i = 0; i < n; i++) {
-    let c = text.charCodeAt(at + i);
-    if (c >= 128) return text.slice(at, at + n).toLowerCase() === k.text;
-    if (c >= 65 && c <= 90) c += 32;
-    if (c !== k.text.charCodeAt(i)) return false;
-  }
-  return true;
-}
-
-/** The first even position at or after `from` (even) whose pair lists a keyword, or -1. */
-function nextPair(text: string, from: number): number {
-  const last = text.length - 1;
-  for (let at = from; at < last; at += 2) {
-    const c0 = text.charCodeAt(at);
-    const c1 = text.charCodeAt(at + 1);
-    if ((c0 | c1) < 128 && PAIR_INDEX[(c0 << 7) | c1] !== 0) return at;
-  }
-  return -1;
-}
-
-/** Where keywords begin, in the order they are tried: by position, then KEYWORD_LIST order. */
-function keywordStarts(text: string): Array<{ at: number; listed: Listed }> {
-  const found: Array<{ at: number; listed: Listed }> = [];
-  let sorted = true;
-  for (let pairAt = nextPair(text, 0); pairAt >= 0; pairAt = nextPair(text, pairAt + 2)) {
-    for (const listed of PAIR_LISTS[PAIR_INDEX[(text.charCodeAt(pairAt) << 7) | text.charCodeAt(pairAt + 1)] ?? 0] ?? []) {
-      const at = pairAt - listed.offset;
-      // As where the first two characters are looked up: both ASCII.
-      if (at < 0 || (text.charCodeAt(at) | text.charCodeAt(at + 1)) >= 128 || !beginsAt(text, at, listed.keyword)) continue;
-      const last = found[found.length - 1];
-      if (last && (last.at > at || (last.at === at && last.listed.order > listed.order))) sorted = false;
-      found.push({ at, listed });
-    }
-  }
-  return sorted ? found : found.sort((a, b) => a.at - b.at || a.listed.order - b.listed.order);
-}
+/** The rules' keywords, in the order their positions are tried (a pass over them may hold other keywords too). */
+export const SECRET_KEYWORDS: readonly SecretKeyword[] = KEYWORD_LIST;
+const SECRET_PASS = new KeywordPass(KEYWORD_LIST);
 
 function pushMatch(out: Array<WindowMatch & { order: number }>, g: Gated, m: RegExpExecArray | RegExpMatchArray, text: string): void {
   const span = m.indices?.groups?.v ?? m.indices?.[0];
@@ -476,13 +379,13 @@ function pushMatch(out: Array<WindowMatch & { order: number }>, g: Gated, m: Reg
   out.push({ type: r.type, category: 'secret', severity: r.severity, start: span[0], end: span[1], order: g.order });
 }
 
-function findRuleMatches(text: string): WindowMatch[] {
+function findRuleMatches(text: string, starts: readonly KeywordStart<SecretKeyword>[]): WindowMatch[] {
   const out: Array<WindowMatch & { order: number }> = [];
   /** Per sticky rule: where its last match ended (a pattern's matches never overlap). */
   const next = new Map<Gated, number>();
   const present = new Set<Gated>();
-  for (const { at, listed } of keywordStarts(text)) {
-    for (const g of listed.keyword.rules) {
+  for (const { at, keyword } of starts) {
+    for (const g of keyword.rules) {
       if (!g.sticky) {
         present.add(g);
         continue;
@@ -507,6 +410,6 @@ function findRuleMatches(text: string): WindowMatch[] {
  * earlier (then longer) wins, and a generic assignment only counts where no provider rule
  * matched (`GITHUB_TOKEN=ghp_…` is a GitHub PAT, once).
  */
-export function findSecrets(text: string): WindowMatch[] {
-  return addDisjoint(findGenericSecrets(text), addDisjoint(findRuleMatches(text), []));
+export function findSecrets(text: string, keywordStarts: readonly KeywordStart<SecretKeyword>[] = SECRET_PASS.starts(text)): WindowMatch[] {
+  return addDisjoint(findGenericSecrets(text), addDisjoint(findRuleMatches(text, keywordStarts), []));
 }
