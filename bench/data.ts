@@ -104,8 +104,10 @@ function build(raws: readonly RawRecord[], analyze: boolean): RecordInput[] {
   const layout: Layout = { format: 'csv', header: null, textColumn: null, dateColumn: null, columns: [] };
   const context: BuildContext = { filePath: 'bench.csv', fileTag: 'bench', ingestedMs: 0, analyze };
   const records: RecordInput[] = [];
+  let start = 0;
   for (const raw of raws) {
-    const built = buildRecord(layout, raw, context);
+    const built = buildRecord(layout, raw, context, start);
+    start = raw.end;
     if (built.ok === true) records.push(built.record);
   }
   return records;

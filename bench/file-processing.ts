@@ -85,9 +85,11 @@ function pure(path: string) {
   const context = { filePath: `bench.${FORMAT}`, fileTag: 'bench', ingestedMs: Date.now(), analyze: processingType === 'analyze' };
   let parsed = 0;
   let failed = 0;
+  let start = 0;
   const take = (records: RawRecord[]) => {
     for (const raw of records) {
-      const built = buildRecord(layout, raw, context);
+      const built = buildRecord(layout, raw, context, start);
+      start = raw.end;
       if (built.ok === true) parsed++;
       else if (built.ok === false) failed++;
     }

@@ -158,6 +158,22 @@ describe('file_processing', () => {
     expect(dataset.body.data.columns).toEqual(['meta', 'stars']);
   });
 
+  it('JSON array on one line: every element a record of its own, each kept once when a slice runs again', async () => {
+    const client = freshTenant();
+    const elements = Array.from({ length: 2500 }, (_, i) => ({ text: `element ${i} was great`, n: i }));
+    await upload(client, 'compact.json', JSON.stringify(elements));
+    const datasetId = crypto.randomUUID();
+    const job = await processFile(client, { filePath: 'compact.json', datasetId });
+    expect(job.status).toBe('completed');
+    expect(job.result).toMatchObject({ format: 'json', rowsParsed: 2500, rowsFailed: 0 });
+    // Written again over the same records: still one each.
+    await processFile(client, { filePath: 'compact.json', datasetId });
+    const stored = await records(client, datasetId);
+    expect(stored.map((r) => r.fields.n)).toEqual(elements.map((e) => e.n));
+    expect(new Set(stored.map((r) => r.id)).size).toBe(2500);
+    expect(stored.every((r) => r.source.line === 1)).toBe(true);
+  });
+
   it('plain text: one record per line; appending a second file to the same dataset', async () => {
     const client = freshTenant();
     await upload(client, 'notes.txt', 'first line\n\nsecond line');

@@ -13,6 +13,11 @@ export interface RecordInput {
   createdMs: number;
   sourceFile: string;
   sourceLine: number;
+  /**
+   * Its key within the source, unique and ascending: the line, unless several records may share
+   * a line (a JSON array: then the byte offset where the record begins). Defaults to the line.
+   */
+  sourceKey?: number;
   fields: Record<string, FieldValue>;
 }
 

@@ -116,8 +116,12 @@ export const SEGMENT_MAX_CHARS = 512 * 1024;
  */
 export const ROW_MAX_CHARS = 2_000_000;
 
-/** A record as stored and sent: [line, id, createdMs, sentiment, score, confidence, text, fields]. */
-export type RowTuple = [number, string, number, SentimentLabel | null, number | null, number | null, string, Record<string, FieldValue>];
+/**
+ * A record as stored and sent: [key, id, createdMs, sentiment, score, confidence, text, fields,
+ * line]. The key orders and identifies it within its source (`RecordInput.sourceKey`); the line
+ * is left out when it is the key.
+ */
+export type RowTuple = [number, string, number, SentimentLabel | null, number | null, number | null, string, Record<string, FieldValue>, number?];
 
 /** A segment's createdMs values, sorted, per sentiment: positive, negative, neutral, none. */
 export type Times = [number[], number[], number[], number[]];
@@ -161,15 +165,17 @@ export class RowBatchBuilder {
     return this.chars + 1;
   }
 
-  /** Records come in ascending lines: a segment is read in the order it was written. */
+  /** Records come in ascending keys: a segment is read in the order it was written. */
   add(r: RecordInput): void {
-    if (!(r.sourceLine > this.last)) throw new RangeError('records must come in ascending lines');
-    const row: RowTuple = [r.sourceLine, r.id, r.createdMs, r.sentiment, r.score, r.confidence, r.text, r.fields];
+    const key = r.sourceKey ?? r.sourceLine;
+    if (!(key > this.last)) throw new RangeError('records must come in ascending keys');
+    const row: RowTuple = [key, r.id, r.createdMs, r.sentiment, r.score, r.confidence, r.text, r.fields];
+    if (key !== r.sourceLine) row.push(r.sourceLine);
     const json = JSON.stringify(row);
     this.rows.push(json);
     this.chars += json.length + 1;
-    this.first = Math.min(this.first, r.sourceLine);
-    this.last = r.sourceLine;
+    this.first = Math.min(this.first, key);
+    this.last = key;
     this.times[slotOf(r.sentiment)].push(r.createdMs);
   }
 
@@ -187,13 +193,14 @@ export class RowBatchBuilder {
 }
 
 /**
- * Records in batches of ascending lines, one or more per source file (`append`'s). The same line
+ * Records in batches of ascending keys, one or more per source file (`append`'s). The same key
  * given twice keeps the later record, as a second write of it would.
  */
 export function batchesOf(records: readonly RecordInput[]): RowBatch[] {
   const latest = new Map<string, RecordInput>();
-  for (const r of records) latest.set(`${r.sourceLine}\n${r.sourceFile}`, r);
-  const ordered = [...latest.values()].sort((a, b) => (a.sourceFile === b.sourceFile ? a.sourceLine - b.sourceLine : a.sourceFile < b.sourceFile ? -1 : 1));
+  const keyOf = (r: RecordInput): number => r.sourceKey ?? r.sourceLine;
+  for (const r of records) latest.set(`${keyOf(r)}\n${r.sourceFile}`, r);
+  const ordered = [...latest.values()].sort((a, b) => (a.sourceFile === b.sourceFile ? keyOf(a) - keyOf(b) : a.sourceFile < b.sourceFile ? -1 : 1));
   const batches: RowBatch[] = [];
   let builder: RowBatchBuilder | null = null;
   for (const r of ordered) {

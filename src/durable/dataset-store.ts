@@ -110,7 +110,7 @@ const matches = (row: RowTuple, b: Bounds): boolean =>
   (b.sentiment === undefined || row[3] === b.sentiment) && row[2] >= b.startMs && row[2] <= b.endMs;
 
 function toRecord(no: number, row: RowTuple, files: ReadonlyMap<number, string>): DatasetRecord {
-  const [line, id, createdMs, sentiment, score, confidence, text, fields] = row;
+  const [key, id, createdMs, sentiment, score, confidence, text, fields, line = key] = row;
   return { id, text, sentiment, score, confidence, createdAt: new Date(createdMs).toISOString(), source: { file: files.get(no) ?? '', line }, fields };
 }
 

@@ -25,7 +25,7 @@ export type Built = { ok: true; record: RecordInput } | { ok: false; message: st
 
 export interface BuildContext {
   filePath: string;
-  /** Stable per file: ids are `{fileTag}-{line}`, so a re-run slice rewrites the same rows. */
+  /** Stable per file: ids are `{fileTag}-{key}` (see `RecordInput.sourceKey`), so a re-run slice rewrites the same rows. */
   fileTag: string;
   /** createdAt for records without a usable date: fixed when the job starts, the same on every retry. */
   ingestedMs: number;
@@ -114,8 +114,12 @@ function rowOf(layout: Layout, raw: RawRecord): Record<string, FieldValue> | str
   return row;
 }
 
-/** Turns one split record into a dataset record: text and date columns found by name, the rest as fields. */
-export function buildRecord(layout: Layout, raw: RawRecord, context: BuildContext): Built {
+/**
+ * Turns one split record into a dataset record: text and date columns found by name, the rest as
+ * fields. `start` is the byte offset where the record begins: a JSON array's elements may share a
+ * line, so they are keyed (and named) by it.
+ */
+export function buildRecord(layout: Layout, raw: RawRecord, context: BuildContext, start: number): Built {
   if (raw.error) return { ok: false, message: raw.error };
   const row = rowOf(layout, raw);
   if (row === null) return { ok: 'skip' };
@@ -154,10 +158,11 @@ export function buildRecord(layout: Layout, raw: RawRecord, context: BuildContex
     score = analysis.score;
     confidence = analysis.confidence;
   }
+  const key = layout.format === 'json' ? start : raw.line;
   return {
     ok: true,
     record: {
-      id: `${context.fileTag}-${raw.line}`,
+      id: `${context.fileTag}-${key}`,
       text,
       sentiment,
       score,
@@ -165,6 +170,7 @@ export function buildRecord(layout: Layout, raw: RawRecord, context: BuildContex
       createdMs,
       sourceFile: context.filePath,
       sourceLine: raw.line,
+      sourceKey: key,
       fields,
     },
   };

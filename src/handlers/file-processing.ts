@@ -144,7 +144,8 @@ async function execute(run: JobRun<FileProcessingData, Checkpoint>): Promise<Exe
   let batchStart = state.offset;
 
   const take = (raw: RawRecord): void => {
-    const built = buildRecord(state.layout, raw, context);
+    // The record begins where the one before it ended.
+    const built = buildRecord(state.layout, raw, context, state.offset);
     state.offset = raw.end;
     state.line = raw.nextLine;
     if (built.ok === 'skip') return;
