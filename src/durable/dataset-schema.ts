@@ -4,13 +4,16 @@ import type { FieldValue, RecordInput } from '../core/dataset-record.ts';
 import type { SentimentLabel } from '../analysis/sentiment.ts';
 
 /**
- * The dataset's schema, append-only like the coordinator's. Since migration 5 records are kept a
- * batch to a row (a segment) and read in file order, (source, line).
+ * A record's key within its source (its line, or a JSON array's byte offset: `RecordInput.sourceKey`)
+ * is below 2^40; the source's number sits above it.
  */
-/** Lines of one source are keys below 2^40 (a trillion lines); the source's number sits above them. */
-export const MAX_LINE = 2 ** 40 - 1;
-const MAX_LINE_SQL = String(MAX_LINE);
+export const MAX_KEY = 2 ** 40 - 1;
+const MAX_KEY_SQL = String(MAX_KEY);
 
+/**
+ * The dataset's schema, append-only like the coordinator's. Since migration 5 records are kept a
+ * batch to a row (a segment) and read in file order, (source, key).
+ */
 export const DATASET_MIGRATIONS: readonly string[] = [
   `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
    CREATE TABLE records (
@@ -67,7 +70,7 @@ export const DATASET_MIGRATIONS: readonly string[] = [
   `DROP INDEX record_rows_by_sentiment;
    DROP INDEX record_rows_by_time;
    CREATE INDEX record_rows_by_time ON record_rows (created_ms, id, sentiment);`,
-  // Segments: a batch of records as one row, keyed by its source number and first line, read in
+  // Segments: a batch of records as one row, keyed by its source number and first key, read in
   // file order. A row and a time-index entry per record were ~85% of a parse's writes in workerd
   // (bench:store: 9.4–9.8 µs a record against 1.6–1.8 a batch to a row), and with dates random
   // to the millisecond the index's cost grew with the dataset (14 → 41 µs a record). The date
@@ -76,7 +79,7 @@ export const DATASET_MIGRATIONS: readonly string[] = [
   // before become segments of one record each (a row that fit stays a row that fits).
   `CREATE TABLE segments (
      k INTEGER PRIMARY KEY,
-     last_line INTEGER NOT NULL,
+     last_key INTEGER NOT NULL,
      count INTEGER NOT NULL,
      min_ms INTEGER NOT NULL,
      max_ms INTEGER NOT NULL,
@@ -86,8 +89,8 @@ export const DATASET_MIGRATIONS: readonly string[] = [
      times TEXT NOT NULL,
      body TEXT NOT NULL
    );
-   INSERT INTO segments (k, last_line, count, min_ms, max_ms, positive, negative, neutral, times, body)
-     SELECT k, k & ${MAX_LINE_SQL}, 1, created_ms, created_ms,
+   INSERT INTO segments (k, last_key, count, min_ms, max_ms, positive, negative, neutral, times, body)
+     SELECT k, k & ${MAX_KEY_SQL}, 1, created_ms, created_ms,
             sentiment IS 'positive', sentiment IS 'negative', sentiment IS 'neutral',
             json_array(${['positive', 'negative', 'neutral'].map((l) => `json(CASE WHEN sentiment IS '${l}' THEN json_array(created_ms) ELSE '[]' END)`).join(', ')},
                        json(CASE WHEN sentiment IS NULL THEN json_array(created_ms) ELSE '[]' END)),
@@ -130,9 +133,9 @@ const SENTIMENT_SLOT: Readonly<Record<SentimentLabel, 0 | 1 | 2>> = { positive: 
 const slotOf = (sentiment: SentimentLabel | null): 0 | 1 | 2 | 3 => (sentiment === null ? 3 : SENTIMENT_SLOT[sentiment]);
 
 /**
- * Records of one source file as one JSON array of `RowTuple`s in line order: a batch crosses the
+ * Records of one source file as one JSON array of `RowTuple`s in key order: a batch crosses the
  * RPC as one string (structured-cloning 1,000 record objects cost more than writing them) and is
- * stored as it came, one segment. Every line lies in [first, last].
+ * stored as it came, one segment. Every key lies in [first, last].
  */
 export interface RowBatch {
   source: string;
@@ -231,10 +234,10 @@ export function sourceNumber(sql: Sql, file: string): number {
   )[0]?.no as number;
 }
 
-/** A segment as the writes see it: lines in [first, last] of source `no`. */
+/** A segment as the writes see it: keys in [first, last] of source `no`. */
 interface SegmentRow {
   first: number;
-  last_line: number;
+  last_key: number;
   times: string;
   body: string;
 }
@@ -249,7 +252,7 @@ function tallyOf(times: Times): Array<[string, number]> {
   ];
 }
 
-/** Inserts one segment: `rows` in ascending lines, `times` what they hold. */
+/** Inserts one segment: `rows` in ascending keys, `times` what they hold. */
 function insertSegment(sql: Sql, no: number, first: number, last: number, times: Times, rows: string): void {
   let count = 0;
   let min = Infinity;
@@ -260,7 +263,7 @@ function insertSegment(sql: Sql, no: number, first: number, last: number, times:
     if (list.length > 0) [min, max] = [Math.min(min, list[0] as number), Math.max(max, list[list.length - 1] as number)];
   }
   sql.run(
-    `INSERT INTO segments (k, last_line, count, min_ms, max_ms, positive, negative, neutral, times, body)
+    `INSERT INTO segments (k, last_key, count, min_ms, max_ms, positive, negative, neutral, times, body)
      VALUES ((?1 << 40) | ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)`,
     no,
     first,
@@ -276,8 +279,8 @@ function insertSegment(sql: Sql, no: number, first: number, last: number, times:
   );
 }
 
-/** The records of `rows` whose line passes `keep`, as a segment's parts (null if none). */
-function partOf(rows: RowTuple[], keep: (line: number) => boolean): { first: number; last: number; times: Times; rows: string } | null {
+/** The records of `rows` whose key passes `keep`, as a segment's parts (null if none). */
+function partOf(rows: RowTuple[], keep: (key: number) => boolean): { first: number; last: number; times: Times; rows: string } | null {
   const kept = rows.filter((r) => keep(r[0]));
   const first = kept[0];
   const last = kept[kept.length - 1];
@@ -289,14 +292,14 @@ function partOf(rows: RowTuple[], keep: (line: number) => boolean): { first: num
 }
 
 /**
- * Stores a batch as one segment, upserting by source and line: the lines of [first, last] that
+ * Stores a batch as one segment, upserting by source and key: the keys of [first, last] that
  * earlier segments hold are replaced (a slice that runs again writes the same batch, which
- * replaces its segment whole; segments cut elsewhere keep their lines outside the batch). So a
- * line is stored once, and the tallies move by what was replaced and what was written.
+ * replaces its segment whole; segments cut elsewhere keep their keys outside the batch). So a
+ * record is stored once, and the tallies move by what was replaced and what was written.
  */
 export function writeRows(sql: Sql, batch: RowBatch): void {
   if (batch.count === 0) return;
-  if (!(batch.first >= 0 && batch.last <= MAX_LINE)) throw new RangeError('line out of range');
+  if (!(batch.first >= 0 && batch.last <= MAX_KEY)) throw new RangeError('key out of range');
   if (batch.rows.length > ROW_MAX_CHARS) throw new RangeError('a segment over a row\'s 2 MB');
   const no = sourceNumber(sql, batch.source);
   const delta = new Map<string, number>();
@@ -305,11 +308,11 @@ export function writeRows(sql: Sql, batch: RowBatch): void {
   };
   // Segments never overlap, so only the one starting last before `first` may reach into the batch.
   const replaced = sql.all<SegmentRow>(
-    `SELECT * FROM (SELECT k & ${MAX_LINE_SQL} AS first, last_line, times, body FROM segments
+    `SELECT * FROM (SELECT k & ${MAX_KEY_SQL} AS first, last_key, times, body FROM segments
                     WHERE k >= ?1 << 40 AND k < (?1 << 40) | ?2 ORDER BY k DESC LIMIT 1)
-     WHERE last_line >= ?2
+     WHERE last_key >= ?2
      UNION ALL
-     SELECT k & ${MAX_LINE_SQL}, last_line, times, body FROM segments WHERE k BETWEEN (?1 << 40) | ?2 AND (?1 << 40) | ?3`,
+     SELECT k & ${MAX_KEY_SQL}, last_key, times, body FROM segments WHERE k BETWEEN (?1 << 40) | ?2 AND (?1 << 40) | ?3`,
     no,
     batch.first,
     batch.last,
@@ -317,10 +320,10 @@ export function writeRows(sql: Sql, batch: RowBatch): void {
   for (const old of replaced) {
     count(JSON.parse(old.times) as Times, -1);
     sql.run('DELETE FROM segments WHERE k = (?1 << 40) | ?2', no, old.first);
-    if (old.first >= batch.first && old.last_line <= batch.last) continue;
-    // Cut elsewhere (a batch size that changed between runs): its lines outside the batch stay.
+    if (old.first >= batch.first && old.last_key <= batch.last) continue;
+    // Cut elsewhere (a batch size that changed between runs): its records outside the batch stay.
     const rows = JSON.parse(old.body) as RowTuple[];
-    for (const part of [partOf(rows, (line) => line < batch.first), partOf(rows, (line) => line > batch.last)]) {
+    for (const part of [partOf(rows, (key) => key < batch.first), partOf(rows, (key) => key > batch.last)]) {
       if (!part) continue;
       insertSegment(sql, no, part.first, part.last, part.times, part.rows);
       count(part.times, 1);

@@ -3,7 +3,7 @@ import type { SentimentLabel } from '../analysis/sentiment.ts';
 import type { DatasetRecord, FieldValue, RecordInput } from '../core/dataset-record.ts';
 import { datasetMarkerKey } from '../storage/file-keys.ts';
 import { applyMigrations } from './migrations.ts';
-import { batchesOf, countMatching, DATASET_MIGRATIONS, MAX_LINE, writeRows, type RowBatch, type RowTuple, type Sql, type Times } from './dataset-schema.ts';
+import { batchesOf, countMatching, DATASET_MIGRATIONS, MAX_KEY, writeRows, type RowBatch, type RowTuple, type Sql, type Times } from './dataset-schema.ts';
 
 export type { DatasetRecord, FieldValue, RecordInput, RowBatch };
 
@@ -52,17 +52,17 @@ export type Owned<T> = { ok: true; value: T } | { ok: false; code: 'DATASET_NOT_
 
 export const MAX_READ_LIMIT = 1000;
 
-/** The last record a page returned, its source's number and line: opaque to callers. */
-function encodeKey(no: number, line: number): string {
-  return `${no}_${line}`;
+/** The last record a page returned, its source's number and key: opaque to callers. */
+function encodeKey(no: number, key: number): string {
+  return `${no}_${key}`;
 }
 
 /** What `encodeKey` writes: the records endpoint refuses any other cursor (400), never restarts. */
 export const RECORD_CURSOR = /^\d{1,6}_\d{1,13}$/;
 
-function decodeKey(key: string): { no: number; line: number } | null {
-  const [no, line] = key.split('_').map(Number);
-  return Number.isSafeInteger(no) && Number.isSafeInteger(line) ? { no: no as number, line: line as number } : null;
+function decodeKey(cursor: string): { no: number; key: number } | null {
+  const [no, key] = cursor.split('_').map(Number);
+  return Number.isSafeInteger(no) && Number.isSafeInteger(key) ? { no: no as number, key: key as number } : null;
 }
 
 /** A filter as numbers: times are inclusive bounds in epoch milliseconds. */
@@ -224,7 +224,7 @@ export class DatasetStore extends DurableObject<Env> {
   }
 
   /**
-   * Records in file order, (source, line), from after `afterKey`: the reader for exports and the
+   * Records in file order, (source, key), from after `afterKey`: the reader for exports and the
    * records endpoint. A page reads segments from the one holding the cursor's record on, skips
    * those that cannot match by their counts and time range, and decodes the rest.
    */
@@ -235,34 +235,35 @@ export class DatasetStore extends DurableObject<Env> {
     const after = query.afterKey ? decodeKey(query.afterKey) : null;
     if (after) {
       clauses.push('k >= (SELECT COALESCE(MAX(k), 0) FROM segments WHERE k <= (? << 40) | ?)');
-      params.push(after.no, after.line);
+      params.push(after.no, after.key);
     }
     const limit = Math.max(1, Math.min(MAX_READ_LIMIT, Math.floor(query.limit)));
     const maxBytes = query.maxBytes ?? Infinity;
+    const revision = this.revision();
     const files = new Map(this.sql.exec<{ no: number; file: string }>('SELECT no, file FROM sources').toArray().map((s) => [s.no, s.file]));
     const segments = this.sql.exec<SegmentRead>(
-      `SELECT k >> 40 AS no, k & ${MAX_LINE} AS first, times FROM segments ${whereOf(clauses)} ORDER BY k`,
+      `SELECT k >> 40 AS no, k & ${MAX_KEY} AS first, times FROM segments ${whereOf(clauses)} ORDER BY k`,
       ...params,
     );
     const records: DatasetRecord[] = [];
     let bytes = 0;
-    let last: { no: number; line: number } | null = null;
+    let last: { no: number; key: number } | null = null;
     // Segments are read one at a time, each one's records only when it may hold a match.
     for (const segment of segments) {
       if (b.ranged && countMatching(JSON.parse(segment.times) as Times, b.sentiment, b.startMs, b.endMs) === 0) continue;
-      for (const row of this.rowsOf(segment)) {
-        if (after && (segment.no < after.no || (segment.no === after.no && row[0] <= after.line))) continue;
+      for (const row of this.rowsOf(segment, revision)) {
+        if (after && (segment.no < after.no || (segment.no === after.no && row[0] <= after.key))) continue;
         if (!matches(row, b)) continue;
         if (records.length >= limit || bytes >= maxBytes) {
-          return { ok: true, value: { records, nextKey: last && encodeKey(last.no, last.line), revision: this.revision() } };
+          return { ok: true, value: { records, nextKey: last && encodeKey(last.no, last.key), revision } };
         }
         const record = toRecord(segment.no, row, files);
         records.push(record);
         bytes += record.text.length + JSON.stringify(record.fields).length;
-        last = { no: segment.no, line: row[0] };
+        last = { no: segment.no, key: row[0] };
       }
     }
-    return { ok: true, value: { records, nextKey: null, revision: this.revision() } };
+    return { ok: true, value: { records, nextKey: null, revision } };
   }
 
   /** What an export needs before its first page: how many records match, the columns, the revision. */
@@ -294,8 +295,8 @@ export class DatasetStore extends DurableObject<Env> {
   }
 
   /** A segment's records; the last one decoded is kept, as consecutive pages often read it again. */
-  private rowsOf(segment: SegmentRead): RowTuple[] {
-    const key = `${this.revision()}:${segment.no}:${segment.first}`;
+  private rowsOf(segment: SegmentRead, revision: string): RowTuple[] {
+    const key = `${revision}:${segment.no}:${segment.first}`;
     if (this.decoded?.key !== key) {
       const { body } = this.sql.exec<{ body: string }>('SELECT body FROM segments WHERE k = (? << 40) | ?', segment.no, segment.first).one();
       this.decoded = { key, rows: JSON.parse(body) as RowTuple[] };

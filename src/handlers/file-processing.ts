@@ -122,8 +122,8 @@ function summarize(state: Checkpoint, data: FileProcessingData) {
  * stays flat (a 1 GiB parse reading 256 MiB ranges as streams peaked near 1 GiB under wrangler
  * dev). A record that straddles a block edge stays in the splitter and completes with the next.
  * Records are written in batches; once one is stored, the checkpoint moves to the end of its last
- * record, so a resumed slice re-reads from a record boundary and rewrites nothing twice (rows are
- * keyed by file + line and the store upserts).
+ * record, so a resumed slice re-reads from a record boundary and rewrites nothing twice (records
+ * are keyed by file + key, see `RecordInput.sourceKey`, and the store replaces what a key held).
  */
 async function execute(run: JobRun<FileProcessingData, Checkpoint>): Promise<ExecuteOutcome> {
   const { env, tenant, data } = run;
