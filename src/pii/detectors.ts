@@ -9,6 +9,7 @@
 // checks lengths and accepts far more random digit strings as "+CC" numbers.
 // The cost is ~20 KB gzip more bundle (≈56 KB vs ≈36 KB).
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { isAsciiLetterCode, isDigitCode } from './char-codes.ts';
 import { CodeBytes } from './code-bytes.ts';
 import { forEachZone, newZoneShape, type NumericZone, zoneAt, type ZoneShape, ZONE_MIN_LENGTH } from './zones.ts';
 
@@ -28,15 +29,9 @@ export interface MaskResult {
 // ---------------------------------------------------------------------------------------------
 // Character helpers (char codes; avoids per-char regex and string allocation)
 
+/** The code of "0": a digit's value is its code minus this. */
 const C_0 = 48;
-const C_9 = 57;
 
-function isDigitCode(c: number): boolean {
-  return c >= C_0 && c <= C_9;
-}
-function isAsciiLetterCode(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-}
 function isAsciiAlnumCode(c: number): boolean {
   return isDigitCode(c) || isAsciiLetterCode(c);
 }

@@ -5,6 +5,8 @@
 // Characters are read from the text's CodeBytes (`charCodeAt` costs several times more).
 // Pure: no Worker or Node APIs. Each character is read a bounded number of times: linear.
 
+import { isAsciiLetterCode, isDigitCode } from './char-codes.ts';
+
 export interface NumericZone {
   start: number;
   end: number;
@@ -35,9 +37,7 @@ export const ZONE_MIN_LENGTH = 7;
 const JOIN = new Uint8Array(256);
 for (const c of ' -./():+\u00a0') JOIN[c.charCodeAt(0)] = 1;
 
-const isDigitCode = (c: number): boolean => c >= 48 && c <= 57;
 const isJoinCode = (c: number): boolean => c < 256 && JOIN[c] === 1;
-const isAsciiLetterCode = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 const isAsciiWordCode = (c: number): boolean => isAsciiLetterCode(c) || isDigitCode(c) || c === 95;
 
 /**

@@ -1,5 +1,6 @@
 // Dates of birth: a date is only personal data when something says whose birthday it is, so a
 // date counts only right after a context word ("DOB", "date of birth", "born", …).
+import { isAsciiLetterCode } from '../pii/char-codes.ts';
 import { KeywordPass, type PassKeyword } from './keyword-pass.ts';
 import type { WindowMatch } from './types.ts';
 
@@ -58,7 +59,6 @@ export const BIRTH_KEYWORDS: readonly PassKeyword[] = ['dob', 'd.o', 'do.', 'bir
 const BIRTH_PASS = new KeywordPass(BIRTH_KEYWORDS);
 const DOB_AT = new RegExp(DOB.source, 'dgiy');
 const SPACE = /\s/;
-const isLetterCode = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 
 /** Whether `word` (lowercase ASCII letters) ends at `end`, any case, as DOB's /i compares it. */
 function wordBefore(text: string, end: number, word: string): boolean {
@@ -87,7 +87,7 @@ export function findDatesOfBirth(text: string, hints: readonly number[] = BIRTH_
   /** Where the last match ended: as in a scan of the text, the next begins at or after it. */
   let from = 0;
   for (const hint of hints) {
-    if (hint > 0 && isLetterCode(text.charCodeAt(hint - 1))) continue;
+    if (hint > 0 && isAsciiLetterCode(text.charCodeAt(hint - 1))) continue;
     for (const start of [dateOfStart(text, hint), hint]) {
       if (start < from) continue;
       DOB_AT.lastIndex = start;

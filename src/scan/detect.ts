@@ -1,4 +1,5 @@
 // Everything the scanner looks for in one decoded window of text.
+import { isAsciiLetterCode, isDigitCode } from '../pii/char-codes.ts';
 import { detectPii, type PiiType } from '../pii/detectors.ts';
 import { BIRTH_KEYWORDS, findDatesOfBirth } from './date-of-birth.ts';
 import { KeywordPass, type KeywordStart, type PassKeyword } from './keyword-pass.ts';
@@ -32,8 +33,7 @@ export const MAX_MATCH_AND_CONTEXT_AFTER = Math.max(SECRET_MAX_LENGTH, MALWARE_M
 const MEDICAL_TERM = new RegExp(MEDICAL_TERMS.source, 'iy');
 const TERM_WORD_MAX = 16;
 const TERM_SKIP_SLACK = 64;
-const isLetterCode = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-const isTermWordCode = (c: number): boolean => isLetterCode(c) || (c >= 48 && c <= 57) || c === 45;
+const isTermWordCode = (c: number): boolean => isAsciiLetterCode(c) || isDigitCode(c) || c === 45;
 const SPACE = /\s/;
 
 /**
@@ -65,7 +65,7 @@ function markMedicalContext(pii: WindowMatch[], text: string): void {
       term = undefined;
       let p = termScanStart(text, at, lo);
       for (; p <= hi && p < text.length; p++) {
-        if (!isLetterCode(text.charCodeAt(p)) || isLetterCode(text.charCodeAt(p - 1))) continue;
+        if (!isAsciiLetterCode(text.charCodeAt(p)) || isAsciiLetterCode(text.charCodeAt(p - 1))) continue;
         MEDICAL_TERM.lastIndex = p;
         if (!MEDICAL_TERM.test(text)) continue;
         const found = { start: p, end: MEDICAL_TERM.lastIndex };
